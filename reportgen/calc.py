@@ -1,0 +1,235 @@
+"""Clause 8 as a small graph of named formulas. Each derivation records its trace.
+
+Which field each formula derives is data (`derivable_by` in fields.yaml); the order comes from
+`calculations.yaml` (8.1, 8.4, 8.2, 8.3, then totals). A supplied or withheld figure is never
+overwritten, and a formula whose inputs are missing or withheld is simply not applied. Intermediate
+values are never rounded.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from reportgen.context import Context
+from reportgen.model import FieldValue, FunctionalUnits, Total, Trace, TraceInput, UnitValue
+
+
+def _g(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _input(ctx: Context, fid: str) -> TraceInput:
+    v = ctx.values[fid]
+    source = v.source if v.origin == "supplied" else (f"derived by clause {v.trace.clause}" if v.trace else None)
+    return TraceInput(field=fid, value=float(v.value), unit=v.unit, origin=v.origin, source=source)
+
+
+class Derivation:
+    """What a formula returns: a value, the fields it used, and its expression with numbers."""
+
+    def __init__(self, value: float, used: list[str], expression: str, notes: list[str] | None = None):
+        self.value, self.used, self.expression, self.notes = value, used, expression, notes or []
+
+
+def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
+    """8.1: IT energy = accelerator_hours × avg_power_w ÷ 1000; × pue under the facility scope."""
+    phase = fid.split(".")[0]
+    hours, power = ctx.num(f"{phase}.accelerator_hours"), ctx.num(f"{phase}.avg_power_w")
+    if hours is None or power is None:
+        return None
+    k = ctx.standard.calculations.formulas["8.1"].parameters["w_per_kw"]
+    it = hours * power / k
+    used = [f"{phase}.accelerator_hours", f"{phase}.avg_power_w"]
+    if not ctx.facility:
+        return Derivation(it, used, f"{_g(hours)} h × {_g(power)} W ÷ {k:g} = {_g(it)} kWh")
+    pue = ctx.num(f"{phase}.pue")
+    if pue is None:
+        return None
+    return Derivation(it * pue, [*used, f"{phase}.pue"],
+                      f"{_g(hours)} h × {_g(power)} W ÷ {k:g} × {_g(pue)} = {_g(it * pue)} kWh")
+
+
+def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
+    """8.2: ghg_location (kgCO2e) = energy (kWh) × grid_intensity (gCO2e/kWh) ÷ 1000."""
+    phase = fid.split(".")[0]
+    energy, grid = ctx.num(f"{phase}.energy"), ctx.num(f"{phase}.grid_intensity")
+    if energy is None or grid is None:
+        return None
+    k = ctx.standard.calculations.formulas["8.2"].parameters["g_per_kg"]
+    value = energy * grid / k
+    return Derivation(value, [f"{phase}.energy", f"{phase}.grid_intensity"],
+                      f"{_g(energy)} kWh × {_g(grid)} gCO2e/kWh ÷ {k:g} = {_g(value)} kgCO2e")
+
+
+def it_energy(ctx: Context, phase: str) -> tuple[float, list[str]] | None:
+    """IT energy of a phase: energy ÷ pue under the facility scope, else energy (8.3, 8.6)."""
+    energy = ctx.num(f"{phase}.energy")
+    if energy is None:
+        return None
+    if not ctx.facility:
+        return energy, [f"{phase}.energy"]
+    pue = ctx.num(f"{phase}.pue")
+    if not pue:
+        return None
+    return energy / pue, [f"{phase}.energy", f"{phase}.pue"]
+
+
+def water(ctx: Context, fid: str) -> Derivation | None:
+    """8.3: water (L) = IT energy × wue + energy × water_intensity_offsite (when given)."""
+    phase = fid.split(".")[0]
+    wue, it = ctx.num(f"{phase}.wue"), it_energy(ctx, phase)
+    if wue is None or it is None:
+        return None
+    it_kwh, used = it
+    value = it_kwh * wue
+    expression = f"{_g(it_kwh)} kWh × {_g(wue)} L/kWh"
+    used = [*used, f"{phase}.wue"]
+    offsite = ctx.num(f"{phase}.water_intensity_offsite")
+    if offsite is not None:
+        energy = ctx.num(f"{phase}.energy") or 0.0
+        value += energy * offsite
+        expression += f" + {_g(energy)} kWh × {_g(offsite)} L/kWh"
+        used.append(f"{phase}.water_intensity_offsite")
+    return Derivation(value, used, f"{expression} = {_g(value)} L")
+
+
+def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
+    """8.4: accelerator-hours by default, then the embodied GHG allocated by use time."""
+    spec = ctx.standard.calculations.formulas["8.4"]
+    if fid == "hardware.accelerator_hours":
+        used, without = [], []
+        for p in spec.hours_phases:
+            if not ctx.included(p):
+                continue
+            (used if ctx.num(f"{p}.accelerator_hours") is not None else without).append(p)
+        if not used:
+            return None
+        total = sum(ctx.num(f"{p}.accelerator_hours") or 0.0 for p in used)
+        notes = [f"included phases without accelerator_hours: {', '.join(without)}"] if without else []
+        fields = [f"{p}.accelerator_hours" for p in used]
+        return Derivation(total, fields, " + ".join(_g(ctx.num(f) or 0) for f in fields) + f" = {_g(total)} h", notes)
+    hours, life = ctx.num("hardware.accelerator_hours"), ctx.num("hardware.lifetime_years")
+    if not hours or not life:
+        return None
+    usage = ctx.num("hardware.usage_rate")
+    notes: list[str] = []
+    if usage is None:
+        usage = spec.parameters["default_usage_rate"]
+        notes.append("usage_rate not given: 1 assumed (I-CALC-2)")
+    if usage == 0:
+        return None
+    device_hours = life * spec.parameters["hours_per_year"] * usage
+    used = ["hardware.accelerator_hours", "hardware.lifetime_years"]
+    used += ["hardware.usage_rate"] if "hardware.usage_rate" in ctx.values and ctx.num("hardware.usage_rate") is not None else []
+    value, terms = 0.0, []
+    per_acc = ctx.num("hardware.embodied_per_accelerator")
+    if per_acc is not None:
+        value += per_acc / device_hours * hours
+        terms.append(f"{_g(per_acc)} kgCO2e ÷ ({_g(life)} × 8760 × {_g(usage)}) × {_g(hours)} h")
+        used.append("hardware.embodied_per_accelerator")
+    else:
+        notes.append("accelerator term omitted: hardware.embodied_per_accelerator not available")
+    per_srv, per_server = ctx.num("hardware.embodied_per_server"), ctx.num("hardware.accelerators_per_server")
+    if per_srv is not None and per_server:
+        value += per_srv / device_hours * hours / per_server
+        terms.append(f"{_g(per_srv)} kgCO2e ÷ ({_g(life)} × 8760 × {_g(usage)}) × {_g(hours)} h ÷ {_g(per_server)}")
+        used += ["hardware.embodied_per_server", "hardware.accelerators_per_server"]
+    else:
+        missing = "hardware.embodied_per_server" if per_srv is None else "hardware.accelerators_per_server"
+        notes.append(f"server term omitted: {missing} not available")
+    if not terms:
+        return None
+    if "I-CALC-2" in " ".join(notes):
+        ctx.findings.add("I-CALC-2", "hardware.usage_rate")
+    return Derivation(value, used, " + ".join(terms) + f" = {_g(value)} kgCO2e", notes)
+
+
+FORMULAS: dict[str, Callable[[Context, str], Derivation | None]] = {
+    "energy_from_accelerator_time": energy_from_accelerator_time,
+    "embodied_allocation": embodied_allocation,
+    "location_based_ghg": location_based_ghg,
+    "water": water,
+}
+
+
+def derive(ctx: Context, lang: str = "en") -> None:
+    """Apply the formulas of clause 8 in order to every missing derivable field of an included phase."""
+    std = ctx.standard
+    for clause in std.calculations.order:
+        spec = std.calculations.formulas[clause]
+        for f in std.fields.values():
+            if f.derivable_by != clause or f.id in ctx.values or f.id in ctx.rejected or not ctx.applies(f):
+                continue
+            d = FORMULAS[spec.name](ctx, f.id)
+            if d is None:
+                continue
+            formula = spec.hours_formula if f.id == "hardware.accelerator_hours" and spec.hours_formula else spec.formula
+            ctx.values[f.id] = FieldValue(
+                value=d.value, unit=f.unit, origin="derived", method="calculated",
+                trace=Trace(clause=clause, formula=formula.get(lang), expression=d.expression,
+                            inputs=[_input(ctx, u) for u in d.used], notes=d.notes),
+            )
+
+
+def totals(ctx: Context) -> dict[str, Total]:
+    """8.5: per indicator, the sum over included phases with a value; partial when a mandatory one lacks."""
+    out: dict[str, Total] = {}
+    for name, ind in ctx.standard.indicators.items():
+        by_phase: dict[str, float] = {}
+        missing: list[str] = []
+        for phase, fid in ind.fields.items():
+            if not ctx.included(phase):
+                continue
+            value = ctx.num(fid)
+            if value is not None:
+                by_phase[phase] = value
+            elif ctx.mandatory(ctx.standard.fields[fid]):
+                missing.append(phase)
+        total = sum(by_phase.values()) if by_phase else None
+        shares = {p: v / total for p, v in by_phase.items()} if total else {}
+        out[name] = Total(value=total, unit=ind.unit, partial=bool(missing), missing_phases=missing,
+                          by_phase=by_phase, shares=shares)
+    return out
+
+
+def functional_units(ctx: Context) -> FunctionalUnits:
+    """7.5.3: inference value ÷ requests, and ÷ output tokens × 1000, in Wh, gCO2e, mL, mgSbeq."""
+    fu = FunctionalUnits()
+    if not ctx.included("inference"):
+        return fu
+    requests, tokens = ctx.num("inference.requests"), ctx.num("inference.output_tokens")
+    for name, ind in ctx.standard.indicators.items():
+        fid = ind.fields.get("inference")
+        value = ctx.num(fid) if fid else None
+        if value is None:
+            continue
+        scaled = value * float(ind.per_unit["factor"])
+        if requests:
+            fu.per_request[name] = UnitValue(value=scaled / requests, unit=ind.per_unit["unit"])
+        if tokens:
+            fu.per_1k_output_tokens[name] = UnitValue(
+                value=scaled / tokens * ctx.standard.per_tokens, unit=ind.per_unit["unit"])
+    return fu
+
+
+def inference_share(ctx: Context, sums: dict[str, Total]) -> float | None:
+    """7.5.4: inference GHG ÷ total GHG of included phases."""
+    total = sums.get(ctx.standard.inference_share_indicator)
+    if total is None or not total.value or "inference" not in total.by_phase:
+        return None
+    return total.by_phase["inference"] / total.value
+
+
+def data_quality(ctx: Context, sums: dict[str, Total]) -> dict[str, dict[str, float]]:
+    """9.3: the share of each indicator's total by method (measured, calculated, estimated, ...)."""
+    out: dict[str, dict[str, float]] = {}
+    for name, total in sums.items():
+        if not total.value:
+            continue
+        shares: dict[str, float] = {}
+        for phase, value in total.by_phase.items():
+            fid = ctx.standard.indicators[name].fields[phase]
+            method = ctx.values[fid].method or "unspecified"
+            shares[method] = shares.get(method, 0.0) + value / total.value
+        out[name] = shares
+    return out

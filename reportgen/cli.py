@@ -1,0 +1,58 @@
+"""The `reportgen` command: a thin shell over the library. Each subcommand lives in
+`reportgen/commands/<name>.py` and registers itself; this file only dispatches and maps errors to exit
+codes (0 complete/verified, 1 incomplete/errors/mismatch, 2 unreadable input or bad command line)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from reportgen.errors import ReportgenError
+
+COMMANDS = ["check", "standard_cmd", "template", "render", "verify", "interop"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="Check, compute and publish AI lifecycle environmental disclosures (AILD D1).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"reportgen.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"reportgen.commands.{name}":
+                continue  # a command module not present in this build
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ReportgenError as exc:
+        print(f"reportgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for users; REPORTGEN_DEBUG=1 shows it
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        print(f"reportgen: internal error ({type(exc).__name__}: {exc}). Please report it with the input "
+              "file; set REPORTGEN_DEBUG=1 to see the details.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""`reportgen check INPUT`: status, completeness, missing items, findings and totals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reportgen import fmt
+from reportgen.commands import add_lang
+from reportgen.evaluate import evaluate_file
+from reportgen.model import Evaluation
+from reportgen.resources import t
+from reportgen.standard import load_standard
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check a disclosure against the standard",
+                       description="Check a disclosure (YAML, JSON or filled .xlsx workbook). Exit code 0 "
+                       "when complete, 1 when incomplete or with errors, 2 when the file cannot be read.")
+    p.add_argument("input", help="disclosure file (.yaml, .yml, .json, .xlsx)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_lang(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ev = evaluate_file(args.input, lang=args.lang)
+    if args.format == "json":
+        json.dump(ev.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(ev))
+    return ev.exit_code
+
+
+def status_line(ev: Evaluation) -> str:
+    lang = ev.language
+    if ev.status == "complete":
+        return t("status_complete", lang)
+    n = len(ev.missing)
+    if n == 0:
+        return t("status_incomplete_errors", lang).format(n=ev.counts["error"])
+    return t("status_incomplete_one", lang) if n == 1 else t("status_incomplete", lang).format(n=n)
+
+
+def render_text(ev: Evaluation) -> str:
+    """The human summary: readable by someone who never saw the standard."""
+    std = load_standard(ev.standard.edition, ev.standard.id)
+    lang = ev.language
+    out: list[str] = []
+    name = ev.values.get("system.name")
+    version = ev.values.get("system.model_version")
+    title = " ".join(str(v.value) for v in (name, version) if v is not None and v.value is not None)
+    out.append(f"{ev.source or ''}{' — ' + title if title else ''}")
+    out.append(f"{t('standard', lang)}: {ev.standard.id} {ev.standard.edition}")
+    out.append(f"Status: {status_line(ev)}" if lang == "en" else f"Statut : {status_line(ev)}")
+    detail = t("completeness_detail", lang).format(ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)
+    out.append(f"{t('completeness', lang)}: {fmt.percent(ev.completeness, lang)} ({detail})")
+    out.append("")
+    out.append(f"{t('missing_items', lang)} ({len(ev.missing_items)})")
+    if not ev.missing_items:
+        out.append(f"  {t('no_missing', lang)}")
+    groups: dict[str, list] = {}
+    for item in ev.missing_items:
+        groups.setdefault(item.phase or item.field.split(".")[0], []).append(item)
+    for gid, items in groups.items():
+        out.append(f"  {std.group(gid).label.get(lang)}")
+        for item in items:
+            cond = f" — {item.condition}" if item.condition else ""
+            out.append(f"    - {item.label} [{item.field}], {t('clause', lang)} {item.clause}{cond}")
+    out.append("")
+    others = [f for f in ev.findings if f.code not in ("M-REQ", "M-REQ-COND")]
+    out.append(f"{t('other_findings', lang)} ({len(others)})")
+    if not others:
+        out.append(f"  {t('no_findings', lang)}")
+    for f in others:
+        where = f" ({f.location})" if f.location else ""
+        out.append(f"  {f.severity.upper():7} {f.code:10} {f.message}{where}")
+        out.append(f"          {'':10} {t('fix', lang)}: {f.fix}")
+    out.append("")
+    out.append(t("totals", lang))
+    for name, total in ev.totals.items():
+        ind = std.indicators[name]
+        shown = None
+        if total.value is not None:
+            from reportgen.units import Units
+            shown = Units(std).convert(total.value, ind.unit, ind.report_unit)
+        label = ind.label.get(lang)
+        text = fmt.quantity(shown, ind.report_unit, lang) if shown is not None else t("no_value", lang)
+        if total.partial:
+            phases = ", ".join(std.group(p).label.get(lang) for p in total.missing_phases)
+            text += f" ({t('partial_missing', lang).format(phases=phases)})"
+        out.append(f"  {label}: {text}")
+    if ev.functional_units.per_request:
+        out.append("")
+        out.append(t("per_request", lang))
+        for name, uv in ev.functional_units.per_request.items():
+            out.append(f"  {std.indicators[name].label.get(lang)}: {fmt.quantity(uv.value, uv.unit, lang)}")
+    if ev.inference_share is not None:
+        out.append(f"{t('inference_share', lang)}: {fmt.percent(ev.inference_share, lang)}")
+    out.append("")
+    out.append(f"{t('fingerprint', lang)}: {ev.fingerprint}")
+    return "\n".join(out) + "\n"

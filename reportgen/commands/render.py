@@ -1,0 +1,49 @@
+"""`reportgen render INPUT [-o DIR] [--format pdf,xlsx] [--lang en|fr]`: write the disclosure reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reportgen.commands import add_lang
+from reportgen.errors import ReportgenError
+from reportgen.evaluate import evaluate_file
+from reportgen.output import report_stem
+
+FORMATS = ("pdf", "xlsx")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="render the PDF and Excel disclosure reports",
+                       description="Evaluate a disclosure and write DIR/<system>-<version>-AILD-D1.pdf/.xlsx. "
+                       "Exit code 0 when the disclosure is complete, 1 when it is not (reports are written "
+                       "either way, listing what is missing), 2 when the input cannot be read.")
+    p.add_argument("input", help="disclosure file (.yaml, .yml, .json, .xlsx)")
+    p.add_argument("-o", "--output-dir", default="out", help="output folder (default: out)")
+    p.add_argument("--format", default="pdf,xlsx", help="comma-separated: pdf, xlsx (default: pdf,xlsx)")
+    add_lang(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ReportgenError(f"--format takes pdf, xlsx or pdf,xlsx (got '{args.format}').")
+    ev = evaluate_file(args.input, lang=args.lang)
+    out_dir = Path(args.output_dir)
+    stem = report_stem(ev)
+    protect = [Path(args.input)]
+    for f in formats:
+        path = out_dir / f"{stem}.{f}"
+        if f == "pdf":
+            from reportgen.render.pdf import write_pdf
+
+            write_pdf(ev, path, protect=protect)
+        else:
+            from reportgen.render.xlsx import write_xlsx
+
+            write_xlsx(ev, path, protect=protect)
+        print(f"wrote {path}", file=sys.stderr)
+    return ev.exit_code

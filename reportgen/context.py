@@ -1,0 +1,100 @@
+"""The state of one evaluation while it runs: values by field id, the boundary, and the questions every
+rule asks (does this field apply? is it supplied? does its condition hold?)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+from reportgen.findings import Findings
+from reportgen.model import FieldValue
+from reportgen.standard import Condition, Field, Standard
+
+
+@dataclass
+class Context:
+    standard: Standard
+    values: dict[str, FieldValue]
+    findings: Findings
+    rejected: set[str] = dc_field(default_factory=set)
+
+    # -- boundary (6.1) ---------------------------------------------------------------------------
+    def status(self, phase: str) -> str | None:
+        v = self.values.get(f"boundary.phases.{phase}")
+        return v.value if v is not None and v.origin == "supplied" else None
+
+    def included(self, phase: str) -> bool:
+        return self.status(phase) == "included"
+
+    def applies(self, f: Field) -> bool:
+        """Section fields always apply; phase fields only when their phase is included (1.2)."""
+        return not self.standard.is_phase(f.group) or self.included(f.group)
+
+    @property
+    def facility(self) -> bool:
+        return self.raw("boundary.energy_scope") == "facility"
+
+    # -- values ------------------------------------------------------------------------------------
+    def raw(self, fid: str) -> Any:
+        v = self.values.get(fid)
+        return v.value if v is not None and v.origin != "withheld" else None
+
+    def num(self, fid: str) -> float | None:
+        """The numeric value of a counted field (supplied or derived), None when absent or withheld."""
+        v = self.values.get(fid)
+        if v is None or v.origin == "withheld" or not v.counted or v.value is None:
+            return None
+        if isinstance(v.value, bool) or not isinstance(v.value, (int, float)):
+            return None
+        return float(v.value)
+
+    def supplied(self, fid: str) -> bool:
+        """Supplied for condition purposes: a withheld field counts as supplied (4.3)."""
+        v = self.values.get(fid)
+        return v is not None and v.origin in ("supplied", "withheld")
+
+    def available(self, fid: str) -> bool:
+        return fid in self.values
+
+    # -- conditions and obligations (Annex A) -------------------------------------------------------
+    def holds(self, cond: Condition) -> bool:
+        op = cond.op
+        if op == "any_available":
+            key = cond.field.split(".", 1)[1]
+            return any(
+                self.available(f"{p}.{key}") and self.included(p)
+                for p in self.standard.phase_ids if f"{p}.{key}" in self.standard.fields
+            )
+        if op == "supplied":
+            return self.supplied(cond.field)
+        if op == "not_supplied":
+            return not self.supplied(cond.field)
+        if op == "available":
+            return self.available(cond.field)
+        value = self.raw(cond.field)
+        if value is None:
+            return False  # a condition that tests an absent field is false
+        if op == "eq":
+            return value == cond.value
+        if op == "ne":
+            return value != cond.value
+        if op == "in":
+            return value in (cond.value or [])
+        raise ValueError(f"unknown condition operator {op}")
+
+    def mandatory(self, f: Field) -> bool:
+        """True when the field applies and its obligation is M, or M* with its condition holding."""
+        if not self.applies(f):
+            return False
+        if f.obligation == "M":
+            return True
+        return f.obligation == "M*" and f.condition is not None and self.holds(f.condition)
+
+    def satisfied(self, fid: str) -> bool:
+        """Supplied, derived, or withheld with a reason that satisfies (4.3, 4.4)."""
+        v = self.values.get(fid)
+        if v is None:
+            return False
+        if v.origin != "withheld":
+            return True
+        return v.withheld in self.standard.withheld_satisfies and bool(v.note)

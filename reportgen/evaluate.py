@@ -1,0 +1,151 @@
+"""The pipeline: standard → inputs → validation → calculation → one Evaluation object.
+
+This is the library API a notebook calls:
+
+    from reportgen import evaluate_file
+    ev = evaluate_file("samples/acme-assistant-7b.yaml")
+    ev.status, ev.totals["ghg_location"].value, ev.missing
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import rfc8785
+
+from reportgen import calc, validate
+from reportgen.context import Context
+from reportgen.findings import Findings
+from reportgen.inputs import RawInput, from_mapping, read_input
+from reportgen.model import Evaluation, FieldValue, Standard as StandardRef
+from reportgen.standard import Standard, load_standard
+from reportgen.values import ValueParser, parse_all
+
+__version__ = "0.1.0"
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _round12(x: float) -> float | int:
+    if isinstance(x, int):
+        return x
+    r = float(f"{x:.12g}")
+    return int(r) if r.is_integer() and abs(r) < 2**53 else r
+
+
+def canonical_value(v: FieldValue) -> Any:
+    """Clause 10: a value as it enters the fingerprint (canonical unit, 12 significant digits)."""
+    if v.origin == "withheld":
+        return {"withheld": v.withheld, **({"note": v.note} if v.note else {})}
+    value = v.value
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    elif isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+        value = _round12(value)
+    meta = {k: getattr(v, k) for k in ("method", "source", "uncertainty_pct") if getattr(v, k) is not None}
+    if "uncertainty_pct" in meta:
+        meta["uncertainty_pct"] = _round12(meta["uncertainty_pct"])
+    if v.unit is not None:
+        return {"value": value, "unit": v.unit, **meta}
+    return {"value": value, **meta} if meta else value
+
+
+def canonical_tree(values: dict[str, FieldValue]) -> dict[str, Any]:
+    """The normalized input tree: supplied and withheld values only, nested by field id."""
+    tree: dict[str, Any] = {}
+    for fid in sorted(values):
+        v = values[fid]
+        if v.origin == "derived":
+            continue
+        node = tree
+        *parents, leaf = fid.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = canonical_value(v)
+    return tree
+
+
+def fingerprint(standard: Standard, inputs: dict[str, Any]) -> str:
+    """sha256 of the RFC 8785 serialization of {standard, edition, inputs} (clause 10)."""
+    payload = {"standard": standard.id, "edition": standard.edition, "inputs": inputs}
+    return "sha256:" + hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
+
+
+def _language(values: dict[str, FieldValue], lang: str | None) -> str:
+    if lang in ("en", "fr"):
+        return lang
+    v = values.get("report.language")
+    return v.value if v is not None and v.origin == "supplied" and v.value in ("en", "fr") else "en"
+
+
+def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None = None) -> Evaluation:
+    """Evaluate raw inputs against the standard. Never raises on bad values: they become findings."""
+    std = standard or load_standard()
+    probe = Findings(std, "en")
+    parser = ValueParser(std)
+    parsed = parse_all(raw, std, probe, parser)
+    language = _language(parsed.values, lang)
+    findings = Findings(std, language)
+    if language != "en":  # messages in the report language; parsing is language-independent
+        parsed = parse_all(raw, std, findings, parser)
+    else:
+        findings = probe
+    ctx = Context(std, parsed.values, findings, rejected=set(parsed.rejected))
+    inputs = canonical_tree(parsed.values)
+
+    validate.boundary_values(ctx, language)
+    calc.derive(ctx, language)
+    missing, applicable, satisfied, coverage = validate.obligations(ctx, language)
+    validate.run_checks(ctx, language)
+    sums = calc.totals(ctx)
+
+    ordered = sorted(findings.items, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code, f.field or ""))
+    counts = {s: sum(f.severity == s for f in ordered) for s in ("error", "warning", "info")}
+    complete = not missing and counts["error"] == 0
+    return Evaluation(
+        standard=StandardRef(id=std.id, edition=std.edition),
+        tool_version=__version__,
+        source=raw.source,
+        language=language,  # type: ignore[arg-type]
+        status="complete" if complete else "incomplete",
+        completeness=satisfied / applicable if applicable else 1.0,
+        mandatory_applicable=applicable,
+        mandatory_satisfied=satisfied,
+        recommended_coverage=coverage,
+        fingerprint=fingerprint(std, inputs),
+        missing=sorted(m.field for m in missing),
+        missing_items=missing,
+        findings=ordered,
+        counts=counts,
+        boundary={p: ctx.status(p) for p in std.phase_ids},
+        values={fid: ctx.values[fid] for fid in std.fields if fid in ctx.values},
+        totals=sums,
+        functional_units=calc.functional_units(ctx),
+        inference_share=calc.inference_share(ctx, sums),
+        data_quality=calc.data_quality(ctx, sums),
+        inputs=inputs,
+        rejected={k: _jsonable(v) for k, v in parsed.rejected.items()},
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def evaluate_file(path: str | Path, lang: str | None = None, standard: Standard | None = None) -> Evaluation:
+    std = standard or load_standard()
+    return evaluate(read_input(path, std), std, lang)
+
+
+def evaluate_mapping(data: dict[str, Any], lang: str | None = None, standard: Standard | None = None,
+                     source: str = "<mapping>") -> Evaluation:
+    std = standard or load_standard()
+    return evaluate(from_mapping(data, std, source), std, lang)

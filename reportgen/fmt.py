@@ -1,0 +1,50 @@
+"""Number and unit formatting per locale (Babel), shared by the CLI, the PDF and the workbook.
+
+Formatting is for display only: nothing formatted is ever parsed back for arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal, format_percent
+
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+PRETTY_UNITS = {
+    "kgCO2e": "kgCO₂e", "tCO2e": "tCO₂e", "gCO2e": "gCO₂e", "ktCO2e": "ktCO₂e", "m3": "m³",
+    "gCO2e/kWh": "gCO₂e/kWh", "kgSbeq": "kg Sb eq", "mgSbeq": "mg Sb eq", "gSbeq": "g Sb eq",
+}
+
+
+def pretty_unit(unit: str | None) -> str:
+    return PRETTY_UNITS.get(unit or "", unit or "")
+
+
+def number(value: float | int | None, lang: str = "en", sig: int = 4) -> str:
+    """Readable number: integers grouped, others to `sig` significant digits (never scientific)."""
+    if value is None:
+        return "—"
+    locale = LOCALES.get(lang, "en_GB")
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 10**sig):
+        return format_decimal(round(value), locale=locale)
+    if value == 0:
+        return "0"
+    digits = max(0, sig - 1 - int(math.floor(math.log10(abs(value)))))
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=locale)
+
+
+def percent(share: float | None, lang: str = "en", decimals: int = 1) -> str:
+    if share is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
+    text = format_percent(share, format=pattern, locale=LOCALES.get(lang, "en_GB"))
+    return text.replace(" %", "\u00a0%") if lang == "fr" else text.replace(" %", "%").replace("\u00a0%", "%")
+
+
+def quantity(value: float | None, unit: str | None, lang: str = "en", sig: int = 4) -> str:
+    if value is None:
+        return "—"
+    return f"{number(value, lang, sig)} {pretty_unit(unit)}".strip()

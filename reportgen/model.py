@@ -1,0 +1,152 @@
+"""The evaluation object: the single truth that the CLI, the JSON output, the PDF and the workbook render.
+
+Its JSON dump is a public interface (`reportgen check --format json`), so field names here are stable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field as PydField
+
+Severity = Literal["error", "warning", "info"]
+Origin = Literal["supplied", "derived", "withheld"]
+
+
+class Location(BaseModel):
+    """Where a value was read: a file and a line (YAML/JSON) or a cell (`Sheet!D12`)."""
+
+    model_config = ConfigDict(frozen=True)
+    file: str | None = None
+    line: int | None = None
+    cell: str | None = None
+    path: str | None = None  # the key path as written in the input
+
+    def __str__(self) -> str:
+        where = self.file or "input"
+        if self.cell:
+            return f"{where}, {self.cell}"
+        if self.line:
+            return f"{where}:{self.line}"
+        return where
+
+
+class Finding(BaseModel):
+    """One problem or remark. Every finding has all of these, even when `field` is None."""
+
+    code: str
+    severity: Severity
+    field: str | None
+    clause: str
+    location: Location | None
+    message: str
+    fix: str
+
+
+class TraceInput(BaseModel):
+    field: str
+    value: float
+    unit: str | None
+    origin: Origin
+    source: str | None = None
+
+
+class Trace(BaseModel):
+    """How a derived figure was obtained: the formula, its numbers and where they came from."""
+
+    clause: str
+    formula: str
+    expression: str
+    inputs: list[TraceInput]
+    notes: list[str] = []
+
+
+class FieldValue(BaseModel):
+    """A field's value after parsing and derivation, in the canonical unit."""
+
+    value: Any = None
+    unit: str | None = None
+    origin: Origin
+    method: str | None = None
+    source: str | None = None
+    uncertainty_pct: float | None = None
+    withheld: str | None = None
+    note: str | None = None
+    counted: bool = True  # False for values of phases outside the boundary (6.1)
+    trace: Trace | None = None
+    location: Location | None = None
+
+
+class Total(BaseModel):
+    value: float | None
+    unit: str
+    partial: bool
+    missing_phases: list[str]
+    by_phase: dict[str, float]
+    shares: dict[str, float]
+
+
+class UnitValue(BaseModel):
+    value: float
+    unit: str
+
+
+class FunctionalUnits(BaseModel):
+    per_request: dict[str, UnitValue] = {}
+    per_1k_output_tokens: dict[str, UnitValue] = {}
+
+
+class MissingItem(BaseModel):
+    field: str
+    label: str
+    phase: str | None
+    obligation: str
+    clause: str
+    condition: str | None
+    help: str | None = None
+
+
+class Standard(BaseModel):
+    id: str
+    edition: str
+
+
+class Evaluation(BaseModel):
+    """Everything known about one disclosure once checked against the standard."""
+
+    standard: Standard
+    tool_version: str
+    source: str | None
+    language: Literal["en", "fr"]
+    status: Literal["complete", "incomplete"]
+    completeness: float
+    mandatory_applicable: int
+    mandatory_satisfied: int
+    recommended_coverage: float | None
+    fingerprint: str
+    missing: list[str]
+    missing_items: list[MissingItem]
+    findings: list[Finding]
+    counts: dict[str, int]
+    boundary: dict[str, str | None]
+    values: dict[str, FieldValue]
+    totals: dict[str, Total]
+    functional_units: FunctionalUnits
+    inference_share: float | None
+    data_quality: dict[str, dict[str, float]]
+    inputs: dict[str, Any] = PydField(description="canonical input tree fingerprinted by clause 10")
+    rejected: dict[str, Any] = PydField(
+        default_factory=dict, description="values ignored with E-TYPE/E-UNIT, as given, by field id"
+    )
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == "complete"
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.is_complete and not self.has_errors else 1

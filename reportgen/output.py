@@ -1,0 +1,60 @@
+"""Writing outputs safely: atomically (temporary file, then rename) and never over an input file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Callable, Iterable
+
+from reportgen.errors import OutputError
+from reportgen.model import Evaluation
+
+
+def safe_name(text: str, fallback: str = "disclosure") -> str:
+    """A file-name-safe slug: ASCII letters, digits, dot, dash and underscore only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-.")
+    return slug[:80] or fallback
+
+
+def report_stem(ev: Evaluation) -> str:
+    """`<system>-<model version>-AILD-D1`, each part made safe (SPEC-independent naming of issue 4)."""
+    def text(fid: str, fallback: str) -> str:
+        v = ev.values.get(fid)
+        return str(v.value) if v is not None and v.value not in (None, "") else fallback
+
+    system = safe_name(text("system.name", "system"), "system")
+    version = safe_name(text("system.model_version", "unversioned"), "unversioned")
+    return f"{system}-{version}-{ev.standard.id}-{ev.standard.edition}"
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], protect: Iterable[Path] = ()) -> Path:
+    """Call `write(tmp)` to produce the file, then move it into place. Refuses to replace an input."""
+    path = Path(path)
+    target = path.resolve()
+    for p in protect:
+        if Path(p).resolve() == target:
+            raise OutputError(f"refusing to overwrite the input file {p}; choose another output path.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def write_bytes(path: Path, data: bytes, protect: Iterable[Path] = ()) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data), protect)

@@ -1,0 +1,1 @@
+"""Renderers of the evaluation: PDF (WeasyPrint) and Excel (openpyxl) disclosures."""

@@ -1,0 +1,34 @@
+"""Where shipped data lives: inside the wheel (`reportgen/_data`) or, in a checkout, at the repo top."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_PKG = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    packaged = _PKG / "_data" / name
+    return packaged if packaged.is_dir() else _PKG.parent / name
+
+
+def templates_dir() -> Path:
+    return data_dir("templates")
+
+
+@functools.lru_cache(maxsize=1)
+def strings() -> dict[str, dict[str, str]]:
+    """UI strings (headings, column names) in English and French, from templates/strings.yaml."""
+    with (templates_dir() / "strings.yaml").open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return data
+
+
+def t(key: str, lang: str) -> str:
+    """The UI string `key` in `lang` (falls back to English)."""
+    entry = strings()[key]
+    return entry.get(lang) or entry["en"]

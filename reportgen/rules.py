@@ -1,0 +1,32 @@
+"""Rule kinds as pure functions. Their parameters (fields, limits, tolerances) live in `rules.yaml`;
+`validate.py` feeds them values and turns their answers into findings."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+
+def required_missing(mandatory: bool, satisfied: bool) -> bool:
+    """required-when: an applicable mandatory field that is neither supplied, derived nor withheld."""
+    return mandatory and not satisfied
+
+
+def out_of_range(value: float, rule: dict[str, Any]) -> bool:
+    """range: `below`/`above` are exclusive bounds; `equals` flags one forbidden value."""
+    if "equals" in rule:
+        return value == rule["equals"]
+    return ("below" in rule and value < rule["below"]) or ("above" in rule and value > rule["above"])
+
+
+def relative_gap(supplied: float, expected: float) -> float | None:
+    """consistency: |supplied − expected| ÷ expected, None when expected is 0."""
+    return abs(supplied - expected) / abs(expected) if expected else None
+
+
+def outside(value: float, low: float, high: float) -> bool:
+    return value < low or value > high
+
+
+def first_match(value: float, rules: list[dict[str, Any]], applies: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The first range rule that applies to a field and fails for the value (one finding per field)."""
+    return next((r for r in rules if applies(r) and out_of_range(value, r)), None)

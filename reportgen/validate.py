@@ -1,0 +1,160 @@
+"""Validation: obligations (4.4, Annex A) and the checks of clauses 6, 8 and 9, as findings.
+
+Rules run on values that count (section fields and included phases). A field that is missing or was
+rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is reported once.
+"""
+
+from __future__ import annotations
+
+from reportgen import rules
+from reportgen.calc import it_energy
+from reportgen.context import Context
+from reportgen.model import MissingItem
+
+
+def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, float | None]:
+    """Missing mandatory items (M-REQ, M-REQ-COND), W-WITHHELD, and the completeness counts."""
+    std = ctx.standard
+    missing: list[MissingItem] = []
+    applicable = satisfied = rec_applicable = rec_satisfied = 0
+    for f in std.fields.values():
+        if f.obligation == "R" and ctx.applies(f):
+            rec_applicable += 1
+            rec_satisfied += ctx.satisfied(f.id)
+        if not ctx.mandatory(f):
+            continue
+        applicable += 1
+        v = ctx.values.get(f.id)
+        if ctx.satisfied(f.id):
+            satisfied += 1
+            if v is not None and v.origin == "withheld":
+                ctx.findings.add("W-WITHHELD", f.id, v.location, reason=v.withheld, note=v.note)
+            continue
+        why = ""
+        if v is not None and v.origin == "withheld":
+            why = {"en": f" (withheld as {v.withheld}{'' if v.note else ' without a note'}, which does not satisfy the obligation)",
+                   "fr": f" (retenu comme {v.withheld}{'' if v.note else ' sans note'}, ce qui ne satisfait pas l'obligation)"}[lang]
+        elif f.id in ctx.rejected:
+            why = {"en": " (the value given was rejected, see the finding above)",
+                   "fr": " (la valeur donnée a été rejetée, voir plus haut)"}[lang]
+        hint = ""
+        if f.derivable_by:
+            hint = {"en": f", or the inputs of clause {f.derivable_by} that derive it",
+                    "fr": f", ou les données de la clause {f.derivable_by} qui permettent de le calculer"}[lang]
+        cond = f.condition.explain.get(lang) if f.condition and f.condition.explain else (f.condition.text.en if f.condition else None)
+        code = "M-REQ-COND" if f.obligation == "M*" else "M-REQ"
+        ctx.findings.add(code, f.id, v.location if v else None, why=why, hint=hint,
+                         condition=f.condition.text.get(lang) if f.condition else "")
+        missing.append(MissingItem(
+            field=f.id, label=f.label.get(lang), phase=f.group if std.is_phase(f.group) else None,
+            obligation=f.obligation, clause=f.clause, condition=cond,
+            help=f.help.get(lang) if f.help else None))
+    coverage = rec_satisfied / rec_applicable if rec_applicable else None
+    return missing, applicable, satisfied, coverage
+
+
+def boundary_values(ctx: Context, lang: str) -> None:
+    """6.1 W-BND-1: values of a phase declared excluded or not_applicable are not counted."""
+    std = ctx.standard
+    for fid, v in ctx.values.items():
+        f = std.fields[fid]
+        if not std.is_phase(f.group) or ctx.included(f.group):
+            continue
+        v.counted = False
+        status = ctx.status(f.group)
+        if status is not None and v.origin != "derived":
+            ctx.findings.add("W-BND-1", fid, v.location, phase=f.group, status=std.enum_label("phase_status", status, lang))
+
+
+def ranges(ctx: Context) -> None:
+    """8.6 range checks, first failing rule per field (rules.yaml `range`)."""
+    std = ctx.standard
+    table = std.rules.get("range", [])
+    for fid, v in ctx.values.items():
+        f = std.fields[fid]
+        if v.origin != "supplied" or not v.counted or ctx.num(fid) is None:
+            continue
+        dim = std.dimension_of(f)
+
+        def applies(rule: dict, f=f, dim=dim) -> bool:
+            return fid in rule.get("fields", []) or (dim is not None and rule.get("dimension") == dim) \
+                or f.type in rule.get("types", [])
+
+        hit = rules.first_match(float(v.value), table, applies)
+        if hit:
+            extra = hit.get("extra", {}).get(ctx.findings.lang, "")
+            ctx.findings.add(hit["code"], fid, v.location, value=f"{v.value:g}", extra=extra)
+    spec = std.rules["date_order"]
+    start, end = ctx.raw(spec["start"]), ctx.raw(spec["end"])
+    if start and end and end < start:
+        ctx.findings.add(spec["code"], spec["end"], ctx.values[spec["end"]].location,
+                         start=start.isoformat(), end=end.isoformat())
+
+
+def boundary_rules(ctx: Context, lang: str) -> None:
+    """6.2 E-BND-2 and 6.4 E-GHG-1."""
+    std = ctx.standard
+    for spec in std.rules.get("boundary_requires", []):
+        if ctx.raw(spec["field"]) != spec["value"]:
+            continue
+        lacking = [p for p in spec["phases"] if not ctx.included(p)]
+        if lacking:
+            names = ", ".join(std.group(p).label.get(lang) for p in lacking)
+            ctx.findings.add(spec["code"], spec["field"], ctx.values[spec["field"]].location, phases=names)
+    spec = std.rules["market_needs_location"]
+    for phase, (market, location) in spec["pairs"].items():
+        if ctx.included(phase) and ctx.num(market) is not None and ctx.num(location) is None:
+            ctx.findings.add(spec["code"], market, ctx.values[market].location,
+                             phase_label=std.group(phase).label.get(lang), location_field=location)
+
+
+def arithmetic(ctx: Context, lang: str) -> None:
+    """8.6 W-RNG-5 (implied power per accelerator) and 8.2 W-CALC-1 (GHG vs energy × grid)."""
+    std = ctx.standard
+    power = std.rules["implied_power"]
+    for phase in std.phase_ids:
+        hours_id = f"{phase}.accelerator_hours"
+        if hours_id not in std.fields or not ctx.included(phase):
+            continue
+        hours, it = ctx.num(hours_id), it_energy(ctx, phase)
+        if not hours or it is None:
+            continue
+        watts = it[0] * 1000 / hours
+        if rules.outside(watts, power["min"], power["max"]):
+            loc = ctx.values[f"{phase}.energy"].location or ctx.values[hours_id].location
+            ctx.findings.add(power["code"], f"{phase}.energy", loc, phase_label=std.group(phase).label.get(lang),
+                             power=f"{watts:,.0f}", energy_field=f"{phase}.energy", hours_field=hours_id)
+    tol = std.rules["ghg_consistency"]
+    for phase in std.phase_ids:
+        fid = f"{phase}.ghg_location"
+        v = ctx.values.get(fid)
+        if v is None or v.origin != "supplied" or not ctx.included(phase):
+            continue
+        energy, grid = ctx.num(f"{phase}.energy"), ctx.num(f"{phase}.grid_intensity")
+        if energy is None or grid is None or ctx.num(fid) is None:
+            continue
+        expected = energy * grid / 1000
+        gap = rules.relative_gap(float(v.value), expected)
+        if gap is not None and gap > tol["tolerance"]:
+            ctx.findings.add(tol["code"], fid, v.location, value=f"{v.value:,.6g}", expected=f"{expected:,.6g}",
+                             diff=f"{gap * 100:.1f}")
+
+
+def data_quality(ctx: Context, lang: str) -> None:
+    """9.1 W-DQ-1: supplied energy, GHG and water values need a method and a source."""
+    std = ctx.standard
+    words = {"en": ("method", "source", " and "), "fr": ("méthode", "source", " ni de ")}[lang]
+    for fid, v in ctx.values.items():
+        f = std.fields[fid]
+        if v.origin != "supplied" or not v.counted or std.dimension_of(f) not in std.method_source_dimensions:
+            continue
+        lacking = [w for w, present in ((words[0], v.method), (words[1], v.source)) if not present]
+        if lacking:
+            ctx.findings.add("W-DQ-1", fid, v.location, missing=words[2].join(lacking))
+
+
+def run_checks(ctx: Context, lang: str) -> None:
+    ranges(ctx)
+    boundary_rules(ctx, lang)
+    arithmetic(ctx, lang)
+    data_quality(ctx, lang)

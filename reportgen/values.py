@@ -1,0 +1,258 @@
+"""Type every raw entry against its field (SPEC 4.2, 4.3): quantities in canonical units, withheld values.
+
+A value that fails here gets E-TYPE or E-UNIT and counts as not supplied (Annex B); it is kept aside in
+`rejected` so that a report can carry exactly what was given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen.findings import Findings
+from reportgen.inputs import RawEntry, RawInput
+from reportgen.model import FieldValue
+from reportgen.standard import Field, Standard
+from reportgen.units import NumberError, UnitError, Units, parse_number
+
+QUANTITY_KEYS = {"value", "unit", "method", "source", "uncertainty_pct", "note"}
+WITHHELD_KEYS = {"withheld", "note"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_QTY_TEXT = re.compile(r"^\s*([-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+class TypeProblem(ValueError):
+    def __init__(self, variant: str, code: str = "E-TYPE", **params: Any) -> None:
+        super().__init__(variant)
+        self.variant, self.code, self.params = variant, code, params
+
+
+@dataclass
+class Parsed:
+    values: dict[str, FieldValue] = field(default_factory=dict)
+    rejected: dict[str, Any] = field(default_factory=dict)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class ValueParser:
+    """Parses values for one standard; reusable across disclosures."""
+
+    def __init__(self, standard: Standard, units: Units | None = None) -> None:
+        self.standard = standard
+        self.units = units or Units(standard)
+        self.methods = standard.enum_values("method")
+        self.reasons = standard.enum_values("withheld_reason")
+
+    # -- scalars by type ------------------------------------------------------------------------
+    def number(self, value: Any) -> float:
+        if _is_number(value):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return parse_number(value)
+            except NumberError as exc:
+                raise TypeProblem(exc.kind) from None
+        raise TypeProblem("not_number")
+
+    def scalar(self, f: Field, value: Any, raw_text: str | None) -> Any:
+        t = f.type
+        if t == "text":
+            if isinstance(value, (dict, list)):
+                raise TypeProblem("text")
+            text = raw_text if raw_text is not None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+            return text.strip()
+        if t == "count":
+            number = self.number(value)
+            if not number.is_integer():
+                raise TypeProblem("not_integer")
+            return int(number)
+        if t == "decimal":
+            return self.number(value)
+        if t == "ratio":
+            if isinstance(value, str) and value.strip().endswith("%"):
+                return self.number(value.strip()[:-1]) / 100
+            try:
+                return self.number(value)
+            except TypeProblem as exc:
+                raise TypeProblem("not_ratio" if exc.variant == "not_number" else exc.variant) from None
+        if t == "bool":
+            if isinstance(value, bool):
+                return value
+            key = str(value).strip().lower()
+            if key in {"true", "yes", "oui", "vrai", "1", "y"}:
+                return True
+            if key in {"false", "no", "non", "faux", "0", "n"}:
+                return False
+            raise TypeProblem("bool")
+        if t == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            try:
+                return dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise TypeProblem("date") from None
+        if t == "email":
+            if isinstance(value, str) and _EMAIL.match(value.strip()):
+                return value.strip()
+            raise TypeProblem("email")
+        if t == "country":
+            return self.country(value)
+        if t == "enum":
+            return self.enum(f.enum or "", value)
+        raise TypeProblem("structure", detail=f"unsupported type {t}")
+
+    def country(self, value: Any) -> str:
+        import pycountry  # loaded on first country only
+
+        code = str(value).strip().upper()
+        if len(code) == 2 and pycountry.countries.get(alpha_2=code):
+            return code
+        hint = None
+        if len(code) == 3 and (c := pycountry.countries.get(alpha_3=code)):
+            hint = c.alpha_2
+        else:
+            try:
+                hint = pycountry.countries.lookup(str(value).strip()).alpha_2
+            except LookupError:
+                hint = None
+        raise TypeProblem("country", nearest=f" ({hint})" if hint else "")
+
+    def enum(self, name: str, value: Any) -> str:
+        allowed = self.standard.enum_values(name)
+        key = str(value).strip()
+        if key in allowed:
+            return key
+        folded = re.sub(r"[\s\-]+", "_", key.lower())
+        for candidate in allowed:
+            label_en = self.standard.enums[name][candidate].en.lower()
+            label_fr = self.standard.enums[name][candidate].fr.lower()
+            if folded == candidate or key.lower() in {label_en, label_fr}:
+                return candidate
+        raise TypeProblem("enum", allowed=", ".join(allowed))
+
+    # -- a whole entry ---------------------------------------------------------------------------
+    def entry(self, f: Field, raw: RawEntry) -> FieldValue | None:
+        """Return the typed value, None when nothing was supplied, or raise TypeProblem."""
+        v = raw.value
+        loc = raw.location
+        if isinstance(v, dict) and "withheld" in v:
+            extra = set(v) - WITHHELD_KEYS
+            if extra:
+                raise TypeProblem("structure", detail=f"unexpected key(s) {', '.join(sorted(extra))} beside withheld")
+            reason = str(v.get("withheld") or "").strip()
+            if reason not in self.reasons:
+                raise TypeProblem("withheld_reason", value=_show(v.get("withheld")), allowed=", ".join(self.reasons))
+            note = v.get("note")
+            note = str(note).strip() if note is not None and str(note).strip() else None
+            return FieldValue(origin="withheld", withheld=reason, note=note, unit=f.unit, location=loc)
+        meta: dict[str, Any] = {}
+        if isinstance(v, dict):
+            extra = set(v) - QUANTITY_KEYS
+            if extra:
+                near = [difflib.get_close_matches(k, sorted(QUANTITY_KEYS | WITHHELD_KEYS), 1) for k in extra]
+                hint = "; ".join(f"'{k}'" + (f" (did you mean '{n[0]}'?)" if n else "") for k, n in zip(sorted(extra), near))
+                if any(v.get(k) is None and " " in k for k in extra):
+                    hint += " — a comma inside {...} ends the text: put the source in quotes"
+                raise TypeProblem("structure", detail=f"unknown key {hint}")
+            meta = {k: v.get(k) for k in ("method", "source", "uncertainty_pct", "note") if v.get(k) not in (None, "")}
+            unit_text = v.get("unit")
+            v = v.get("value")
+            if v is None or (isinstance(v, str) and not v.strip()):
+                return None
+        else:
+            unit_text = None
+        if isinstance(v, list):
+            raise TypeProblem("structure", detail="a list is not a value")
+        if isinstance(v, str) and not v.strip():
+            return None
+        out = FieldValue(origin="supplied", location=loc)
+        if "method" in meta:
+            method = str(meta["method"]).strip()
+            if method not in self.methods:
+                raise TypeProblem("method", value=_show(meta["method"]), allowed=", ".join(self.methods))
+            out.method = method
+        if "source" in meta:
+            out.source = str(meta["source"]).strip()
+        if "note" in meta:
+            out.note = str(meta["note"]).strip()
+        if "uncertainty_pct" in meta:
+            try:
+                pct = self.number(meta["uncertainty_pct"])
+            except TypeProblem:
+                raise TypeProblem("uncertainty", value=_show(meta["uncertainty_pct"])) from None
+            if not 0 <= pct <= 100:
+                raise TypeProblem("uncertainty", value=_show(meta["uncertainty_pct"]))
+            out.uncertainty_pct = pct
+        if f.type == "quantity":
+            out.value, out.unit = self.quantity(f, v, unit_text), f.unit
+        else:
+            if unit_text not in (None, ""):
+                raise TypeProblem("structure", detail=f"this field takes no unit (got '{unit_text}')")
+            out.value = self.scalar(f, v, raw.raw_text if not isinstance(raw.value, dict) else None)
+        return out
+
+    def quantity(self, f: Field, value: Any, unit_text: Any) -> float:
+        dimension = self.standard.dimension_of(f) or ""
+        if isinstance(value, str) and unit_text in (None, ""):
+            m = _QTY_TEXT.match(value)
+            if not m:
+                raise TypeProblem("not_number")
+            number_text, unit_text = m.group(1), m.group(2) or None
+            number = self.number(number_text)
+        else:
+            number = self.number(value)
+        if unit_text in (None, ""):
+            return number
+        try:
+            return self.units.to_canonical(number, str(unit_text), dimension)
+        except UnitError:
+            raise TypeProblem("unit", code="E-UNIT", unit=str(unit_text), dimension=dimension,
+                              allowed=", ".join(self.standard.dimensions[dimension].units),
+                              canonical=f.unit) from None
+
+
+def parse_all(raw: RawInput, standard: Standard, findings: Findings, parser: ValueParser | None = None) -> Parsed:
+    """Type every entry; report E-FIELD, E-TYPE and E-UNIT; keep rejected values aside."""
+    parser = parser or ValueParser(standard)
+    out = Parsed()
+    ids = list(standard.fields)
+    for unk in raw.unknown:  # E-FIELD names the unknown id itself as its field
+        if unk.is_group:
+            example = next(f for f in ids if f.startswith(unk.field + "."))
+            findings.add("E-FIELD", unk.field, unk.location, variant="group", example=example)
+            continue
+        nearest = difflib.get_close_matches(unk.field, ids, n=1, cutoff=0.6)
+        if not nearest:  # a wrong group with a right key: `traning.energy` → training.energy
+            tail = unk.field.split(".")[-1]
+            cands = [f for f in ids if f.endswith("." + tail)]
+            nearest = difflib.get_close_matches(unk.field, cands, n=1, cutoff=0.3)
+        findings.add("E-FIELD", unk.field, unk.location, variant="did_you_mean" if nearest else "no_match",
+                     nearest=nearest[0] if nearest else "")
+    for dup in raw.duplicates:
+        findings.add("E-TYPE", dup.field if dup.field in standard.fields else None, dup.location,
+                     variant="structure", detail="given more than once; only the first is used")
+    for fid, entry in raw.entries.items():
+        f = standard.fields[fid]
+        try:
+            value = parser.entry(f, entry)
+        except TypeProblem as exc:
+            out.rejected[fid] = entry.value
+            params = {"value": _show(entry.value), **exc.params}
+            findings.add(exc.code, fid, entry.location, variant=None if exc.code == "E-UNIT" else exc.variant, **params)
+            continue
+        if value is not None:
+            out.values[fid] = value
+    return out
