@@ -22,9 +22,11 @@ def templates_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def strings() -> dict[str, dict[str, str]]:
-    """UI strings (headings, column names) in English and French, from templates/strings.yaml."""
-    with (templates_dir() / "strings.yaml").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """UI strings (headings, column names) in English and French, from templates/strings*.yaml."""
+    data: dict[str, Any] = {}
+    for path in sorted(templates_dir().glob("strings*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data.update(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {})
     return data
 
 
