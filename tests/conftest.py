@@ -1,0 +1,47 @@
+"""Shared fixtures: the standard, the samples, and a small complete disclosure to mutate in tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reportgen import evaluate_mapping, load_standard
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SPEC = ROOT.parent / "shared" / "standard" / "SPEC.md"
+
+
+@pytest.fixture(scope="session")
+def std():
+    return load_standard()
+
+
+@pytest.fixture(scope="session")
+def acme_tree() -> dict[str, Any]:
+    with (SAMPLES / "acme-assistant-7b.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@pytest.fixture
+def acme(acme_tree) -> dict[str, Any]:
+    """A deep copy of the complete acme sample, free to mutate."""
+    return copy.deepcopy(acme_tree)
+
+
+def codes(ev) -> list[str]:
+    return [f.code for f in ev.findings]
+
+
+def finding(ev, code: str, field: str | None = None):
+    hits = [f for f in ev.findings if f.code == code and (field is None or f.field == field)]
+    assert hits, f"no {code} for {field}; got {[(f.code, f.field) for f in ev.findings]}"
+    return hits[0]
+
+
+def run(tree: dict[str, Any], **kw):
+    return evaluate_mapping(tree, **kw)

@@ -1,0 +1,153 @@
+"""The encoding of AILD D1 in standard/ is tied to SPEC.md, and a broken standard file fails clearly."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from reportgen.errors import StandardError
+from reportgen.standard import load_from_directory
+
+from conftest import SPEC
+
+
+def annex_a_rows() -> list[list[str]]:
+    text = SPEC.read_text(encoding="utf-8")
+    annex = text.split("## Annex A")[1].split("## Annex B")[0]
+    rows = []
+    for line in annex.splitlines():
+        if not line.startswith("| ") or line.startswith("| Field id"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if set(cells[0]) <= {"-"}:
+            continue
+        rows.append(cells)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rows():
+    if not SPEC.is_file():
+        pytest.fail(f"SPEC.md not found at {SPEC}: CI always has ../shared")
+    return annex_a_rows()
+
+
+def encoded_type(std, f) -> str:
+    if f.type == "quantity":
+        return f"quantity[{f.unit}]"
+    return f.type
+
+
+def test_every_annex_a_row_is_encoded_identically(std, rows):
+    assert len(rows) >= 100
+    encoded = {f.template_id or f.id: f for f in std.fields.values()}
+    for fid, label, typ, obl, cond, deriv, clause in rows:
+        assert fid in encoded, f"Annex A field {fid} is missing from standard/aild-d1/fields.yaml"
+        f = encoded[fid]
+        assert f.obligation == obl, fid
+        assert f.clause == clause, fid
+        assert (f.derivable_by or "") == deriv, fid
+        assert (f.condition.text.en if f.condition else "") == cond, fid
+        if typ.startswith("quantity["):
+            assert encoded_type(std, f) == typ, fid
+        elif typ.startswith("enum"):
+            assert f.type == "enum", fid
+            listed = re.match(r"enum ([^(].*)$", typ)
+            if listed:
+                assert std.enum_values(f.enum) == [v.strip() for v in listed.group(1).split(",")], fid
+        else:
+            assert f.type == typ, fid
+        if not f.per_phase:
+            assert f.label.en == label, fid
+
+
+def test_no_field_beyond_annex_a(std, rows):
+    spec_ids = {r[0] for r in rows}
+    for f in std.fields.values():
+        assert (f.template_id or f.id) in spec_ids
+
+
+def test_enumerations_of_clauses_match_the_spec(std):
+    text = SPEC.read_text(encoding="utf-8")
+    for name, clause_key in [("lca_scope", "boundary.lca_scope"), ("energy_scope", "boundary.energy_scope"),
+                             ("electricity_accounting", "boundary.electricity_accounting"),
+                             ("verification_level", "verification.level")]:
+        braces = re.search(re.escape(f"`{clause_key}` ∈ {{") + r"(.+?)\}", text, re.S).group(1)
+        listed = re.findall(r"`(\w+)`", braces)
+        assert std.enum_values(name) == listed
+    methods = re.search(r"`method` ∈ \{(.+?)\}", text).group(1)
+    assert std.enum_values("method") == re.findall(r"`(\w+)`", methods)
+
+
+def test_every_annex_b_code_is_encoded(std):
+    text = SPEC.read_text(encoding="utf-8").split("## Annex B")[1].split("## Annex C")[0]
+    spec_codes = set(re.findall(r"\b([EWIM]-[A-Z]+(?:-[A-Z]+)?(?:-\d+)?)\b", text))
+    assert spec_codes <= set(std.findings), spec_codes - set(std.findings)
+    for code, spec in std.findings.items():
+        assert spec.severity == {"E": "error", "W": "warning", "I": "info", "M": "error"}[code[0]], code
+
+
+def test_phases_in_spec_order(std):
+    assert std.phase_ids == ["hardware", "data", "training", "finetuning", "inference", "storage_network", "end_of_life"]
+
+
+def test_labels_exist_in_both_languages(std):
+    for f in std.fields.values():
+        assert f.label.en and f.label.fr and f.help and f.help.en and f.help.fr, f.id
+
+
+def test_crosswalk_rows_name_real_fields(std):
+    for row in std.crosswalk["rows"]:
+        assert row["field"] in std.fields or row["field"].endswith("per request")
+
+
+@pytest.fixture
+def edition_copy(std, tmp_path):
+    target = tmp_path / "aild-d1"
+    shutil.copytree(std.directory, target)
+    return target
+
+
+def test_copy_of_the_edition_loads(edition_copy):
+    assert len(load_from_directory(edition_copy).fields) == 124
+
+
+def test_broken_standard_file_fails_with_a_clear_message(edition_copy):
+    path = edition_copy / "fields.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("obligation: M*", "obligation: X", 1), encoding="utf-8")
+    with pytest.raises(StandardError) as exc:
+        load_from_directory(edition_copy)
+    assert "does not match its schema" in str(exc.value) and "obligation" in str(exc.value)
+
+
+def test_dangling_reference_is_caught(edition_copy):
+    path = edition_copy / "fields.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("enum: role", "enum: roles", 1), encoding="utf-8")
+    with pytest.raises(StandardError, match="enum 'roles' is not defined"):
+        load_from_directory(edition_copy)
+
+
+def test_invalid_yaml_in_standard(edition_copy):
+    (edition_copy / "rules.yaml").write_text("range: [", encoding="utf-8")
+    with pytest.raises(StandardError, match="not valid YAML"):
+        load_from_directory(edition_copy)
+
+
+def test_adding_a_field_needs_no_python(edition_copy):
+    path = edition_copy / "fields.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + """- id: training.carbon_free_share
+  label: {en: Carbon-free energy share, fr: Part d'énergie décarbonée}
+  help: {en: Hourly CFE share., fr: Part horaire.}
+  type: ratio
+  obligation: R
+  clause: '7.3'
+""", encoding="utf-8")
+    std2 = load_from_directory(edition_copy)
+    assert "training.carbon_free_share" in std2.fields
+    from reportgen.evaluate import evaluate
+    from reportgen.inputs import from_mapping
+    ev = evaluate(from_mapping({"training": {"carbon_free_share": 0.4}}, std2), std2)
+    assert ev.values["training.carbon_free_share"].value == 0.4
+    assert not [f for f in ev.findings if f.code == "E-FIELD"]
