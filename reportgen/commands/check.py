@@ -44,19 +44,25 @@ def status_line(ev: Evaluation) -> str:
     return t("status_incomplete_one", lang) if n == 1 else t("status_incomplete", lang).format(n=n)
 
 
+def _c(label: str, lang: str) -> str:
+    """`label:` in English, `label :` (no-break space) in French typography."""
+    return f"{label}\u00a0:" if lang == "fr" else f"{label}:"
+
+
 def render_text(ev: Evaluation) -> str:
     """The human summary: readable by someone who never saw the standard."""
     std = load_standard(ev.standard.edition, ev.standard.id)
     lang = ev.language
     out: list[str] = []
-    name = ev.values.get("system.name")
+    name = ev.values.get("system.name")  # e.g. "Llama 3.1 Llama-3.1-405B 3.1"
     version = ev.values.get("system.model_version")
-    title = " ".join(str(v.value) for v in (name, version) if v is not None and v.value is not None)
+    model = ev.values.get("system.model_name")
+    title = " ".join(str(v.value) for v in (name, model, version) if v is not None and v.value is not None)
     out.append(f"{ev.source or ''}{' — ' + title if title else ''}")
-    out.append(f"{t('standard', lang)}: {ev.standard.id} {ev.standard.edition}")
-    out.append(f"Status: {status_line(ev)}" if lang == "en" else f"Statut : {status_line(ev)}")
+    out.append(f"{_c(t('standard', lang), lang)} {ev.standard.id} {ev.standard.edition}")
+    out.append(f"{_c(t('col_status', lang), lang)} {status_line(ev)}")
     detail = t("completeness_detail", lang).format(ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)
-    out.append(f"{t('completeness', lang)}: {fmt.percent(ev.completeness, lang)} ({detail})")
+    out.append(f"{_c(t('completeness', lang), lang)} {fmt.percent(ev.completeness, lang)} ({detail})")
     out.append("")
     out.append(f"{t('missing_items', lang)} ({len(ev.missing_items)})")
     if not ev.missing_items:
@@ -77,7 +83,7 @@ def render_text(ev: Evaluation) -> str:
     for f in others:
         where = f" ({f.location})" if f.location else ""
         out.append(f"  {f.severity.upper():7} {f.code:10} {f.message}{where}")
-        out.append(f"          {'':10} {t('fix', lang)}: {f.fix}")
+        out.append(f"          {'':10} {_c(t('fix', lang), lang)} {f.fix}")
     out.append("")
     out.append(t("totals", lang))
     for name, total in ev.totals.items():
@@ -91,14 +97,14 @@ def render_text(ev: Evaluation) -> str:
         if total.partial:
             phases = ", ".join(std.group(p).label.get(lang) for p in total.missing_phases)
             text += f" ({t('partial_missing', lang).format(phases=phases)})"
-        out.append(f"  {label}: {text}")
+        out.append(f"  {_c(label, lang)} {text}")
     if ev.functional_units.per_request:
         out.append("")
         out.append(t("per_request", lang))
         for name, uv in ev.functional_units.per_request.items():
-            out.append(f"  {std.indicators[name].label.get(lang)}: {fmt.quantity(uv.value, uv.unit, lang)}")
+            out.append(f"  {_c(std.indicators[name].label.get(lang), lang)} {fmt.quantity(uv.value, uv.unit, lang)}")
     if ev.inference_share is not None:
-        out.append(f"{t('inference_share', lang)}: {fmt.percent(ev.inference_share, lang)}")
+        out.append(f"{_c(t('inference_share', lang), lang)} {fmt.percent(ev.inference_share, lang)}")
     out.append("")
-    out.append(f"{t('fingerprint', lang)}: {ev.fingerprint}")
+    out.append(f"{_c(t('fingerprint', lang), lang)} {ev.fingerprint}")
     return "\n".join(out) + "\n"

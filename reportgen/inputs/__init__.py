@@ -14,6 +14,7 @@ from reportgen.errors import InputError
 from reportgen.model import Location
 from reportgen.standard import Standard
 
+_VALUE_KEYS = {"value", "unit", "method", "source", "uncertainty_pct", "note", "withheld"}
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".ods"}
 
 
@@ -110,6 +111,8 @@ def flatten(
                 walk(value, path, sub_keys)
             elif fid in groups and value is None:
                 continue  # an empty group heading (`training:` with nothing under it)
+            elif isinstance(value, dict) and value and not set(map(str, value)) <= _VALUE_KEYS:
+                walk(value, path, sub_keys)  # a misspelt group: report each key under it, with a suggestion
             else:
                 out.unknown.append(RawEntry(fid, value, loc(sub_keys, fid), is_group=fid in groups))
 
