@@ -29,8 +29,8 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _round12(x: float) -> float | int:
-    if isinstance(x, int):
-        return x
+    if isinstance(x, int) and abs(x) <= 2**53:
+        return x  # counts stay exact integers (I-JSON range of RFC 8785)
     r = float(f"{x:.12g}")
     return int(r) if r.is_integer() and abs(r) < 2**53 else r
 

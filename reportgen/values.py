@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,13 +58,17 @@ class ValueParser:
     # -- scalars by type ------------------------------------------------------------------------
     def number(self, value: Any) -> float:
         if _is_number(value):
-            return float(value)
-        if isinstance(value, str):
+            number = float(value)
+        elif isinstance(value, str):
             try:
-                return parse_number(value)
+                number = parse_number(value)
             except NumberError as exc:
                 raise TypeProblem(exc.kind) from None
-        raise TypeProblem("not_number")
+        else:
+            raise TypeProblem("not_number")
+        if not math.isfinite(number):  # .nan, .inf in YAML, NaN in JSON
+            raise TypeProblem("not_number")
+        return number
 
     def scalar(self, f: Field, value: Any, raw_text: str | None) -> Any:
         t = f.type

@@ -177,3 +177,23 @@ def test_check_path_does_not_import_renderers():
     proc = subprocess.run([sys.executable, "-c", code % str(SAMPLES / "acme-assistant-7b.yaml")],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_nan_inf_and_huge_counts_never_crash(capsys, tmp_path):
+    p = tmp_path / "n.yaml"
+    p.write_text("training:\n  energy: .nan\n  compute_flop: .inf\ninference:\n  requests: 100000000000000000000000\n",
+                 encoding="utf-8")
+    rc, out, err = cli(capsys, "check", str(p), "--format", "json")
+    d = json.loads(out)
+    assert rc == 1 and {("E-TYPE", "training.energy"), ("E-TYPE", "training.compute_flop")} <= \
+        {(f["code"], f["field"]) for f in d["findings"]}
+    assert d["inputs"]["inference"]["requests"] == 1e23
+
+
+def test_json_duplicate_keys_keep_the_first(capsys, tmp_path):
+    p = tmp_path / "d.json"
+    p.write_text('{"training": {"energy": 5,\n "energy": 6}}', encoding="utf-8")
+    _, out, _ = cli(capsys, "check", str(p), "--format", "json")
+    d = json.loads(out)
+    assert d["values"]["training.energy"]["value"] == 5
+    assert any(f["code"] == "E-TYPE" and f["location"]["line"] == 2 for f in d["findings"])

@@ -122,7 +122,10 @@ def parse_yaml(path: Path, text: str) -> Tree:
 
 def parse_json(path: Path, text: str) -> Tree:
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        return dict(items)
+        out: dict[str, Any] = {}
+        for key, value in items:
+            out.setdefault(key, value)  # the first wins, as for YAML; duplicates are reported
+        return out
 
     try:
         data = json.loads(text, object_pairs_hook=pairs)
