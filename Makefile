@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLES := $(wildcard samples/*.yaml samples/*.xlsx)
 
+SHELL := /bin/bash
 .PHONY: demo test clean
 
 $(STAMP): pyproject.toml
@@ -16,10 +17,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@mkdir -p out
 	@for s in $(SAMPLES); do \
-	  echo "== $$s"; \
-	  $(BIN)/reportgen check "$$s"; rc=$$?; \
+	  echo "== reportgen check $$s"; \
+	  $(BIN)/reportgen check "$$s" | head -4; rc=$${PIPESTATUS[0]}; \
 	  if [ $$rc -gt 1 ]; then echo "reportgen check $$s failed (exit $$rc)"; exit $$rc; fi; \
 	done
+	@for s in $(wildcard samples/*.yaml); do \
+	  $(BIN)/reportgen render "$$s" -o out; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then echo "reportgen render $$s failed (exit $$rc)"; exit $$rc; fi; \
+	done
+	@$(BIN)/reportgen render samples/acme-assistant-7b.yaml -o out/fr --lang fr; \
+	  rc=$$?; if [ $$rc -gt 1 ]; then exit $$rc; fi
+	@echo "Reports written to out/ (French edition of the acme report in out/fr/)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
