@@ -1,0 +1,152 @@
+"""`reportgen verify`, `reportgen keygen`, `reportgen sign`: prove that a report matches its data.
+
+verify REPORT [INPUT] [--signature SIG --public-key PUB]  exit 0 verified, 1 mismatch, 2 unreadable
+keygen DIR                                                  DIR/PRIVATE.pem (unencrypted, 0600), DIR/PUBLIC.pem
+sign REPORT --key PRIVATE.pem [--verifier NAME]             REPORT.sig.json, only for a report that verifies
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from reportgen import signing
+from reportgen.errors import ReportgenError
+from reportgen.output import atomic_write
+from reportgen.evaluate import __version__
+from reportgen.verify import VerifyResult, verify_report
+
+LEVELS = ("none", "internal_review", "external_review", "limited_assurance", "reasonable_assurance")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "verify", help="check that a PDF or workbook report matches the data it carries",
+        description="Re-evaluate the inputs embedded in a report made by reportgen and check that its "
+        "fingerprint, status, missing items and totals match, and (with INPUT) that your input file has the "
+        "same fingerprint; with --signature and --public-key, also check a verifier's signature. Exit code "
+        "0 verified, 1 mismatch, 2 unreadable file or not a reportgen report.")
+    p.add_argument("report", help="the .pdf or .xlsx report")
+    p.add_argument("input", nargs="?", help="optional disclosure file (.yaml, .json, .xlsx) it was made from")
+    p.add_argument("--signature", metavar="SIG", help="signature file written by `reportgen sign`")
+    p.add_argument("--public-key", metavar="PUB", help="the verifier's PUBLIC.pem")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.set_defaults(func=run_verify)
+
+    p = sub.add_parser(
+        "keygen", help="make an Ed25519 key pair for signing reports",
+        description="Write DIR/PRIVATE.pem (PKCS8, NOT encrypted: the file is created readable by you only, "
+        "mode 0600; keep it secret) and DIR/PUBLIC.pem (give it to anyone who checks your signatures). "
+        "Existing keys are never overwritten.")
+    p.add_argument("dir", help="folder for the two key files")
+    p.set_defaults(func=run_keygen)
+
+    p = sub.add_parser(
+        "sign", help="sign a report you verified (writes REPORT.sig.json)",
+        description="Verify the report, then write REPORT.sig.json: a statement (fingerprint, SHA-256 of "
+        "the report file, standard edition, verifier, verification level, date, tool version) signed with "
+        "your Ed25519 private key. A report that does not verify is not signed (exit 1).")
+    p.add_argument("report", help="the .pdf or .xlsx report")
+    p.add_argument("--key", required=True, metavar="PRIVATE.pem", help="private key from `reportgen keygen`")
+    p.add_argument("--verifier", metavar="NAME",
+                   help="who verified (default: verification.provider declared in the report)")
+    p.add_argument("--level", choices=LEVELS,
+                   help="verification level attested (default: verification.level declared in the report)")
+    p.add_argument("-o", "--output", metavar="SIG", help="signature file (default: REPORT.sig.json)")
+    p.set_defaults(func=run_sign)
+
+
+# --- verify -----------------------------------------------------------------------------------------
+
+def run_verify(args: argparse.Namespace) -> int:
+    if (args.signature is None) != (args.public_key is None):
+        raise ReportgenError("give both --signature SIG and --public-key PUB to check a signature.")
+    result = verify_report(args.report, args.input, signature_path=args.signature,
+                           public_key_path=args.public_key)
+    if args.format == "json":
+        json.dump(result_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return result.exit_code
+
+
+def result_json(result: VerifyResult) -> dict:
+    return {
+        "report": result.report, "kind": result.kind, "standard": result.standard,
+        "fingerprint": result.fingerprint, "tool_version": result.tool_version, "verified": result.ok,
+        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail,
+                    "differences": [{"field": d.field, "expected": d.expected, "found": d.found}
+                                    for d in c.differences]} for c in result.checks],
+    }
+
+
+def render_text(result: VerifyResult) -> str:
+    """What was checked, one line each; under a failed check, every difference: field, expected, found."""
+    kind = "PDF" if result.kind == "pdf" else "workbook"
+    made = f", made by reportgen {result.tool_version}" if result.tool_version else ""
+    out = [f"Verifying {result.report} ({kind}, {result.standard}{made})",
+           f"Fingerprint: {result.fingerprint}"]
+    for c in result.checks:
+        out.append(f"  {'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}")
+        for d in c.differences:
+            out.append(f"          {d}")
+    failed = result.failed()
+    if not failed:
+        out.append(f"Verified: all {len(result.checks)} checks passed.")
+    else:
+        names = ", ".join(c.name for c in failed)
+        out.append(f"NOT VERIFIED: {len(failed)} of {len(result.checks)} checks failed ({names}).")
+    return "\n".join(out) + "\n"
+
+
+# --- keygen and sign --------------------------------------------------------------------------------
+
+def run_keygen(args: argparse.Namespace) -> int:
+    private, public = signing.generate_keypair(Path(args.dir))
+    print(f"wrote {private} (Ed25519 private key, PKCS8, not encrypted, mode 0600: keep it secret)")
+    print(f"wrote {public} (public key: give it to whoever checks your signatures)")
+    return 0
+
+
+def run_sign(args: argparse.Namespace) -> int:
+    report = Path(args.report)
+    key = signing.load_private_key(Path(args.key))  # a bad key fails before any work
+    result = verify_report(report)
+    if not result.ok:
+        sys.stdout.write(render_text(result))
+        print(f"reportgen: {report} does not verify; it was not signed.", file=sys.stderr)
+        return 1
+    values = result.payload["evaluation"].get("values") or {}
+
+    def declared(fid: str) -> str | None:
+        v = values.get(fid)
+        return str(v["value"]) if isinstance(v, dict) and v.get("value") not in (None, "") else None
+
+    verifier = args.verifier or declared("verification.provider")
+    if not verifier:
+        raise ReportgenError(f"{report} names no verifier (verification.provider); say who signs with "
+                             "--verifier NAME.")
+    level = args.level or declared("verification.level")
+    if not level:
+        raise ReportgenError(f"{report} declares no verification level; give it with --level.")
+    standard, edition = result.standard.split(" ", 1)
+    statement = {
+        "fingerprint": result.fingerprint,
+        "report_sha256": signing.sha256_file(report),
+        "standard": standard,
+        "edition": edition,
+        "verifier": verifier,
+        "verification_level": level,
+        "date": dt.date.today().isoformat(),  # signing is an event: today's date is the truth here
+        "tool_version": __version__,  # the reportgen that verified (the report's maker is in its data)
+    }
+    doc = signing.sign_statement(statement, key)
+    out = Path(args.output) if args.output else signing.signature_path(report)
+    text = signing.dumps_signature(doc)
+    atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), protect=[report, Path(args.key)])
+    print(f"wrote {out} (signed by {verifier}, {level}, key {doc['public_key_fingerprint'][:19]}…)")
+    return 0

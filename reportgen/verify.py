@@ -1,0 +1,368 @@
+"""`reportgen verify`: does a published report match the data it carries, and the data you hold?
+
+A reportgen report (PDF or workbook) embeds its canonical inputs and its evaluation (`reportgen.embed`).
+Verification re-evaluates those inputs against the standard edition named in the report, then checks
+(issue 6, SPEC clause 10):
+  (a) the fingerprint printed in the report = the fingerprint recomputed from the embedded inputs = the
+      embedded fingerprint;
+  (b) the figures shown (status, missing items, totals) = the re-evaluation: both the embedded evaluation
+      and what is printed on the page or in the cells;
+  (c) when the reporter's input file is given, its fingerprint = the report's;
+and, with a verifier's signature file and public key, that the signature holds for these exact bytes.
+
+A file that cannot be read or is not a reportgen report raises InputError (exit 2); a report that can be
+read but does not match gives a VerifyResult whose failed checks say the field, expected and found values.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen import embed, signing
+from reportgen.errors import InputError
+from reportgen.evaluate import evaluate_file, evaluate_mapping, fingerprint
+from reportgen.model import Evaluation
+from reportgen.standard import Standard, load_standard
+
+REL_TOL = 1e-9  # totals are recomputed from the same inputs: only float noise may differ
+
+
+@dataclass
+class Difference:
+    """One thing that does not match: where, what the re-evaluation expects, what the report holds."""
+
+    field: str
+    expected: Any
+    found: Any
+
+    def __str__(self) -> str:
+        return f"{self.field}: expected {_show(self.expected)}, found {_show(self.found)}"
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    differences: list[Difference] = field(default_factory=list)
+
+
+@dataclass
+class VerifyResult:
+    report: str
+    kind: str  # "pdf" or "xlsx"
+    fingerprint: str | None
+    standard: str
+    tool_version: str | None
+    checks: list[Check] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict, repr=False)  # the embedded data, for `sign`
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+
+@dataclass
+class ReportData:
+    """What a format reader extracts: the embedded payload and what the reader of the report sees."""
+
+    kind: str
+    payload: dict[str, Any]
+    printed: Any  # PDF: extracted text; workbook: the openpyxl workbook (values only)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, float):
+        return f"{value:.12g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(str(v) for v in value) + "]" if value else "none"
+    return str(value)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+def read_report(path: Path) -> ReportData:
+    """Open a report by its content (not its name): `%PDF-` → PDF, a zip → workbook, else exit 2."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        raise InputError(f"report not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder; give the PDF or .xlsx report file.") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not head:
+        raise InputError(f"{path} is empty; it is not a report made by reportgen.")
+    if head.startswith(b"%PDF-"):
+        kind, (payload, printed) = "pdf", read_pdf(path)
+    elif head.startswith(b"PK\x03\x04"):
+        kind, (payload, printed) = "xlsx", read_xlsx(path)
+    else:
+        raise InputError(f"{path} is neither a PDF nor an Excel workbook; `reportgen verify` checks the "
+                         ".pdf or .xlsx reports written by `reportgen render`.")
+    check_payload_shape(payload, path)
+    return ReportData(kind, payload, printed)
+
+
+def _parse_payload(blob: bytes | str, path: Path, where: str) -> Any:
+    try:
+        return json.loads(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: {where} is not valid JSON ({exc}); the report is damaged.") from None
+
+
+def read_pdf(path: Path) -> tuple[Any, str]:
+    """The `disclosure.json` attachment and the text a reader sees (pypdf: a runtime dependency)."""
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files: one clear message, not a log
+    try:
+        reader = PdfReader(path)
+        blobs = reader.attachments.get(embed.ATTACHMENT_NAME)
+        if not blobs:
+            raise InputError(f"{path} is a PDF without the {embed.ATTACHMENT_NAME} attachment that "
+                             "reportgen embeds; it was not made by `reportgen render` (or was re-saved "
+                             "by a tool that dropped attachments), so it cannot be verified.")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
+        raise InputError(f"{path} cannot be read as a PDF ({type(exc).__name__}: {exc}).") from None
+    return _parse_payload(blobs[0], path, f"the {embed.ATTACHMENT_NAME} attachment"), text
+
+
+def check_payload_shape(payload: Any, path: Path) -> None:
+    """The embedded data must look like `embed.payload()`; otherwise the report is not ours (exit 2)."""
+    if not isinstance(payload, dict) or payload.get("format") != embed.FORMAT:
+        raise InputError(f"{path}: the embedded {embed.ATTACHMENT_NAME} is not reportgen disclosure data "
+                         f"(format '{embed.FORMAT}' expected).")
+    shapes = {"standard": str, "edition": str, "fingerprint": str, "inputs": dict, "evaluation": dict}
+    bad = [k for k, t in shapes.items() if not isinstance(payload.get(k), t)]
+    if not isinstance(payload.get("rejected", {}), dict):
+        bad.append("rejected")
+    ev = payload.get("evaluation") or {}
+    if isinstance(ev, dict):
+        ev_shapes = {"status": str, "missing": list, "totals": dict, "language": str}
+        bad += [f"evaluation.{k}" for k, t in ev_shapes.items() if not isinstance(ev.get(k), t)]
+    if bad:
+        raise InputError(f"{path}: the embedded disclosure data is damaged ({', '.join(bad)} missing or of "
+                         "the wrong type); it cannot be verified.")
+
+
+# --- checks -----------------------------------------------------------------------------------------
+
+def fingerprint_checks(payload: dict[str, Any], std: Standard, reeval: Evaluation) -> list[Check]:
+    """(a), data side: the embedded fingerprint is that of the embedded inputs and of their re-evaluation."""
+    claimed = payload["fingerprint"]
+    of_inputs = fingerprint(std, payload["inputs"])
+    diffs = [Difference(where, of_inputs, found) for where, found in
+             (("fingerprint", claimed), ("evaluation.fingerprint", payload["evaluation"].get("fingerprint")))
+             if found != of_inputs]
+    checks = [Check("embedded fingerprint", not diffs,
+                    "the fingerprint stored with the data is that of the embedded inputs", diffs)]
+    if reeval.fingerprint != of_inputs:
+        # The inputs are not in canonical form any more (edited by hand): their re-evaluation differs.
+        checks.append(Check("canonical inputs", False,
+                            "the embedded inputs are not the normalized tree that reportgen writes",
+                            [Difference("fingerprint of the re-evaluated inputs", reeval.fingerprint,
+                                        of_inputs)]))
+    return checks
+
+
+def _close(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        return math.isclose(float(a), float(b), rel_tol=REL_TOL, abs_tol=1e-12)
+    except (TypeError, ValueError):
+        return False
+
+
+def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Check]:
+    """(b), data side: status, missing items and totals stored in the report = the re-evaluation."""
+    checks: list[Check] = []
+    diffs = []
+    if embedded.get("status") != reeval.status:
+        diffs.append(Difference("status", reeval.status, embedded.get("status")))
+    for key in ("mandatory_applicable", "mandatory_satisfied"):
+        if embedded.get(key) != getattr(reeval, key):
+            diffs.append(Difference(key, getattr(reeval, key), embedded.get(key)))
+    checks.append(Check("status", not diffs, f"embedded status '{embedded.get('status')}' and completeness "
+                        "counts equal the re-evaluation", diffs))
+
+    found = sorted(str(m) for m in embedded.get("missing") or [])
+    expected = sorted(reeval.missing)
+    diffs = []
+    if found != expected:
+        diffs = [Difference("missing items", expected, found)]
+        extra, lacking = sorted(set(found) - set(expected)), sorted(set(expected) - set(found))
+        if extra:
+            diffs.append(Difference("listed as missing but supplied or derivable", [], extra))
+        if lacking:
+            diffs.append(Difference("missing but not listed", lacking, []))
+    checks.append(Check("missing items", not diffs,
+                        f"the {len(expected)} missing mandatory item(s) listed equal the re-evaluation", diffs))
+
+    diffs = []
+    totals = embedded.get("totals") or {}
+    for name, total in reeval.totals.items():
+        got = totals.get(name)
+        if not isinstance(got, dict):
+            diffs.append(Difference(f"totals.{name}", total.value, None))
+            continue
+        if not _close(got.get("value"), total.value):
+            diffs.append(Difference(f"totals.{name} ({total.unit})", total.value, got.get("value")))
+        if bool(got.get("partial")) != total.partial:
+            diffs.append(Difference(f"totals.{name}.partial", total.partial, got.get("partial")))
+        by_phase = got.get("by_phase") if isinstance(got.get("by_phase"), dict) else {}
+        for phase in sorted(set(total.by_phase) | set(by_phase)):
+            if not _close(by_phase.get(phase), total.by_phase.get(phase)):
+                diffs.append(Difference(f"totals.{name}.by_phase.{phase} ({total.unit})",
+                                        total.by_phase.get(phase), by_phase.get(phase)))
+    for name in sorted(set(totals) - set(reeval.totals)):
+        diffs.append(Difference(f"totals.{name}", None, (totals[name] or {}).get("value")))
+    checks.append(Check("totals", not diffs, f"the embedded totals of the {len(reeval.totals)} indicators "
+                        "(and their split by phase) equal the re-evaluation", diffs))
+    return checks
+
+
+def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
+    """(c): the reporter's own file gives the report's fingerprint."""
+    ev = evaluate_file(input_path, standard=std)
+    ok = ev.fingerprint == claimed
+    return Check("input file", ok, f"{input_path} has the report's fingerprint",
+                 [] if ok else [Difference(f"fingerprint of {input_path}", claimed, ev.fingerprint)])
+
+
+def signature_checks(report_path: Path, signature_path: Path, public_key_path: Path,
+                     report_fingerprint: str) -> list[Check]:
+    """The verifier's signed statement: this key signed it, about these bytes and this fingerprint."""
+    doc = signing.read_signature(signature_path)
+    key = signing.load_public_key(public_key_path)
+    statement = doc["statement"]
+    checks = []
+    key_id = signing.public_key_fingerprint(key)
+    valid = signing.signature_valid(doc, key)
+    detail = (f"signed by {statement.get('verifier')} ({statement.get('verification_level')}, "
+              f"{statement.get('date')}) with the key {key_id[:19]}…")
+    diffs = []
+    if not valid:
+        if doc.get("public_key_fingerprint") not in (None, key_id):
+            diffs.append(Difference("signing key", key_id, doc.get("public_key_fingerprint")))
+            detail = (f"the signature was not made with the key in {public_key_path}, or the signature file "
+                      "was edited")
+        else:
+            diffs.append(Difference("signature", "valid for the statement", "invalid"))
+            detail = (f"the signature does not match its statement: {signature_path} was edited after "
+                      "signing, or signed with another key")
+    checks.append(Check("signature", valid, detail, diffs))
+    actual = signing.sha256_file(report_path)
+    ok = statement.get("report_sha256") == actual
+    checks.append(Check("signed file", ok, "the report's bytes are those that were signed"
+                        if ok else "the report file changed after it was signed",
+                        [] if ok else [Difference("report_sha256", statement.get("report_sha256"), actual)]))
+    ok = statement.get("fingerprint") == report_fingerprint
+    checks.append(Check("signed fingerprint", ok, "the signed statement names the report's fingerprint",
+                        [] if ok else [Difference("statement.fingerprint", report_fingerprint,
+                                                  statement.get("fingerprint"))]))
+    return checks
+
+
+def _squash(text: str) -> str:
+    """Text without any whitespace: PDF extraction breaks lines and spaces (U+202F, NBSP) unpredictably."""
+    return "".join(text.split())
+
+
+def _printed(flat: str, shown: str) -> bool:
+    """`shown` appears in the squashed text, not as the tail of a longer number (6.7 inside 386.7)."""
+    return re.search(r"(?<![0-9.,])" + re.escape(_squash(shown)), flat) is not None
+
+
+def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
+    """(a) and (b) on the page: the figures the re-evaluation gives, formatted by the PDF's own view code."""
+    from reportgen.render.view import build_view
+
+    view = build_view(reeval, std)
+    flat = _squash(text)
+    found = sorted(set(re.findall(r"sha256:[0-9a-f]{64}", flat)))
+    ok = expected_fp in found
+    checks = [Check("printed fingerprint", ok, "the fingerprint printed in the PDF is that of the embedded "
+                    "inputs", [] if ok else [Difference("printed fingerprint", expected_fp, found)])]
+    status = view["status"]["text"]
+    ok = _printed(flat, status)
+    checks.append(Check("printed status", ok, f"the PDF states \"{status}\"",
+                        [] if ok else [Difference("status line", status, "not in the PDF text")]))
+    diffs = []
+    for row in view["totals"]:
+        shown = f"{row['value']} {row['unit']}" if row["has_value"] else row["value"]
+        if not _printed(flat, shown):
+            diffs.append(Difference(f"printed total {row['id']} ({row['label']})", shown,
+                                    _near(flat, row["label"], row["unit"])))
+        if row["partial"] and not _printed(flat, row["partial_text"]):
+            diffs.append(Difference(f"printed total {row['id']}, partial", row["partial_text"],
+                                    "not in the PDF text"))
+    checks.append(Check("printed totals", not diffs, f"the {len(view['totals'])} totals printed equal the "
+                        "re-evaluation", diffs))
+    absent = [m["id"] for m in view["missing"] if m["id"] not in flat]
+    checks.append(Check("printed missing items", not absent, f"the {len(view['missing'])} missing mandatory "
+                        "item(s) of the re-evaluation are listed in the PDF",
+                        [Difference("missing item not printed", fid, "not in the PDF text") for fid in absent]))
+    return checks
+
+
+def _near(flat: str, label: str, unit: str) -> str:
+    """What the PDF prints after an indicator's label, for the failure message (best effort)."""
+    m = re.search(re.escape(_squash(label)) + r"([0-9.,]+(?:×10\S*?)?)" + re.escape(_squash(unit)), flat)
+    return f"{m.group(1)} {unit}" if m else "not in the PDF text"
+
+
+def printed_checks(data: ReportData, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
+    if data.kind == "pdf":
+        return pdf_printed_checks(data.printed, std, reeval, expected_fp)
+    return xlsx_printed_checks(data.printed, std, reeval, expected_fp)
+
+
+# --- entry point ------------------------------------------------------------------------------------
+
+def verify_report(report_path: str | Path, input_path: str | Path | None = None, *,
+                  signature_path: str | Path | None = None,
+                  public_key_path: str | Path | None = None) -> VerifyResult:
+    """Verify one report; see the module docstring. Raises InputError when it cannot be verified at all."""
+    report_path = Path(report_path)
+    if (signature_path is None) != (public_key_path is None):
+        raise InputError("a signature is checked with both --signature SIG and --public-key PUB.")
+    data = read_report(report_path)
+    payload = data.payload
+    std = load_standard(payload["edition"], payload["standard"])
+    embedded = payload["evaluation"]
+    lang = embedded.get("language") if embedded.get("language") in ("en", "fr") else None
+    reeval = evaluate_mapping(embed.merged_inputs(payload), lang=lang, standard=std,
+                              source=str(embedded.get("source") or report_path.name))
+    result = VerifyResult(report=str(report_path), kind=data.kind, fingerprint=payload["fingerprint"],
+                          standard=f"{std.id} {std.edition}", tool_version=embedded.get("tool_version"), payload=payload)
+    result.checks += fingerprint_checks(payload, std, reeval)
+    result.checks += evaluation_checks(embedded, reeval)
+    result.checks += printed_checks(data, std, reeval, fingerprint(std, payload["inputs"]))
+    if input_path is not None:
+        result.checks.append(input_check(Path(input_path), std, payload["fingerprint"]))
+    if signature_path is not None and public_key_path is not None:
+        result.checks += signature_checks(report_path, Path(signature_path), Path(public_key_path),
+                                          payload["fingerprint"])
+    return result
