@@ -1,0 +1,319 @@
+"""The Excel disclosure (issue 5, SPEC clause 11): a workbook an analyst can filter, chart and re-check.
+
+Sheets, in order: Summary, Disclosure, Missing items, Calculations, Boundary, Functional units,
+Crosswalk, About. Cell writing and the table sheets are in `xlsx_sheets`; this module builds the Summary
+(with a native bar chart of GHG by phase), the About sheet that carries the canonical inputs as JSON,
+writes the file reproducibly, and reads that JSON back for `reportgen verify` (`read_embedded`).
+
+Reproducibility: the document dates are the publication date (else the end of the reporting period),
+never the wall clock, and the zip entries carry that same date, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
+from openpyxl.writer.excel import ExcelWriter
+
+from reportgen import __version__
+from reportgen.commands.check import status_line
+from reportgen.embed import ATTACHMENT_NAME, payload_json
+from reportgen.errors import InputError
+from reportgen.fmt import pretty_unit
+from reportgen.model import Evaluation
+from reportgen.output import atomic_write
+from reportgen.render.xlsx_sheets import (
+    BANNER_FILL, BANNER_FONT, BOLD, MISSING_FILL, PERCENT_FORMAT,
+    SUBTITLE_FONT, TITLE_FONT, TOP_INDENT, TOP_WRAP, Ctx, Sheet, boundary_sheet, calculations_sheet,
+    crosswalk_sheet, disclosure_sheet, functional_units_sheet, missing_sheet,
+)
+from reportgen.standard import load_standard
+from reportgen.units import Units
+
+CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 characters
+SELF_DECLARED_LEVELS = (None, "none", "internal_review")
+SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",
+          "xlsx_sheet_boundary", "xlsx_sheet_functional_units", "xlsx_sheet_crosswalk", "xlsx_sheet_about"]
+DEFAULT_DATE = dt.datetime(2000, 1, 1)  # only when a disclosure states no date at all
+
+
+def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
+    """Write the workbook atomically to `path`; refuses to replace any file in `protect`."""
+    wb = build_workbook(ev)
+    data = workbook_bytes(wb, document_date(ev))
+    return atomic_write(Path(path), lambda tmp: tmp.write_bytes(data), protect)
+
+
+def build_workbook(ev: Evaluation) -> Workbook:
+    std = load_standard(ev.standard.edition, ev.standard.id)
+    c = Ctx(ev=ev, std=std, lang=ev.language, convert=Units(std).convert)
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = [Sheet(wb.create_sheet(c.t(key))) for key in SHEETS]
+    builders = [summary_sheet, disclosure_sheet, missing_sheet, calculations_sheet, boundary_sheet,
+                functional_units_sheet, crosswalk_sheet, about_sheet]
+    for sheet, build in zip(sheets, builders):
+        build(sheet, c)
+        sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
+    props = wb.properties
+    props.created = props.modified = document_date(ev)
+    props.creator = props.lastModifiedBy = f"reportgen {__version__}"
+    props.title = _clean_prop(_system_title(c))
+    props.subject = f"{ev.standard.id} {ev.standard.edition}"
+    props.identifier = ev.fingerprint
+    props.language = ev.language
+    return wb
+
+
+def document_date(ev: Evaluation) -> dt.datetime:
+    """Publication date, else end of the reporting period: the workbook never records the wall clock."""
+    for fid in ("report.publication_date", "report.reporting_period_end"):
+        fv = ev.values.get(fid)
+        value = fv.value if fv else None
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                value = None
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day)
+    return DEFAULT_DATE
+
+
+def workbook_bytes(wb: Workbook, when: dt.datetime) -> bytes:
+    """Serialize without openpyxl's `save` (which stamps the current time), with fixed zip dates."""
+    raw = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    out = io.BytesIO()
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def _clean_prop(text: str) -> str:
+    return "".join(ch for ch in text if ch >= " ")[:250]
+
+
+def _system_title(c: Ctx) -> str:
+    parts = [str(v) for v in (c.value("system.name"), c.value("system.model_version")) if v not in (None, "")]
+    return " ".join(parts) or (c.ev.source or "")
+
+
+# -- Summary (clause 11 items 1, 2, 6) ---------------------------------------------------------------
+
+def summary_sheet(s: Sheet, c: Ctx) -> None:
+    ev, std = c.ev, c.std
+    row = s.title(1, c.t("xlsx_title").format(system=_system_title(c)), TITLE_FONT)
+    s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False)
+    row += 1
+    if c.value("verification.level") in SELF_DECLARED_LEVELS:
+        for col in range(1, 6):
+            s.put(row, col, None, fill=BANNER_FILL)
+        s.put(row, 1, c.t("self_declared"), font=BANNER_FONT, fill=BANNER_FILL, measure=False)
+        row += 1
+
+    row = s.title(row + 1, c.t("sec_identification"))
+    ident: list[tuple[str, Any, Any]] = [
+        (c.t("organization"), c.value("organization.name"), None),
+        (c.t("system"), c.value("system.name"), None),
+        (c.label("system.model_name"), c.value("system.model_name"), None),
+        (c.t("model_version"), c.value("system.model_version"), None),
+        (c.t("reporting_period"), _date(c, "report.reporting_period_start"),
+         _date(c, "report.reporting_period_end")),
+        (c.t("standard"), f"{std.id} {std.edition}", None),
+        (c.t("report_date"), _date(c, "report.publication_date"), None),
+        (c.t("col_status"), status_line(ev), None),
+        (c.t("completeness"), ev.completeness, c.t("completeness_detail").format(
+            ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)),
+        (c.t("recommended_coverage"), ev.recommended_coverage, None),
+        (c.label("verification.level"), c.enum("verification_level", c.value("verification.level")), None),
+    ]
+    for fid in ("verification.provider", "verification.date", "verification.statement_ref"):
+        if c.value(fid) is not None:
+            ident.append((c.label(fid), _date(c, fid) if fid.endswith("date") else c.value(fid), None))
+    for label, value, extra in ident:
+        s.put(row, 1, label, font=BOLD)
+        is_share = label in (c.t("completeness"), c.t("recommended_coverage"))
+        s.put(row, 2, value, number=PERCENT_FORMAT if is_share else None,
+              font=BOLD if label == c.t("col_status") else None,
+              fill=MISSING_FILL if label == c.t("col_status") and not ev.is_complete else None,
+              measure=isinstance(value, (int, float, dt.date)))
+        s.put(row, 3, extra, measure=False)
+        row += 1
+
+    row = s.title(row + 1, c.t("sec_summary"))
+    row = s.header(row, [c.t(k) for k in ("col_indicator", "col_value", "col_unit", "col_share",
+                                          "xlsx_col_note")])
+    chart_rows: tuple[int, int] | None = None
+    for name, ind in std.indicators.items():
+        total = ev.totals.get(name)
+        if total is None:
+            continue
+        note = None
+        if total.partial:
+            phases = ", ".join(c.group_label(p) for p in total.missing_phases)
+            note = c.t("partial_missing").format(phases=phases)
+        elif total.value is None:
+            note = c.t("no_value")
+        unit = ind.report_unit
+        s.row(row, [ind.label.get(c.lang), _conv(c, total.value, ind.unit, unit),
+                    _pretty(unit), None, note], font=BOLD)
+        row += 1
+        first = row
+        for p in std.phase_ids:
+            if p not in total.by_phase and p not in total.missing_phases:
+                continue
+            value = total.by_phase.get(p)
+            s.put(row, 1, c.group_label(p), align=TOP_INDENT)
+            s.put(row, 2, _conv(c, value, ind.unit, unit),
+                  fill=MISSING_FILL if value is None else None)
+            s.put(row, 3, _pretty(unit))
+            s.put(row, 4, total.shares.get(p), number=PERCENT_FORMAT)
+            s.put(row, 5, c.t("xlsx_total_missing") if value is None else None)
+            row += 1
+        if name == std.inference_share_indicator and total.by_phase:
+            chart_rows = (first, row - 1)
+    if chart_rows:
+        _ghg_chart(s, c, *chart_rows)
+
+    row = s.title(row + 1, c.t("data_quality"))
+    row = s.header(row, [c.t("col_indicator"), c.t("col_method"), c.t("col_share")])
+    if not any(ev.data_quality.values()):
+        s.put(row, 1, c.t("xlsx_no_data_quality"), measure=False)
+    for name, shares in ev.data_quality.items():
+        label = std.indicators[name].label.get(c.lang) if name in std.indicators else name
+        for method, share in shares.items():
+            row = s.row(row, [label, c.method(method), share], number=PERCENT_FORMAT)
+    s.finish(fixed={1: 42, 2: 16, 3: 12, 4: 9, 5: 40}, landscape=False)
+
+
+def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int) -> None:
+    """A native column chart of the GHG rows just written: the plotted data are those cells."""
+    ind = c.std.indicators[c.std.inference_share_indicator]
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = c.t("xlsx_by_phase").format(indicator=ind.label.get(c.lang))
+    chart.y_axis.title = _pretty(ind.report_unit)
+    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.add_data(Reference(s.ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=first, max_row=last))
+    chart.width, chart.height = 17, 8.5
+    s.ws.add_chart(chart, "G4")
+
+
+def _conv(c: Ctx, value: float | None, unit: str, to: str) -> float | None:
+    return None if value is None else c.convert(value, unit, to)
+
+
+def _pretty(unit: str | None) -> str:
+    return pretty_unit(unit)
+
+
+def _date(c: Ctx, fid: str) -> Any:
+    f = c.std.fields[fid]
+    return c.display(f, c.ev.values.get(fid))
+
+
+# -- About (clause 11 item 9, and the data that lets a third party re-check the workbook) ---------
+
+def about_sheet(s: Sheet, c: Ctx) -> None:
+    ev, std = c.ev, c.std
+    row = s.title(1, c.t("xlsx_sheet_about"), TITLE_FONT)
+    rows: list[tuple[str, Any]] = [
+        (c.t("standard"), f"{std.id} — {std.title.get(c.lang)}"),
+        (c.t("xlsx_edition"), f"{std.edition} ({std.date})"),
+        (c.t("xlsx_tool_version"), ev.tool_version or __version__),
+        (c.t("fingerprint"), ev.fingerprint),
+        (c.t("xlsx_input_file"), ev.source),
+        (c.t("xlsx_language"), c.enum("language", ev.language)),
+    ]
+    for label, value in rows:
+        s.put(row, 1, label, font=BOLD)
+        s.put(row, 2, value)
+        row += 1
+    row = s.title(row + 1, c.t("xlsx_embedded_title"))
+    note = s.put(row, 1, c.t("xlsx_embedded_note"), measure=False, align=TOP_WRAP)
+    s.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    s.ws.row_dimensions[row].height = 75
+    note.alignment = TOP_WRAP
+    row += 1
+    parts = split_utf16(payload_json(ev), CHUNK)
+    s.put(row, 1, ATTACHMENT_NAME, font=BOLD, measure=False)
+    s.put(row, 2, c.t("xlsx_parts").format(n=len(parts)), measure=False)
+    s.ws.print_area = f"A1:B{row}"  # the JSON rows are data, not something to print
+    for part in parts:
+        row += 1
+        s.put(row, 1, part, measure=False, align=Alignment(vertical="top", wrap_text=False))
+        s.ws.row_dimensions[row].height = 15
+    s.finish(fixed={1: 34, 2: 78}, landscape=False)
+
+
+def split_utf16(text: str, limit: int) -> list[str]:
+    """Consecutive pieces of `text` of at most `limit` UTF-16 code units (Excel counts those)."""
+    parts: list[str] = []
+    start, size = 0, 0
+    for i, ch in enumerate(text):
+        n = 2 if ord(ch) > 0xFFFF else 1
+        if size + n > limit:
+            parts.append(text[start:i])
+            start, size = i, 0
+        size += n
+    parts.append(text[start:])
+    return parts
+
+
+def read_embedded(path: str | Path) -> dict[str, Any]:
+    """The JSON a workbook written by `write_xlsx` carries (embed.payload), reassembled and parsed.
+
+    Looks, from the last sheet back, for a cell of column A holding exactly "disclosure.json" and joins
+    the cells below it until the first empty one. Raises InputError with a clear message otherwise.
+    """
+    path = Path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file.") from exc
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}).") from exc
+    try:
+        for ws in reversed(wb.worksheets):
+            column = ws.iter_rows(min_col=1, max_col=1, values_only=True)
+            for (value,) in column:
+                if value == ATTACHMENT_NAME:
+                    text = "".join(str(v) for (v,) in _until_empty(column))
+                    try:
+                        data = json.loads(text)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' "
+                                         f"is damaged ({exc.msg} at character {exc.pos}).") from exc
+                    if not isinstance(data, dict):
+                        raise InputError(f"{path}: the embedded JSON is not an object.")
+                    return data
+    finally:
+        wb.close()
+    raise InputError(f"{path}: no embedded disclosure found (no cell '{ATTACHMENT_NAME}' in column A). "
+                     "Was this workbook written by `reportgen render --format xlsx`?")
+
+
+def _until_empty(rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+    for r in rows:
+        if r[0] in (None, ""):
+            return
+        yield r

@@ -1,0 +1,382 @@
+"""Cell writing and styling for the Excel disclosure: one safe way to put a value in a cell.
+
+Every value goes through `Sheet.put`, which is where the workbook's guarantees are kept: numbers stay
+numbers (with a number format chosen for their size), dates stay dates, and every string, above all
+text that came from the user, is stored as a plain string that can never become a formula, whatever
+its first character (`=`, `+`, `-`, `@`, tab, CR). openpyxl would otherwise store a string starting with
+"=" as a formula; Excel and LibreOffice would evaluate it on opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reportgen import fmt
+from reportgen.model import Evaluation, FieldValue
+from reportgen.resources import t
+from reportgen.standard import Field, Standard
+
+# Characters that make a spreadsheet treat typed text as a formula (OWASP "CSV injection" list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+WRAP_AT = 60  # characters: longer texts wrap, and no column grows wider than this
+
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0%"
+
+ACCENT = "1F4E5F"
+TITLE_FONT = Font(bold=True, size=14, color=ACCENT)
+SUBTITLE_FONT = Font(italic=True, color="595959")
+HEADING_FONT = Font(bold=True, size=12, color=ACCENT)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor=ACCENT)
+HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
+BOLD = Font(bold=True)
+MUTED = Font(color="808080")
+BANNER_FONT = Font(bold=True, size=12, color="9C0006")
+BANNER_FILL = PatternFill("solid", fgColor="FFC7CE")
+DERIVED_FILL = PatternFill("solid", fgColor="DDEBF7")
+MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
+TOP = Alignment(vertical="top")
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+TOP_INDENT = Alignment(vertical="top", indent=2)
+RULE = Border(top=Side(style="thin", color="A6A6A6"))
+
+
+def number_format(value: float | int) -> str:
+    """An Excel format showing about 4 significant digits; the cell keeps the full value."""
+    if isinstance(value, int) and abs(value) < 10**15:
+        return "#,##0"
+    x = float(value)
+    ax = abs(x)
+    if ax != 0 and (ax >= 1e15 or ax < 1e-4):
+        return "0.000E+00"
+    if x.is_integer():
+        return "#,##0"
+    decimals = max(0, 3 - math.floor(math.log10(ax)))
+    shown = f"{round(x, decimals):.{decimals}f}".rstrip("0")
+    places = len(shown.split(".")[1]) if "." in shown else 0
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def clean_text(text: str) -> str:
+    """Drop the control characters that XML 1.0 (hence xlsx) cannot hold; keep tab, LF and CR."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
+class Sheet:
+    """A worksheet plus the width each column needs; `put` is the only way cells are written."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.widths: dict[int, int] = {}
+
+    def put(self, row: int, col: int, value: Any, *, font: Font | None = None,
+            fill: PatternFill | None = None, align: Alignment | None = None,
+            number: str | None = None, measure: bool = True) -> Cell:
+        cell = self.ws.cell(row=row, column=col)
+        width = 0
+        if isinstance(value, bool):
+            cell.value = value
+            width = 5
+        elif isinstance(value, (int, float)):
+            if isinstance(value, float) and not math.isfinite(value):
+                return self.put(row, col, str(value), font=font, fill=fill, align=align)
+            cell.value = value
+            cell.number_format = number or number_format(value)
+            width = 12
+        elif isinstance(value, (dt.date, dt.datetime)):
+            cell.value = value
+            cell.number_format = DATE_FORMAT
+            width = 11
+        elif value is not None:
+            text = clean_text(str(value))
+            cell.value = text
+            cell.data_type = "s"  # never "f": no string written here is ever a formula
+            if text.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+            width = max((len(line) for line in text.splitlines()), default=0)
+            if len(text) > WRAP_AT or "\n" in text:
+                align = align or TOP_WRAP
+        cell.alignment = align or TOP
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if width and measure:
+            self.widths[col] = max(self.widths.get(col, 0), min(width, WRAP_AT))
+        return cell
+
+    def row(self, row: int, values: list[Any], **style: Any) -> int:
+        for col, value in enumerate(values, start=1):
+            self.put(row, col, value, **style)
+        return row + 1
+
+    def header(self, row: int, labels: list[str]) -> int:
+        for col, label in enumerate(labels, start=1):
+            c = self.put(row, col, label, font=HEADER_FONT, fill=HEADER_FILL, align=HEADER_ALIGN,
+                         measure=False)
+            self.widths[col] = max(self.widths.get(col, 0), min(len(label), 24))
+            c.border = RULE
+        return row + 1
+
+    def title(self, row: int, text: str, font: Font = HEADING_FONT) -> int:
+        # A title overflows into the empty cells beside it; it does not widen its column.
+        self.put(row, 1, text, font=font, align=Alignment(vertical="center"), measure=False)
+        return row + 1
+
+    def finish(self, minimum: int = 6, fixed: dict[int, int] | None = None,
+               title_rows: str | None = None, landscape: bool = True) -> None:
+        """Column widths from content, and print settings a person can read on A4 paper."""
+        for col, width in {**self.widths, **(fixed or {})}.items():
+            self.ws.column_dimensions[get_column_letter(col)].width = max(minimum, width + 2)
+        ps = self.ws.page_setup
+        ps.orientation = "landscape" if landscape else "portrait"
+        ps.paperSize = self.ws.PAPERSIZE_A4
+        ps.fitToWidth = 1
+        ps.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_options.gridLines = False
+        self.ws.page_margins.left = self.ws.page_margins.right = 0.4
+        self.ws.page_margins.top = self.ws.page_margins.bottom = 0.6
+        if title_rows:
+            self.ws.print_title_rows = title_rows
+
+
+@dataclass
+class Ctx:
+    """What every sheet builder needs: the evaluation, its standard and the report language."""
+
+    ev: Evaluation
+    std: Standard
+    lang: str
+    convert: Any = None  # Units(std).convert, built once
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def t(self, key: str) -> str:
+        return t(key, self.lang)
+
+    def label(self, fid: str) -> str:
+        f = self.std.fields.get(fid)
+        return f.label.get(self.lang) if f else fid
+
+    def group_label(self, gid: str | None) -> str:
+        if not gid:
+            return ""
+        try:
+            return self.std.group(gid).label.get(self.lang)
+        except StopIteration:
+            return gid
+
+    def value(self, fid: str) -> Any:
+        fv = self.ev.values.get(fid)
+        return None if fv is None else fv.value
+
+    def enum(self, name: str, value: Any) -> str:
+        return "" if value is None else self.std.enum_label(name, value, self.lang)
+
+    def display(self, f: Field, fv: FieldValue | None) -> Any:
+        """A field's value as the cell holds it: numbers and dates as such, enums as their label."""
+        if fv is None or fv.value is None:
+            return None
+        v = fv.value
+        if f.type == "enum":
+            return self.enum(f.enum or "", v)
+        if f.type == "bool":
+            return self.enum("bool", v)
+        if f.type == "date" and isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v)
+            except ValueError:
+                return v
+        return v
+
+    def origin(self, fv: FieldValue | None) -> str:
+        return self.t(f"origin_{fv.origin}") if fv else ""
+
+    def method(self, m: str | None) -> str:
+        return self.enum("method", m) if m else ""
+
+    def note(self, fv: FieldValue | None) -> str:
+        if fv is None:
+            return ""
+        parts = []
+        if fv.withheld:
+            parts.append(self.t("xlsx_withheld").format(reason=self.enum("withheld_reason", fv.withheld)))
+        if fv.note:
+            parts.append(fv.note)
+        if not fv.counted and fv.origin != "withheld":
+            parts.append(self.t("xlsx_not_counted"))
+        return " — ".join(parts)
+
+    def severity(self, s: str) -> str:
+        return self.t(f"severity_{s}")
+
+
+# -- sheet builders (clause 11 items 3, 4, 5, 7, 8, Annex C) --------------------------------------
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+REQUIRED_CODES = ("M-REQ", "M-REQ-COND")
+
+
+def disclosure_sheet(s: Sheet, c: Ctx) -> None:
+    """Clause 11 item 4: every field of the standard, one row each, supplied or not."""
+    cols = ["xlsx_col_group", "col_field", "col_label", "col_value", "col_unit", "col_origin", "col_method",
+            "col_source", "col_uncertainty", "col_obligation", "col_condition", "col_clause", "xlsx_col_note"]
+    row = s.header(1, [c.t(k) for k in cols])
+    missing = set(c.ev.missing)
+    for f in c.std.fields.values():
+        fv = c.ev.values.get(f.id)
+        fill = DERIVED_FILL if fv and fv.origin == "derived" else MISSING_FILL if f.id in missing else None
+        unit = (fv.unit if fv and fv.unit else f.unit) or ""
+        s.row(row, [
+            c.group_label(f.group), f.id, f.label.get(c.lang), None, fmt.pretty_unit(unit),
+            c.origin(fv), c.method(fv.method) if fv else "", fv.source if fv else None,
+            fv.uncertainty_pct if fv else None, f.obligation,
+            f.condition.text.get(c.lang) if f.condition else None, f.clause, c.note(fv),
+        ])
+        s.put(row, 4, c.display(f, fv), fill=fill)
+        row += 1
+    last = get_column_letter(len(cols))
+    s.ws.auto_filter.ref = f"A1:{last}{row - 1}"
+    s.ws.freeze_panes = "D2"
+    s.finish(fixed={1: 22, 2: 34, 3: 40, 4: 30}, title_rows="1:1")
+
+
+def missing_sheet(s: Sheet, c: Ctx) -> None:
+    """Clause 11 item 8: missing mandatory items first, then every other finding by severity."""
+    items = c.ev.missing_items
+    row = s.title(1, f"{c.t('missing_items')} ({len(items)})")
+    row = s.header(row, [c.t(k) for k in ("col_field", "col_label", "xlsx_col_group", "col_obligation",
+                                          "col_clause", "col_condition", "xlsx_col_what_to_supply")])
+    if not items:
+        s.put(row, 1, c.t("no_missing"), font=BOLD, measure=False)
+        row += 1
+    for item in items:
+        group = item.phase or item.field.split(".")[0]
+        row = s.row(row, [item.field, item.label, c.group_label(group), item.obligation, item.clause,
+                          item.condition, item.help])
+    others = sorted((f for f in c.ev.findings if f.code not in REQUIRED_CODES),
+                    key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    row = s.title(row + 1, f"{c.t('other_findings')} ({len(others)})")
+    row = s.header(row, [c.t(k) for k in ("col_code", "col_severity", "col_field", "col_clause",
+                                          "col_location", "col_message", "fix")])
+    if not others:
+        s.put(row, 1, c.t("no_findings"), font=BOLD, measure=False)
+    for f in others:
+        row = s.row(row, [f.code, c.severity(f.severity), f.field, f.clause,
+                          str(f.location) if f.location else None, f.message, f.fix])
+    s.ws.freeze_panes = "A3"
+    s.finish(fixed={6: 50, 7: 60}, title_rows="1:2")
+
+
+def calculations_sheet(s: Sheet, c: Ctx) -> None:
+    """Clause 11 item 7: each derived figure with its clause, formula, numbers and inputs."""
+    cols = ["xlsx_col_derived", "col_label", "col_value", "col_unit", "col_clause", "col_formula",
+            "xlsx_col_expression", "xlsx_col_input_field", "xlsx_col_input_value", "xlsx_col_input_unit",
+            "xlsx_col_input_origin", "xlsx_col_input_source", "xlsx_col_notes"]
+    row = s.header(1, [c.t(k) for k in cols])
+    traced = [(fid, fv) for fid in c.std.fields if (fv := c.ev.values.get(fid)) and fv.trace]
+    if not traced:
+        s.put(row, 1, c.t("xlsx_no_derived"), font=BOLD, measure=False)
+    for fid, fv in traced:
+        tr = fv.trace
+        first = row
+        s.row(row, [fid, c.label(fid), fv.value, fmt.pretty_unit(fv.unit), tr.clause, tr.formula,
+                    tr.expression], font=BOLD)
+        s.put(row, 13, "\n".join(tr.notes) or None)
+        for i, inp in enumerate(tr.inputs or [None]):
+            if i:
+                s.put(row, 1, fid, font=MUTED)  # repeated so that the autofilter keeps whole groups
+            if inp is not None:
+                s.put(row, 8, inp.field)
+                s.put(row, 9, inp.value)
+                s.put(row, 10, fmt.pretty_unit(inp.unit))
+                s.put(row, 11, c.t(f"origin_{inp.origin}"))
+                s.put(row, 12, inp.source)
+            row += 1
+        for col in range(1, len(cols) + 1):
+            s.ws.cell(first, col).border = RULE
+    if traced:
+        s.ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{row - 1}"
+    s.ws.freeze_panes = "B2"
+    s.finish(fixed={6: 45, 7: 45}, title_rows="1:1")
+
+
+def boundary_sheet(s: Sheet, c: Ctx) -> None:
+    """Clause 11 item 3: each phase's status and justification, and the scope declarations of 6.2–6.5."""
+    row = s.title(1, c.t("sec_boundary"))
+    row = s.header(row, [c.t("col_phase"), c.t("col_status"), c.t("col_justification")])
+    for p in c.std.phases:
+        status = c.ev.boundary.get(p.id)
+        just = c.value(f"boundary.justifications.{p.id}")
+        row = s.row(row, [p.label.get(c.lang), c.enum("phase_status", status), just])
+        if status is None:
+            s.put(row - 1, 2, None, fill=MISSING_FILL)
+    row += 1
+    scope = c.value("boundary.energy_scope")
+    narrow = None
+    if scope is not None and scope != "facility":
+        narrow = c.t("xlsx_narrow_scope").format(scope=c.enum("energy_scope", scope))
+    for fid, note in (("boundary.lca_scope", None), ("boundary.energy_scope", narrow),
+                      ("boundary.electricity_accounting", None)):
+        row = _declaration(s, c, row, fid, note)
+    row = s.title(row + 1, c.t("xlsx_other_declarations"))
+    for fid in ("boundary.end_user_devices_included", "boundary.consolidation", "boundary.cut_off_rule",
+                "boundary.allocation_method"):
+        row = _declaration(s, c, row, fid)
+    s.finish(fixed={1: 40, 2: 36, 3: 60}, title_rows="1:2")
+
+
+def _declaration(s: Sheet, c: Ctx, row: int, fid: str, note: str | None = None) -> int:
+    f = c.std.fields[fid]
+    fv = c.ev.values.get(fid)
+    s.put(row, 1, f.label.get(c.lang), font=BOLD)
+    s.put(row, 2, c.display(f, fv), fill=MISSING_FILL if fid in c.ev.missing else None)
+    if note:
+        s.put(row, 3, note, font=BANNER_FONT)
+    return row + 1
+
+
+def functional_units_sheet(s: Sheet, c: Ctx) -> None:
+    """Clause 11 item 5: per request and per 1,000 output tokens (7.5.3), and the inference share (7.5.4)."""
+    fu = c.ev.functional_units
+    row = s.title(1, c.t("sec_functional_units"))
+    row = s.header(row, [c.t("col_indicator"), c.t("xlsx_col_per_request"), c.t("col_unit"),
+                         c.t("xlsx_col_per_1k"), c.t("col_unit")])
+    names = [n for n in c.std.indicators if n in fu.per_request or n in fu.per_1k_output_tokens]
+    if not names:
+        s.put(row, 1, c.t("xlsx_no_functional_units"), font=BOLD, measure=False)
+        row += 1
+    for name in names:
+        req, tok = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
+        row = s.row(row, [c.std.indicators[name].label.get(c.lang),
+                          req.value if req else None, fmt.pretty_unit(req.unit) if req else None,
+                          tok.value if tok else None, fmt.pretty_unit(tok.unit) if tok else None])
+    row += 1
+    s.put(row, 1, c.t("inference_share"), font=BOLD)
+    s.put(row, 2, c.ev.inference_share, number=PERCENT_FORMAT)
+    row += 1
+    for fid in ("inference.per_request_basis", "inference.requests", "inference.output_tokens"):
+        row = _declaration(s, c, row, fid)
+    s.finish(fixed={1: 44, 2: 16, 4: 22}, title_rows="1:2")
+
+
+def crosswalk_sheet(s: Sheet, c: Ctx) -> None:
+    """Annex C: where each AILD field appears in other frameworks (informative)."""
+    frameworks = c.std.crosswalk.get("frameworks", {})
+    row = s.header(1, [c.t("xlsx_col_aild_field"), c.t("col_label"),
+                       *(str(fw.get("label", key)) for key, fw in frameworks.items())])
+    for entry in c.std.crosswalk.get("rows", []):
+        fid = str(entry.get("field", ""))
+        row = s.row(row, [fid, c.label(fid) if fid in c.std.fields else None,
+                          *(entry.get(key) for key in frameworks)])
+    s.ws.freeze_panes = "B2"
+    s.finish(fixed={col: 30 for col in range(3, 3 + len(frameworks))}, title_rows="1:1")
