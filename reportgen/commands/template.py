@@ -1,0 +1,53 @@
+"""`reportgen template OUT.xlsx [--lang en|fr] [--from INPUT]`: the fill-in workbook (issue 3).
+
+With `--from`, the workbook is prefilled with the supplied and withheld values of an existing
+disclosure (YAML, JSON or workbook), so that checking the workbook gives the same fingerprint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reportgen.errors import ReportgenError
+from reportgen.standard import load_standard
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("template", help="generate the fill-in workbook (.xlsx)",
+                       description="Generate the fill-in workbook of the standard: one sheet per group of "
+                       "fields, drop-down lists, help on every value cell. With --from, prefill it from an "
+                       "existing disclosure (YAML, JSON or .xlsx).")
+    p.add_argument("output", help="workbook to write (.xlsx)")
+    p.add_argument("--from", dest="source", metavar="INPUT", default=None,
+                   help="disclosure whose supplied and withheld values prefill the workbook")
+    p.add_argument("--lang", choices=["en", "fr"], default=None,
+                   help="workbook language (default: report.language of --from, else en)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise ReportgenError(f"{out}: the workbook must be written to a .xlsx file (for example "
+                             f"{out.with_suffix('.xlsx').name}).")
+    from reportgen.workbook import write_template  # openpyxl only for this command
+
+    std = load_standard()
+    if args.source is None:
+        write_template(out, std, args.lang or "en")
+        print(f"{out}: fill-in workbook for {std.id} {std.edition} written.", file=sys.stderr)
+        return 0
+    from reportgen.evaluate import evaluate_file
+
+    src = Path(args.source)
+    ev = evaluate_file(src, lang=args.lang, standard=std)
+    kept = {fid: v for fid, v in ev.values.items() if v.origin in ("supplied", "withheld")}
+    write_template(out, std, ev.language, kept, ev.rejected, source=src.name, protect=[src])
+    note = f" ({len(ev.rejected)} rejected value(s) copied as typed)" if ev.rejected else ""
+    print(f"{out}: workbook prefilled with {len(kept)} value(s) from {src.name}{note}.", file=sys.stderr)
+    unknown = [f for f in ev.findings if f.code == "E-FIELD"]
+    if unknown:
+        print(f"  {len(unknown)} unknown field(s) of {src.name} have no row and were left out.", file=sys.stderr)
+    return 0

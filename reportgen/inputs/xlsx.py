@@ -1,0 +1,331 @@
+"""Read a filled workbook (`reportgen template`) into raw entries keyed by field id (SPEC 4.1, issue 3).
+
+Rows are found by the Field id they carry, anywhere in any sheet that has a "Field id" and a "Value"
+header (English or French), and columns by their header text, never by position: people sort, insert
+and delete rows, move columns and add their own sheets. Cells are delivered raw, as Excel typed them
+(numbers, dates, booleans, text); numbers typed as text go to the core's `parse_number`, which reads
+both notations or flags an ambiguous one. Nothing here decides whether a value is valid.
+
+The file is checked before openpyxl parses it (size, old/encrypted formats, macros, zip bombs), so a
+bad file ends with one sentence that says what to do, never a traceback. openpyxl parses XML through
+defusedxml, which is installed with reportgen.
+
+A formula whose result was never saved (a file written by a program and never opened in a spreadsheet)
+is delivered as the value `{"__formula__": "=A1+B2"}`; values.py turns that marker into E-TYPE variant
+`formula`, whose fix says to open and save the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from reportgen.errors import InputError
+from reportgen.inputs import RawEntry, RawInput
+from reportgen.model import Location
+from reportgen.resources import t
+from reportgen.standard import Standard
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed ÷ compressed, checked on members above RATIO_FLOOR bytes
+RATIO_FLOOR = 10 * 1024 * 1024
+MAX_MEMBERS = 10_000
+HEADER_SCAN_ROWS = 50
+FORMULA_MARKER = "__formula__"
+
+# Column key → key of its header text in templates/strings*.yaml. The template writes them in this
+# order; the reader finds them by text, in either language.
+COLUMNS: list[tuple[str, str]] = [
+    ("field_id", "col_field"),
+    ("obligation", "col_obligation"),
+    ("label", "col_label"),
+    ("value", "col_value"),
+    ("unit", "col_unit"),
+    ("method", "col_method"),
+    ("source", "col_source"),
+    ("uncertainty", "col_uncertainty"),
+    ("withheld", "wb_col_withheld"),
+    ("note", "wb_col_note"),
+    ("details", "wb_col_details"),
+]
+INPUT_COLUMNS = ["value", "unit", "method", "source", "uncertainty", "withheld", "note"]
+# Where the template records the standard it was made for (custom document properties and names).
+PROP_STANDARD = "reportgen.standard"
+PROP_EDITION = "reportgen.edition"
+NAME_STANDARD = "rg_standard"
+NAME_EDITION = "rg_edition"
+LISTS_SHEET = "Lists"
+
+_ID_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _norm(text: Any) -> str:
+    """Header text compared loosely: case, spaces and a trailing `*` or `:` do not matter."""
+    return re.sub(r"\s+", " ", str(text)).strip().rstrip("*:").strip().casefold()
+
+
+def header_names() -> dict[str, str]:
+    """Every accepted header text (en, fr, and the key itself) → column key."""
+    out: dict[str, str] = {}
+    for key, skey in COLUMNS:
+        for lang in ("en", "fr"):
+            out[_norm(t(skey, lang))] = key
+        out[_norm(key)] = key
+    out[_norm("uncertainty_pct")] = "uncertainty"
+    out[_norm("field")] = "field_id"
+    return out
+
+
+# -- checks on the raw file -----------------------------------------------------------------------
+def _refuse(path: Path, why: str) -> InputError:
+    return InputError(f"{path.name}: {why}")
+
+
+def check_container(path: Path, data: bytes) -> zipfile.ZipFile:
+    """Refuse what openpyxl must not be handed: return the opened zip of a plausible .xlsx."""
+    suffix = path.suffix.lower()
+    if data.startswith(_OLE2[:4]):
+        if suffix == ".xls":
+            raise _refuse(path, "this is the old Excel 97–2003 format (.xls), which reportgen does not read. "
+                                "Open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx).")
+        raise _refuse(path, "this workbook is password-protected (encrypted), or in the old .xls format. "
+                            "Remove the password (in Excel: File > Info > Protect Workbook) and save it as "
+                            ".xlsx.")
+    if not data.startswith(b"PK"):
+        raise _refuse(path, "this is not an Excel .xlsx workbook (it is not a zip archive): the file is "
+                            "damaged or in another format. Save it from Excel or LibreOffice as .xlsx.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _refuse(path, "the workbook is damaged (its zip structure cannot be read). Open it in "
+                            "Excel or LibreOffice, let it repair the file, and save it again.") from None
+    names = {i.filename for i in infos}
+    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES or any(
+        i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
+    ):
+        raise _refuse(path, f"the workbook would unpack to more than {MAX_UNZIPPED_BYTES // 1048576} MB or is "
+                            "abnormally compressed (a zip bomb?); reportgen does not open it. A filled "
+                            "template is well under 1 MB: start again from `reportgen template`.")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise _refuse(path, "parts of the workbook are encrypted. Remove the password and save it as .xlsx.")
+    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+        raise _refuse(path, "this is an OpenDocument spreadsheet (.ods). In LibreOffice, use File > Save As "
+                            "and choose Excel 2007-365 (.xlsx).")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise _refuse(path, "the workbook contains macros (.xlsm), which reportgen does not open. Save it "
+                            "as an Excel workbook without macros (.xlsx).")
+    if "xl/workbook.xml" not in names:
+        raise _refuse(path, "this zip file is not an Excel workbook (it has no xl/workbook.xml). Save the "
+                            "spreadsheet from Excel or LibreOffice as .xlsx.")
+    return archive
+
+
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    """Cheap test on the sheet XML, so that the second (formula) pass runs only when needed."""
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            blob = archive.read(name)
+            if b"<f>" in blob or b"<f " in blob or b":f>" in blob or b":f " in blob:
+                return True
+    return False
+
+
+def _load(path: Path, data: bytes, *, data_only: bool) -> Any:
+    import openpyxl  # kept off the YAML path
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception as exc:  # openpyxl raises many types on malformed parts
+        raise _refuse(path, f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
+                            "Excel or LibreOffice and save it again as .xlsx.") from None
+
+
+def _edition_mark(wb: Any) -> tuple[str | None, str | None]:
+    """The standard id and edition the template was generated for, if it says so."""
+    props = {p.name: getattr(p, "value", None) for p in getattr(wb, "custom_doc_props", None) or []}
+    std_id, edition = props.get(PROP_STANDARD), props.get(PROP_EDITION)
+    if edition is None:
+        for name, target in ((NAME_STANDARD, "std"), (NAME_EDITION, "ed")):
+            dn = wb.defined_names.get(name)
+            text = str(dn.attr_text).strip().strip('"') if dn is not None and dn.attr_text else None
+            if target == "std":
+                std_id = std_id or text
+            else:
+                edition = text
+    return (str(std_id) if std_id else None), (str(edition) if edition else None)
+
+
+# -- cells ----------------------------------------------------------------------------------------
+def _cell_value(cell: Any, column: str) -> Any:
+    """A cell as the reporter meant it: midnight datetimes are dates, empty text is nothing."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time(0) else value
+    if column == "uncertainty" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "%" in str(getattr(cell, "number_format", "") or ""):
+            return value * 100  # a cell formatted as 40 % holds 0.4
+    return value
+
+
+def _label_map(std: Standard, enum: str) -> dict[str, str]:
+    """Drop-down labels (en, fr) and codes of an enumeration → its code."""
+    out: dict[str, str] = {}
+    for code, label in std.enums.get(enum, {}).items():
+        out[code.casefold()] = code
+        out[label.en.casefold()] = code
+        out[label.fr.casefold()] = code
+    return out
+
+
+def _code(value: Any, labels: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return labels.get(value.strip().casefold(), value.strip())
+    return value
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+# -- sheets ---------------------------------------------------------------------------------------
+def _find_header(rows: list[tuple[Any, ...]], names: dict[str, str]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            if isinstance(value, str) and (key := names.get(_norm(value))) and key not in cols:
+                cols[key] = c
+        if "field_id" in cols and "value" in cols:
+            return r, cols
+    return None
+
+
+def _entry_value(fid: str, cells: dict[str, Any], std: Standard, methods: dict[str, str],
+                 reasons: dict[str, str]) -> Any:
+    """The raw value of one row, shaped as the YAML form of SPEC 4.2/4.3 would have it."""
+    value, withheld = cells.get("value"), cells.get("withheld")
+    if withheld is not None:
+        out: dict[str, Any] = {"withheld": _code(withheld, reasons)}
+        if cells.get("note") is not None:
+            out["note"] = cells["note"]
+        if value is not None:
+            out["value"] = value  # both given: the core reports the contradiction
+        return out
+    meta = {
+        "unit": cells.get("unit"),
+        "method": _code(cells.get("method"), methods),
+        "source": cells.get("source"),
+        "uncertainty_pct": cells.get("uncertainty"),
+        "note": cells.get("note"),
+    }
+    meta = {k: v for k, v in meta.items() if v is not None}
+    f = std.fields.get(fid)
+    if f is not None and f.type == "quantity" or meta:
+        return {"value": value, **meta}
+    return value
+
+
+def read_workbook(path: str | Path, std: Standard) -> RawInput:
+    """Read a filled workbook. Raises InputError for a file that is not a readable .xlsx template."""
+    from reportgen.inputs.tree import read_bytes
+
+    p = Path(path)
+    data = read_bytes(p, MAX_FILE_BYTES)
+    archive = check_container(p, data)
+    formulas_present = _has_formulas(archive)
+    wb = _load(p, data, data_only=True)
+    try:
+        std_id, edition = _edition_mark(wb)
+        if edition is not None and (edition != std.edition or (std_id and std_id != std.id)):
+            made_for = f"{std_id or std.id} {edition}"
+            raise _refuse(p, f"this workbook was made for {made_for}, but reportgen checks against "
+                             f"{std.id} {std.edition}. Generate a new workbook with `reportgen template` and "
+                             "copy your values into it.")
+        raw = RawInput(source=p.name, kind="xlsx", meta={"standard": std_id, "edition": edition, "sheets": []})
+        pending: list[tuple[str, str, int, int]] = []  # (field, sheet, row, col) of empty value cells
+        _read_sheets(wb, p, std, raw, pending)
+    finally:
+        wb.close()
+    if not raw.meta["sheets"]:
+        raise _refuse(p, f"no sheet has a “{t('col_field', 'en')}” column next to a “{t('col_value', 'en')}” "
+                         "column, so no value can be found. Restore the header row (or the deleted column) "
+                         "from a fresh `reportgen template`, or copy your values into one.")
+    if formulas_present and pending:
+        _mark_formulas(p, data, raw, pending)
+    return raw
+
+
+def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[tuple[str, str, int, int]]) -> None:
+    names = header_names()
+    methods, reasons = _label_map(std, "method"), _label_map(std, "withheld_reason")
+    lower_ids = {fid.lower(): fid for fid in std.fields}
+    for ws in wb.worksheets:
+        if ws.title == LISTS_SHEET:
+            continue
+        ws.reset_dimensions()  # some writers store a wrong <dimension>; read every stored row
+        rows = list(ws.iter_rows())
+        found = _find_header(rows, names)
+        if found is None:
+            continue  # the Instructions sheet, or a sheet of the user's own
+        head, cols = found
+        raw.meta["sheets"].append(ws.title)
+        for r in range(head + 1, len(rows)):
+            row = rows[r]
+            get = lambda key: _cell_value(row[cols[key]], key) if key in cols and cols[key] < len(row) else None  # noqa: E731
+            ident = get("field_id")
+            if ident is None:
+                continue
+            ident = str(ident).strip()
+            cells = {k: get(k) for k in INPUT_COLUMNS}
+            has_input = cells["value"] is not None or cells["withheld"] is not None
+            fid = ident if ident in std.fields else lower_ids.get(ident.lower())
+            col = cols["withheld"] if cells["value"] is None and "withheld" in cols else cols["value"]
+            where = Location(file=p.name, cell=f"{ws.title}!{_letter(col + 1)}{r + 1}", path=fid or ident)
+            if fid is None:
+                if has_input or _ID_LIKE.match(ident):  # a heading or remark typed in the column is not an id
+                    at = Location(file=p.name, cell=f"{ws.title}!{_letter(cols['field_id'] + 1)}{r + 1}", path=ident)
+                    raw.unknown.append(RawEntry(ident, cells["value"], at))
+                continue
+            if not has_input:
+                if cells["value"] is None and "value" in cols:
+                    pending.append((fid, ws.title, r + 1, cols["value"] + 1))
+                continue
+            entry = RawEntry(fid, _entry_value(fid, cells, std, methods, reasons), where)
+            if fid in raw.entries:
+                raw.duplicates.append(entry)
+            else:
+                raw.entries[fid] = entry
+
+
+def _mark_formulas(p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]]) -> None:
+    """Second pass, formulas only: a formula cell whose saved result is empty becomes the marker value."""
+    wb = _load(p, data, data_only=False)
+    try:
+        wanted: dict[str, list[tuple[str, int, int]]] = {}
+        for fid, sheet, row, col in pending:
+            wanted.setdefault(sheet, []).append((fid, row, col))
+        for sheet, cells in wanted.items():
+            ws = wb[sheet]
+            ws.reset_dimensions()
+            rows = list(ws.iter_rows(values_only=True))
+            for fid, row, col in cells:
+                formula = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
+                if isinstance(formula, str) and formula.startswith("=") and fid not in raw.entries:
+                    where = Location(file=p.name, cell=f"{sheet}!{_letter(col)}{row}", path=fid)
+                    raw.entries[fid] = RawEntry(fid, {FORMULA_MARKER: formula}, where)
+    finally:
+        wb.close()

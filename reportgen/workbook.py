@@ -1,0 +1,291 @@
+"""The fill-in workbook of `reportgen template` (issue 3), generated from the encoded standard.
+
+Every row comes from `fields.yaml`: one sheet per group of fields (identification, boundary, one per
+phase, methodology and verification), one row per field, with the field's help as the input message of
+its Value cell and its condition spelled out. A prefilled workbook (`--from`) carries the supplied and
+withheld values of an evaluation, in canonical units, so that reading it back gives the same inputs and
+therefore the same fingerprint (clause 10). Derived values are never written: the tool derives them
+again from the inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from reportgen.inputs.xlsx import COLUMNS
+from reportgen.model import FieldValue
+from reportgen.output import atomic_write
+from reportgen.resources import strings, t
+from reportgen.standard import Field, Standard
+from reportgen.workbook_lists import BAND, TITLE_FONT, WRAP_TOP, Lists, instructions, stamp_edition
+
+# Sections that share a sheet; any other section, and every phase, gets a sheet of its own.
+SECTION_SHEETS: list[tuple[str, list[str]]] = [
+    ("identification", ["report", "organization", "system"]),
+    ("boundary", ["boundary"]),
+    ("methodology", ["methodology", "verification"]),
+]
+COL = {key: i for i, (key, _) in enumerate(COLUMNS, start=1)}
+WIDTHS = {"field_id": 30, "obligation": 11, "label": 38, "value": 30, "unit": 12, "method": 15,
+          "source": 32, "uncertainty": 12, "withheld": 17, "note": 26, "details": 38}
+WRAPPED = {"label", "value", "source", "note", "details"}
+INPUT = {"value", "unit", "method", "source", "uncertainty", "withheld", "note"}
+HEADER_ROW = 3
+HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
+LOCKED_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
+NA_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+MISSING_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699", bgColor="FFE699")
+THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def sheet_plan(std: Standard) -> list[tuple[str, list[str]]]:
+    """(sheet key, groups) in the order of the standard: identification, boundary, phases, the rest."""
+    sections = {s.id for s in std.sections}
+    plan = [(key, [g for g in groups if g in sections]) for key, groups in SECTION_SHEETS[:2]]
+    plan += [(p.id, [p.id]) for p in std.phases]
+    plan += [(key, [g for g in groups if g in sections]) for key, groups in SECTION_SHEETS[2:]]
+    placed = {g for _, groups in plan for g in groups}
+    plan += [(s.id, [s.id]) for s in std.sections if s.id not in placed]
+    return [(key, groups) for key, groups in plan if groups]
+
+
+def sheet_name(key: str, groups: list[str], std: Standard, lang: str) -> str:
+    """A short tab name from the strings file, else the group's label cut to Excel's 31 characters."""
+    if f"wb_sheet_{key}" in strings():
+        name = t(f"wb_sheet_{key}", lang)
+    else:
+        name = std.group(groups[0]).label.get(lang)
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip()
+
+
+def _text(cell: Any, value: Any) -> None:
+    """Write text as text: a leading `=` must not turn a reporter's words into a formula."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32767]
+    cell.data_type = "s"
+
+
+def _details(f: Field, lang: str) -> str:
+    parts = []
+    if f.condition is not None:
+        parts.append((f.condition.explain or f.condition.text).get(lang) + ".")
+    if f.derivable_by:
+        key = "wb_derivable_mandatory" if f.obligation == "M" else "wb_derivable"
+        parts.append(t(key, lang).format(clause=f.derivable_by))
+    return " ".join(parts)
+
+
+def _write_value(cell: Any, f: Field, v: FieldValue, std: Standard, lang: str) -> None:
+    value = v.value
+    if f.type == "enum":
+        _text(cell, std.enum_label(f.enum or "", value, lang))
+    elif f.type == "bool":
+        _text(cell, std.enum_label("bool", value, lang))
+    elif f.type == "date" and isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        _text(cell, value)
+
+
+def _write_rejected(cells: dict[str, Any], raw: Any) -> None:
+    """A value the core rejected goes back as the reporter typed it, so it is flagged again, not lost."""
+    mapping = raw if isinstance(raw, dict) else {"value": raw}
+    keys = {"value": "value", "unit": "unit", "method": "method", "source": "source",
+            "uncertainty_pct": "uncertainty", "withheld": "withheld", "note": "note"}
+    for k, col in keys.items():
+        if mapping.get(k) is not None:
+            _text(cells[col], mapping[k])
+
+
+class _SheetWriter:
+    def __init__(self, wb: Workbook, std: Standard, lang: str, lists: Lists) -> None:
+        self.wb, self.std, self.lang, self.lists = wb, std, lang, lists
+        self.unit_dvs: dict[str, DataValidation] = {}
+
+    def write(self, ws: Any, title: str, intro: str, groups: list[str], values: dict[str, FieldValue],
+              rejected: dict[str, Any]) -> None:
+        std, lang = self.std, self.lang
+        ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+        ws.cell(row=2, column=1, value=intro).font = Font(italic=True, color="595959")
+        ws.row_dimensions[1].height = 22
+        for key, skey in COLUMNS:
+            c = ws.cell(row=HEADER_ROW, column=COL[key], value=t(skey, lang))
+            c.font = Font(bold=True, color="FFFFFF")
+            c.fill = HEADER_FILL
+            c.alignment = Alignment(wrap_text=True, vertical="center")
+            c.border = GRID
+            ws.column_dimensions[get_column_letter(COL[key])].width = WIDTHS[key]
+        ws.row_dimensions[HEADER_ROW].height = 30
+        self.unit_dvs = {}  # one unit list per dimension and sheet
+        method_dv = self._list_dv(self.lists.enum("method"))
+        withheld_dv = self._list_dv(self.lists.enum("withheld_reason"))
+        ws.add_data_validation(method_dv)
+        ws.add_data_validation(withheld_dv)
+        row = HEADER_ROW + 1
+        first = row
+        for gid in groups:
+            if len(groups) > 1:  # a band naming the group, e.g. "Organization — clause 5"
+                g = std.group(gid)
+                band = ws.cell(row=row, column=COL["label"],
+                               value=t("wb_group_title", lang).format(label=g.label.get(lang), clause=g.clause))
+                band.font = Font(bold=True, color="1F3864")
+                for key, _ in COLUMNS:
+                    ws.cell(row=row, column=COL[key]).fill = BAND
+                row += 1
+            for f in std.fields_of(gid):
+                self._row(ws, row, f, values.get(f.id), rejected.get(f.id))
+                method_dv.add(ws.cell(row=row, column=COL["method"]))
+                withheld_dv.add(ws.cell(row=row, column=COL["withheld"]))
+                row += 1
+        last = row - 1
+        letter = {k: get_column_letter(i) for k, i in COL.items()}
+        rule = (f"AND(COUNTIF({Lists.mandatory},${letter['field_id']}{first})>0,"
+                f"ISBLANK(${letter['value']}{first}),ISBLANK(${letter['withheld']}{first}))")
+        ws.conditional_formatting.add(f"{letter['value']}{first}:{letter['value']}{last}",
+                                      FormulaRule(formula=[rule], fill=MISSING_FILL))
+        ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=COL["value"])
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{letter['details']}{last}"
+        ws.protection.sheet = True  # no password: guards ids and labels against slips, not people
+        for attr in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort",
+                     "autoFilter"):
+            setattr(ws.protection, attr, False)
+
+    def _list_dv(self, name: str, **extra: Any) -> DataValidation:
+        return DataValidation(type="list", formula1=f"={name}", allow_blank=True, showErrorMessage=True,
+                              errorStyle="warning", **extra)
+
+    def _row(self, ws: Any, row: int, f: Field, value: FieldValue | None, rejected: Any) -> None:
+        std, lang = self.std, self.lang
+        cells = {key: ws.cell(row=row, column=COL[key]) for key, _ in COLUMNS}
+        cells["field_id"].value = f.id
+        cells["field_id"].font = Font(color="595959", size=9)
+        cells["obligation"].value = f.obligation
+        cells["obligation"].alignment = Alignment(horizontal="center", vertical="top")
+        cells["obligation"].font = Font(bold=f.obligation in ("M", "M*"))
+        _text(cells["label"], f.label.get(lang))
+        details = _details(f, lang)
+        if details:
+            _text(cells["details"], details)
+        for key, c in cells.items():
+            c.border = GRID
+            if key in INPUT:
+                c.protection = Protection(locked=False)
+            else:
+                c.fill = LOCKED_FILL
+            if key != "obligation":
+                c.alignment = WRAP_TOP if key in WRAPPED else Alignment(vertical="top")
+        if f.type in ("text", "email", "country"):
+            cells["value"].number_format = "@"
+        elif f.type == "date":
+            cells["value"].number_format = "yyyy-mm-dd"
+        elif f.type == "count":
+            cells["value"].number_format = "#,##0"
+        help_text = (f.help.get(lang) if f.help else f.label.get(lang))[:255]
+        prompt = {"showInputMessage": True, "promptTitle": f.label.get(lang)[:32], "prompt": help_text}
+        if f.type in ("enum", "bool"):
+            dv = self._list_dv(self.lists.enum(f.enum or "bool"), **prompt)
+        else:
+            dv = DataValidation(allow_blank=True, **prompt)
+        dv.add(cells["value"])
+        ws.add_data_validation(dv)
+        if f.type == "quantity":
+            dim = std.dimension_of(f) or ""
+            cells["unit"].value = f.unit
+            if dim not in self.unit_dvs:
+                self.unit_dvs[dim] = self._list_dv(self.lists.units(dim))
+                ws.add_data_validation(self.unit_dvs[dim])
+            self.unit_dvs[dim].add(cells["unit"])
+        else:
+            cells["unit"].protection = Protection(locked=True)
+            cells["unit"].fill = NA_FILL
+        if value is not None and value.origin == "withheld":
+            _text(cells["withheld"], std.enum_label("withheld_reason", value.withheld, lang))
+            if value.note:
+                _text(cells["note"], value.note)
+        elif value is not None and value.origin == "supplied":
+            _write_value(cells["value"], f, value, std, lang)
+            if value.method:
+                _text(cells["method"], std.enum_label("method", value.method, lang))
+            if value.source:
+                _text(cells["source"], value.source)
+            if value.uncertainty_pct is not None:
+                cells["uncertainty"].value = value.uncertainty_pct
+            if value.note:
+                _text(cells["note"], value.note)
+        elif rejected is not None:
+            _write_rejected(cells, rejected)
+        ws.row_dimensions[row].height = _height(cells)
+
+
+def _height(cells: dict[str, Any]) -> float:
+    """Row height for the wrapped text: neither Excel nor LibreOffice refits rows written by a program."""
+    lines = 1
+    for key in WRAPPED:
+        value = cells[key].value
+        if value is not None:
+            per_line = max(int(WIDTHS[key] * 1.1) - 2, 8)
+            lines = max(lines, sum(len(part) // per_line + 1 for part in str(value).split("\n")))
+    return 15.0 * lines + 2
+
+
+def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue] | None = None,
+                   rejected: dict[str, Any] | None = None, source: str | None = None) -> Workbook:
+    """The workbook for `std` in `lang`, prefilled with supplied/withheld `values` when given."""
+    values, rejected = values or {}, rejected or {}
+    wb = Workbook()
+    ws0 = wb.active
+    ws0.title = t("wb_sheet_instructions", lang)
+    lists = Lists(wb, std, lang)
+    writer = _SheetWriter(wb, std, lang, lists)
+    plan = sheet_plan(std)
+    names = {key: sheet_name(key, groups, std, lang) for key, groups in plan}
+    boundary_sheet = names.get("boundary", "")
+    for key, groups in plan:
+        ws = wb.create_sheet(names[key], index=len(wb.sheetnames) - 1)  # before the hidden lists
+        if len(groups) == 1:
+            g = std.group(groups[0])
+            title = t("wb_group_title", lang).format(label=g.label.get(lang), clause=g.clause)
+        else:
+            title = " · ".join(std.group(g).label.get(lang) for g in groups)
+        intro = (t("wb_phase_intro", lang).format(sheet=boundary_sheet) if std.is_phase(groups[0])
+                 else t("wb_section_intro", lang))
+        writer.write(ws, title, intro, groups, values, rejected)
+    contents = {key: ", ".join(f"{std.group(g).label.get(lang)} ({t('clause', lang)} {std.group(g).clause})"
+                               for g in groups) for key, groups in plan}
+    instructions(ws0, std, lang, names, contents, source)
+    stamp_edition(wb, std)
+    wb.properties.creator = "reportgen"
+    wb.properties.title = t("wb_title", lang).format(standard=std.id, edition=std.edition)
+    wb.properties.language = lang
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        wb.properties.created = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    return wb
+
+
+def write_template(path: Path, std: Standard, lang: str = "en", values: dict[str, FieldValue] | None = None,
+                   rejected: dict[str, Any] | None = None, source: str | None = None,
+                   protect: Iterable[Path] = ()) -> Path:
+    """Build and save the workbook atomically; never over an input file."""
+    wb = build_workbook(std, lang, values, rejected, source)
+    return atomic_write(Path(path), lambda tmp: wb.save(tmp), protect)
