@@ -28,6 +28,7 @@ from reportgen import embed, signing
 from reportgen.errors import InputError
 from reportgen.evaluate import evaluate_file, evaluate_mapping, fingerprint
 from reportgen.model import Evaluation
+from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
 
 REL_TOL = 1e-9  # totals are recomputed from the same inputs: only float noise may differ
@@ -146,6 +147,20 @@ def read_pdf(path: Path) -> tuple[Any, str]:
     except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
         raise InputError(f"{path} cannot be read as a PDF ({type(exc).__name__}: {exc}).") from None
     return _parse_payload(blobs[0], path, f"the {embed.ATTACHMENT_NAME} attachment"), text
+
+
+def read_xlsx(path: Path) -> tuple[Any, Any]:
+    """The About-sheet JSON (reassembled by the workbook renderer's own reader) and the cell values."""
+    from openpyxl import load_workbook
+
+    from reportgen.render.xlsx import read_embedded
+
+    payload = read_embedded(path)  # InputError for a workbook that carries no disclosure
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(f"{path} cannot be read as a workbook ({type(exc).__name__}: {exc}).") from None
+    return payload, wb
 
 
 def check_payload_shape(payload: Any, path: Path) -> None:
@@ -290,11 +305,6 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _printed(flat: str, shown: str) -> bool:
-    """`shown` appears in the squashed text, not as the tail of a longer number (6.7 inside 386.7)."""
-    return re.search(r"(?<![0-9.,])" + re.escape(_squash(shown)), flat) is not None
-
-
 def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
     """(a) and (b) on the page: the figures the re-evaluation gives, formatted by the PDF's own view code."""
     from reportgen.render.view import build_view
@@ -305,21 +315,25 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
     ok = expected_fp in found
     checks = [Check("printed fingerprint", ok, "the fingerprint printed in the PDF is that of the embedded "
                     "inputs", [] if ok else [Difference("printed fingerprint", expected_fp, found)])]
+
+    # The status box prints its label, the status line, then "Completeness:": anchor on both sides so
+    # that "Complete" is not found inside "Completeness" of a report that says "Incomplete".
     status = view["status"]["text"]
-    ok = _printed(flat, status)
+    pattern = (f"(?i:{re.escape(_squash(t('rpt_status', reeval.language)))})" + re.escape(_squash(status))
+               + re.escape(_squash(t("completeness", reeval.language))))
+    ok = re.search(pattern, flat) is not None
     checks.append(Check("printed status", ok, f"the PDF states \"{status}\"",
-                        [] if ok else [Difference("status line", status, "not in the PDF text")]))
+                        [] if ok else [Difference("status line", status, _after(flat, _squash(
+                            t("rpt_status", reeval.language)), ignore_case=True))]))
     diffs = []
     for row in view["totals"]:
-        shown = f"{row['value']} {row['unit']}" if row["has_value"] else row["value"]
-        if not _printed(flat, shown):
-            diffs.append(Difference(f"printed total {row['id']} ({row['label']})", shown,
-                                    _near(flat, row["label"], row["unit"])))
-        if row["partial"] and not _printed(flat, row["partial_text"]):
-            diffs.append(Difference(f"printed total {row['id']}, partial", row["partial_text"],
-                                    "not in the PDF text"))
-    checks.append(Check("printed totals", not diffs, f"the {len(view['totals'])} totals printed equal the "
-                        "re-evaluation", diffs))
+        expected = _totals_row(row, std, reeval.language)
+        if _squash(expected) not in flat:
+            table = flat.find(_squash(t("rpt_totals_note", reeval.language)))  # the totals table follows
+            diffs.append(Difference(f"printed totals row {row['id']}", expected,
+                                    _after(flat[max(table, 0):], _squash(row["label"]))))
+    checks.append(Check("printed totals", not diffs, f"the {len(view['totals'])} totals printed, with each "
+                        "phase's value and share, equal the re-evaluation", diffs))
     absent = [m["id"] for m in view["missing"] if m["id"] not in flat]
     checks.append(Check("printed missing items", not absent, f"the {len(view['missing'])} missing mandatory "
                         "item(s) of the re-evaluation are listed in the PDF",
@@ -327,10 +341,108 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
     return checks
 
 
-def _near(flat: str, label: str, unit: str) -> str:
-    """What the PDF prints after an indicator's label, for the failure message (best effort)."""
-    m = re.search(re.escape(_squash(label)) + r"([0-9.,]+(?:×10\S*?)?)" + re.escape(_squash(unit)), flat)
-    return f"{m.group(1)} {unit}" if m else "not in the PDF text"
+def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> str:
+    """One row of the PDF's totals table as the template prints it: label, [partial], total, phases."""
+    parts = [row["label"]]
+    if row["partial"]:
+        parts += [t("rpt_partial_flag", lang), row["partial_text"]]
+    total = f"{row['value']} {row['unit']}" if row["has_value"] else row["value"]
+    parts.append(total)
+    cells = {c["id"]: f"{c['value']} {c['share_text']}" for c in row["phases"]}
+    parts += [cells.get(p, t("rpt_dash", lang)) for p in std.phase_ids]
+    return " ".join(parts)
+
+
+def _after(flat: str, anchor: str, ignore_case: bool = False, size: int = 90) -> str:
+    """What the PDF prints after `anchor` (spaces removed), for a failure message."""
+    m = re.search(re.escape(anchor), flat, re.IGNORECASE if ignore_case else 0)
+    return f"\"{flat[m.end():m.end() + size]}…\" (spaces removed)" if m else "not in the PDF text"
+
+
+def _sheet(wb: Any, key: str, lang: str) -> Any:
+    name = t(key, lang)
+    return wb[name] if name in wb.sheetnames else None
+
+
+def _cell_after(ws: Any, label: str) -> tuple[bool, Any]:
+    """Column B of the first row whose column A is `label`: (found, value)."""
+    for a, b, *_ in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+        if a == label:
+            return True, b
+    return False, None
+
+
+def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
+    """(a) and (b) in the cells: About fingerprint, Summary status and totals, Disclosure numbers, Missing."""
+    from reportgen.commands.check import status_line
+    from reportgen.units import Units
+
+    lang = reeval.language
+    sheets = {k: _sheet(wb, f"xlsx_sheet_{k}", lang) for k in ("about", "summary", "disclosure", "missing")}
+    absent = [t(f"xlsx_sheet_{k}", lang) for k, ws in sheets.items() if ws is None]
+    if absent:
+        return [Check("workbook sheets", False, "the sheets that show the figures are all present",
+                      [Difference("sheet", name, "absent") for name in absent])]
+    about, summary, disclosure, missing = (sheets[k] for k in ("about", "summary", "disclosure", "missing"))
+    _, shown_fp = _cell_after(about, t("fingerprint", lang))
+    ok = shown_fp == expected_fp
+    checks = [Check("printed fingerprint", ok, f"the fingerprint on the '{about.title}' sheet is that of the "
+                    "embedded inputs", [] if ok else [Difference(f"{about.title}!fingerprint", expected_fp,
+                                                                 shown_fp)])]
+    _, shown_status = _cell_after(summary, t("col_status", lang))
+    ok = shown_status == status_line(reeval)
+    checks.append(Check("printed status", ok, f"the '{summary.title}' sheet states \"{status_line(reeval)}\"",
+                        [] if ok else [Difference(f"{summary.title}!status", status_line(reeval), shown_status)]))
+
+    # Totals: the first row labelled with the indicator after the status holds the total in column B,
+    # followed by one row per phase (label, value) until the next indicator.
+    units, diffs = Units(std), []
+    rows = list(summary.iter_rows(min_col=1, max_col=2, values_only=True))
+    labels = {std.indicators[n].label.get(lang): n for n in reeval.totals}
+    phase_of = {std.group(p).label.get(lang): p for p in std.phase_ids}
+    blocks: dict[str, list[tuple[Any, Any]]] = {}
+    current = None
+    for a, b in rows:
+        if a in labels and labels[a] not in blocks:
+            current = labels[a]
+            blocks[current] = [(None, b)]
+        elif current and a in phase_of:
+            blocks[current].append((phase_of[a], b))
+        else:
+            current = None
+    for name, total in reeval.totals.items():
+        ind = std.indicators[name]
+        conv = (lambda x: None if x is None else units.convert(x, ind.unit, ind.report_unit))
+        where = f"{summary.title}!{ind.label.get(lang)}"
+        if name not in blocks:
+            diffs.append(Difference(where, conv(total.value), "no such row"))
+            continue
+        for phase, cell in blocks[name]:
+            want = conv(total.value if phase is None else total.by_phase.get(phase))
+            if not _close(cell if isinstance(cell, (int, float)) else None, want) and not (
+                    want is None and cell in (None, "")):
+                label = where if phase is None else f"{where}, {std.group(phase).label.get(lang)}"
+                diffs.append(Difference(f"{label} ({ind.report_unit})", want, cell))
+    checks.append(Check("printed totals", not diffs, f"the totals and their split by phase on the "
+                        f"'{summary.title}' sheet equal the re-evaluation", diffs))
+
+    diffs = []
+    for _, fid, _, cell in disclosure.iter_rows(min_col=1, max_col=4, min_row=2, values_only=True):
+        fv = reeval.values.get(fid) if isinstance(fid, str) else None
+        want = fv.value if fv is not None else None
+        if isinstance(want, (int, float)) and not isinstance(want, bool) and not _close(cell, want):
+            diffs.append(Difference(f"{disclosure.title}!{fid} ({fv.unit or ''})".replace(" ()", ""), want, cell))
+    checks.append(Check("printed values", not diffs, f"every number on the '{disclosure.title}' sheet equals "
+                        "the re-evaluation", diffs))
+
+    listed = sorted({a for (a,) in missing.iter_rows(min_col=1, max_col=1, values_only=True)
+                     if isinstance(a, str) and a in std.fields})
+    ok = listed == sorted(reeval.missing)
+    checks.append(Check("printed missing items", ok, f"the '{missing.title}' sheet lists the "
+                        f"{len(reeval.missing)} missing mandatory item(s) of the re-evaluation",
+                        [] if ok else [Difference(f"{missing.title}!{t('col_field', lang)}",
+                                                  sorted(reeval.missing), listed)]))
+    return checks
 
 
 def printed_checks(data: ReportData, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
