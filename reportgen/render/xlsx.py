@@ -42,7 +42,9 @@ CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 chara
 SELF_DECLARED_LEVELS = (None, "none", "internal_review")
 SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",
           "xlsx_sheet_boundary", "xlsx_sheet_functional_units", "xlsx_sheet_crosswalk", "xlsx_sheet_about"]
-DEFAULT_DATE = dt.datetime(2000, 1, 1)  # only when a disclosure states no date at all
+DEFAULT_DATE = dt.datetime(2000, 1, 1)
+CHART_ROWS = 15
+LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure states no date at all
 
 
 def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
@@ -117,7 +119,8 @@ def _system_title(c: Ctx) -> str:
 def summary_sheet(s: Sheet, c: Ctx) -> None:
     ev, std = c.ev, c.std
     row = s.title(1, c.t("xlsx_title").format(system=_system_title(c)), TITLE_FONT)
-    s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False)
+    s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False,
+          align=LEFT)
     row += 1
     if c.value("verification.level") in SELF_DECLARED_LEVELS:
         for col in range(1, 6):
@@ -147,11 +150,11 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
     for label, value, extra in ident:
         s.put(row, 1, label, font=BOLD)
         is_share = label in (c.t("completeness"), c.t("recommended_coverage"))
-        s.put(row, 2, value, number=PERCENT_FORMAT if is_share else None,
+        s.put(row, 2, value, number=PERCENT_FORMAT if is_share else None, align=LEFT,
               font=BOLD if label == c.t("col_status") else None,
               fill=MISSING_FILL if label == c.t("col_status") and not ev.is_complete else None,
               measure=isinstance(value, (int, float, dt.date)))
-        s.put(row, 3, extra, measure=False)
+        s.put(row, 3, extra, measure=False, align=LEFT)
         row += 1
 
     row = s.title(row + 1, c.t("sec_summary"))
@@ -186,8 +189,8 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
             row += 1
         if name == std.inference_share_indicator and total.by_phase:
             chart_rows = (first, row - 1)
-    if chart_rows:
-        _ghg_chart(s, c, *chart_rows)
+    if chart_rows:  # below the table it plots, so that screen and printout read top to bottom
+        row = _ghg_chart(s, c, *chart_rows, row=row + 1)
 
     row = s.title(row + 1, c.t("data_quality"))
     row = s.header(row, [c.t("col_indicator"), c.t("col_method"), c.t("col_share")])
@@ -200,12 +203,17 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
     s.finish(fixed={1: 42, 2: 16, 3: 12, 4: 9, 5: 40}, landscape=False)
 
 
-def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int) -> None:
-    """A native column chart of the GHG rows just written: the plotted data are those cells."""
+def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int, row: int) -> int:
+    """A native bar chart of the GHG rows just written (the plotted data are those cells), below them.
+
+    Horizontal bars, first phase at the top, so that phase names read without rotation.
+    """
     ind = c.std.indicators[c.std.inference_share_indicator]
+    row = s.title(row, c.t("xlsx_by_phase").format(indicator=ind.label.get(c.lang)))
     chart = BarChart()
-    chart.type = "col"
-    chart.title = c.t("xlsx_by_phase").format(indicator=ind.label.get(c.lang))
+    chart.type = "bar"
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"  # keeps the value axis at the bottom despite the reversed order
     chart.y_axis.title = _pretty(ind.report_unit)
     chart.y_axis.numFmt = "#,##0"
     chart.y_axis.majorGridlines = None
@@ -214,8 +222,9 @@ def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int) -> None:
     chart.legend = None
     chart.add_data(Reference(s.ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
     chart.set_categories(Reference(s.ws, min_col=1, min_row=first, max_row=last))
-    chart.width, chart.height = 17, 8.5
-    s.ws.add_chart(chart, "G4")
+    chart.width, chart.height = 18, 7.5  # cm; CHART_ROWS rows of 15 pt leave room for it
+    s.ws.add_chart(chart, f"A{row}")
+    return row + CHART_ROWS
 
 
 def _conv(c: Ctx, value: float | None, unit: str, to: str) -> float | None:

@@ -47,6 +47,7 @@ MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
 TOP = Alignment(vertical="top")
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 TOP_INDENT = Alignment(vertical="top", indent=2)
+CENTER = Alignment(horizontal="center", vertical="top")
 RULE = Border(top=Side(style="thin", color="A6A6A6"))
 
 
@@ -77,6 +78,7 @@ class Sheet:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.widths: dict[int, int] = {}
+        self.texts: list[Cell] = []  # text cells that wrap if longer than their column is wide
 
     def put(self, row: int, col: int, value: Any, *, font: Font | None = None,
             fill: PatternFill | None = None, align: Alignment | None = None,
@@ -103,8 +105,8 @@ class Sheet:
             if text.startswith(FORMULA_TRIGGERS):
                 cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
             width = max((len(line) for line in text.splitlines()), default=0)
-            if len(text) > WRAP_AT or "\n" in text:
-                align = align or TOP_WRAP
+            if measure:
+                self.texts.append(cell)
         cell.alignment = align or TOP
         if font:
             cell.font = font
@@ -123,7 +125,8 @@ class Sheet:
         for col, label in enumerate(labels, start=1):
             c = self.put(row, col, label, font=HEADER_FONT, fill=HEADER_FILL, align=HEADER_ALIGN,
                          measure=False)
-            self.widths[col] = max(self.widths.get(col, 0), min(len(label), 24))
+            self.widths[col] = max(self.widths.get(col, 0), min(len(label), 14))
+            self.texts.append(c)
             c.border = RULE
         return row + 1
 
@@ -135,8 +138,10 @@ class Sheet:
     def finish(self, minimum: int = 6, fixed: dict[int, int] | None = None,
                title_rows: str | None = None, landscape: bool = True) -> None:
         """Column widths from content, and print settings a person can read on A4 paper."""
-        for col, width in {**self.widths, **(fixed or {})}.items():
-            self.ws.column_dimensions[get_column_letter(col)].width = max(minimum, width + 2)
+        widths = {col: max(minimum, w + 2) for col, w in {**self.widths, **(fixed or {})}.items()}
+        for col, width in widths.items():
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        self._fit_rows(widths)
         ps = self.ws.page_setup
         ps.orientation = "landscape" if landscape else "portrait"
         ps.paperSize = self.ws.PAPERSIZE_A4
@@ -148,6 +153,28 @@ class Sheet:
         self.ws.page_margins.top = self.ws.page_margins.bottom = 0.6
         if title_rows:
             self.ws.print_title_rows = title_rows
+
+
+    def _fit_rows(self, widths: dict[int, int]) -> None:
+        """Wrap texts wider than their column and give their rows the height they need.
+
+        Spreadsheets do not re-measure rows when opening a file (LibreOffice overlaps the lines), so
+        the height is estimated here: about one column-width unit per character, 15 points a line.
+        """
+        lines_needed: dict[int, int] = {}
+        for cell in self.texts:
+            text = str(cell.value)
+            per_line = max(1, widths.get(cell.column, 10) - 1)
+            # 0.9: an average character is narrower than the digit "0" that defines a width unit
+            lines = sum(max(1, math.ceil(0.9 * len(line) / per_line)) for line in text.split("\n"))
+            if lines > 1:
+                a = cell.alignment
+                cell.alignment = Alignment(horizontal=a.horizontal, vertical="top", indent=a.indent,
+                                           wrap_text=True)
+                lines_needed[cell.row] = max(lines_needed.get(cell.row, 1), min(lines, 12))
+        for row, lines in lines_needed.items():
+            if self.ws.row_dimensions[row].height is None:
+                self.ws.row_dimensions[row].height = 15 * lines
 
 
 @dataclass
@@ -243,11 +270,13 @@ def disclosure_sheet(s: Sheet, c: Ctx) -> None:
             f.condition.text.get(c.lang) if f.condition else None, f.clause, c.note(fv),
         ])
         s.put(row, 4, c.display(f, fv), fill=fill)
+        s.put(row, 10, f.obligation, align=CENTER)
         row += 1
     last = get_column_letter(len(cols))
     s.ws.auto_filter.ref = f"A1:{last}{row - 1}"
     s.ws.freeze_panes = "D2"
-    s.finish(fixed={1: 22, 2: 34, 3: 40, 4: 30}, title_rows="1:1")
+    s.finish(fixed={1: 20, 3: 30, 4: 24, 8: 32, 9: 10, 10: 9, 11: 24, 13: 24},
+             title_rows="1:1")
 
 
 def missing_sheet(s: Sheet, c: Ctx) -> None:
@@ -290,7 +319,8 @@ def calculations_sheet(s: Sheet, c: Ctx) -> None:
         tr = fv.trace
         first = row
         s.row(row, [fid, c.label(fid), fv.value, fmt.pretty_unit(fv.unit), tr.clause, tr.formula,
-                    tr.expression], font=BOLD)
+                    tr.expression])
+        s.put(row, 3, fv.value, font=BOLD)
         s.put(row, 13, "\n".join(tr.notes) or None)
         for i, inp in enumerate(tr.inputs or [None]):
             if i:
@@ -307,7 +337,7 @@ def calculations_sheet(s: Sheet, c: Ctx) -> None:
     if traced:
         s.ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{row - 1}"
     s.ws.freeze_panes = "B2"
-    s.finish(fixed={6: 45, 7: 45}, title_rows="1:1")
+    s.finish(fixed={1: 26, 2: 24, 6: 36, 7: 36, 8: 28, 12: 30, 13: 24}, title_rows="1:1")
 
 
 def boundary_sheet(s: Sheet, c: Ctx) -> None:
@@ -332,7 +362,7 @@ def boundary_sheet(s: Sheet, c: Ctx) -> None:
     for fid in ("boundary.end_user_devices_included", "boundary.consolidation", "boundary.cut_off_rule",
                 "boundary.allocation_method"):
         row = _declaration(s, c, row, fid)
-    s.finish(fixed={1: 40, 2: 36, 3: 60}, title_rows="1:2")
+    s.finish(fixed={1: 34, 2: 30, 3: 60}, title_rows="1:2")
 
 
 def _declaration(s: Sheet, c: Ctx, row: int, fid: str, note: str | None = None) -> int:
@@ -366,7 +396,7 @@ def functional_units_sheet(s: Sheet, c: Ctx) -> None:
     row += 1
     for fid in ("inference.per_request_basis", "inference.requests", "inference.output_tokens"):
         row = _declaration(s, c, row, fid)
-    s.finish(fixed={1: 44, 2: 16, 4: 22}, title_rows="1:2")
+    s.finish(fixed={1: 40, 2: 14, 3: 12, 4: 14, 5: 12}, title_rows="1:2")
 
 
 def crosswalk_sheet(s: Sheet, c: Ctx) -> None:
