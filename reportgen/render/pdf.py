@@ -1,0 +1,141 @@
+"""The PDF disclosure (issue 4): `write_pdf(ev, path)` renders templates/report.html.j2 with WeasyPrint.
+
+The output is PDF/A-3b with the canonical inputs and the evaluation attached as `disclosure.json`
+(relationship Source), so the report carries its own proof. Untrusted disclosure text reaches the page
+only through Jinja2 autoescaping, and WeasyPrint may fetch nothing but files under templates/ (fonts,
+CSS): a value such as `<img src="file:///etc/passwd">` prints as text and could not be fetched anyway.
+Same inputs give the same bytes: every date in the file comes from the disclosure, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import mimetypes
+import os
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+from weasyprint.urls import URLFetcher
+
+from reportgen.embed import ATTACHMENT_NAME, payload_json
+from reportgen.errors import OutputError
+from reportgen.model import Evaluation
+from reportgen.output import atomic_write
+from reportgen.render.chart import phase_split_svg
+from reportgen.render.view import build_view
+from reportgen.resources import t, templates_dir
+from reportgen.standard import load_standard
+
+TEMPLATE = "report.html.j2"
+FONT_FAMILY = "Report Sans"
+EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # when a disclosure has no date at all
+
+
+def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
+    """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file."""
+    data = render_pdf(ev)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+        # mkstemp creates 0600 files; a report is meant to be shared, so honour the umask instead.
+        mask = os.umask(0)
+        os.umask(mask)
+        tmp.chmod(0o666 & ~mask)
+
+    return atomic_write(Path(path), write, protect)
+
+
+def render_pdf(ev: Evaluation) -> bytes:
+    """The PDF bytes (deterministic for a given evaluation)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    html = render_html(ev)
+    stamp = document_date(ev)
+    fetcher = TemplateOnlyFetcher(templates_dir())
+    attachment = weasyprint.Attachment(
+        string=payload_json(ev), name=ATTACHMENT_NAME, relationship="Source", url_fetcher=fetcher,
+        description="AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)",
+        created=stamp, modified=stamp)
+    fonts = FontConfiguration()
+    # WeasyPrint logs fetch failures and missing glyphs as warnings; keep them off the user's terminal.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
+        return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
+    except FatalURLFetchingError as exc:
+        raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+
+
+def document_date(ev: Evaluation) -> dt.datetime:
+    """Publication date, else reporting period end, else SOURCE_DATE_EPOCH, else 1980-01-01 (UTC)."""
+    for fid in ("report.publication_date", "report.reporting_period_end"):
+        fv = ev.values.get(fid)
+        if fv is not None and isinstance(fv.value, dt.date):
+            return dt.datetime.combine(fv.value, dt.time(), tzinfo=dt.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return EPOCH
+
+
+def render_html(ev: Evaluation) -> str:
+    """The report as HTML (the template filled with build_view); exposed for tests and debugging."""
+    std = load_standard(ev.standard.edition, ev.standard.id)
+    view = build_view(ev, std)
+    lang = ev.language
+    phases = [(g.id, g.label.get(lang)) for g in std.phases]
+    stamp = document_date(ev)
+    context: dict[str, Any] = {
+        **view,
+        "lang": lang,
+        "t": lambda key, **kw: t(key, lang).format(**kw) if kw else t(key, lang),
+        "chart_svg": phase_split_svg(view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang)),
+        "font_family": FONT_FAMILY,
+        "created_w3c": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return _environment().get_template(TEMPLATE).render(context)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for @page margin boxes: every non-alphanumeric character escaped."""
+    body = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in str(text))
+    return Markup(f'"{body}"')
+
+
+class TemplateOnlyFetcher(URLFetcher):
+    """Serves files under the templates folder and refuses everything else (network, other files).
+
+    Refusals stop the rendering (fail_on_errors): the template itself never asks for anything else,
+    so a refused URL means something tried to smuggle a resource into a report.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(fail_on_errors=True)
+        self.root = Path(root).resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise PermissionError(f"refused to fetch {url!r}: reports may only use files of templates/")
+        target = Path(unquote(parts.path)).resolve()
+        if not target.is_relative_to(self.root) or not target.is_file():
+            raise PermissionError(f"refused to read {url!r}: not a file under {self.root}")
+        mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(target.as_uri(), target.read_bytes(), {"Content-Type": mime})

@@ -1,0 +1,390 @@
+"""The presentation model of a disclosure report: what a reader sees, in order of SPEC clause 11.
+
+`build_view(ev)` turns an Evaluation into plain dicts and lists of already formatted, language-specific
+strings (labels from the standard, numbers and dates per locale with Babel, units written properly). It
+holds no markup, so the PDF template and the workbook renderer can share it; the renderers only lay it
+out. Nothing here is parsed back for arithmetic: the numbers stay in the Evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from typing import Any
+
+import yaml
+from babel import Locale
+from babel.dates import format_date
+
+from reportgen import fmt
+from reportgen.errors import StandardError
+from reportgen.model import Evaluation, FieldValue
+from reportgen.resources import t
+from reportgen.standard import Field, Standard, load_standard
+from reportgen.units import Units
+
+Row = dict[str, Any]
+SELF_DECLARED_LEVELS = ("none", "internal_review")
+ID_GROUPS = ("report", "organization", "system")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
+    """The whole report as formatted data, keys in the order of clause 11.
+
+    Keys: meta (title, author, subject, keywords, created, lang), status, self_declared, identification,
+    totals, equivalences, boundary, phases, functional_units, methodology, verification, traces,
+    missing, findings, fingerprint. Every field of the standard appears exactly once as a row (a dict
+    with id, label, value, unit, origin, method, source, uncertainty, note) in identification,
+    boundary, phases, methodology or verification, including fields that have no value.
+    """
+    std = std or load_standard(ev.standard.edition, ev.standard.id)
+    v = _View(ev, std)
+    return {
+        "meta": v.meta(),
+        "status": v.status(),
+        "self_declared": t("self_declared", v.lang) if v.self_declared() else None,
+        "identification": v.identification(),
+        "totals": v.totals(),
+        "equivalences": v.equivalences(),
+        "boundary": v.boundary(),
+        "phases": v.phases(),
+        "functional_units": v.functional_units(),
+        "methodology": v.methodology(),
+        "verification": v.verification(),
+        "traces": v.traces(),
+        "missing": v.missing(),
+        "findings": v.findings(),
+        "fingerprint": ev.fingerprint,
+        "short_fingerprint": ev.fingerprint.removeprefix("sha256:")[:16],
+    }
+
+
+class _View:
+    """Formatting helpers bound to one evaluation, standard and language."""
+
+    def __init__(self, ev: Evaluation, std: Standard) -> None:
+        self.ev, self.std, self.lang = ev, std, ev.language
+        self.units = Units(std)
+
+    # -- small formatters ------------------------------------------------------------------------
+    def s(self, key: str, **kw: Any) -> str:
+        text = t(key, self.lang)
+        return text.format(**kw) if kw else text
+
+    def num(self, x: float | int | None, sig: int = 4) -> str:
+        """Locale number; huge or tiny magnitudes (FLOP, token counts) as m × 10ⁿ, not 15+ digits.
+
+        The mantissa keeps up to 6 significant digits so that round counts stay exact.
+        """
+        if x is None:
+            return self.s("rpt_dash")
+        if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0 and (
+                abs(x) >= 1e11 or abs(x) < 1e-6):
+            exp = int(math.floor(math.log10(abs(x))))
+            mant = round(x / 10**exp, 5)
+            return f"{fmt.number(mant, self.lang, 6)} {self.s('rpt_times_ten')}{str(exp).translate(_SUPERSCRIPT)}"
+        return fmt.number(x, self.lang, sig)
+
+    def pct(self, share: float | None) -> str:
+        return fmt.percent(share, self.lang)
+
+    def date(self, value: Any) -> str:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return format_date(value, format="long", locale=fmt.LOCALES[self.lang])
+
+    def label(self, fid: str) -> str:
+        f = self.std.fields.get(fid)
+        return f.label.get(self.lang) if f else fid
+
+    def group_label(self, gid: str) -> str:
+        return self.std.group(gid).label.get(self.lang)
+
+    def value(self, fid: str) -> Any:
+        fv = self.ev.values.get(fid)
+        return None if fv is None or fv.origin == "withheld" else fv.value
+
+    def value_text(self, f: Field, value: Any) -> str:
+        """A field's value as shown, by type: enum labels, dates, countries, locale numbers."""
+        if value is None:
+            return self.s("rpt_dash")
+        if f.type == "enum":
+            return self.std.enum_label(f.enum or "", value, self.lang)
+        if f.type == "bool" or isinstance(value, bool):
+            return self.std.enum_label("bool", value, self.lang)
+        if f.type == "date":
+            return self.date(value)
+        if f.type == "country":
+            name = _territories(fmt.LOCALES[self.lang]).get(str(value).upper())
+            return f"{name} ({value})" if name else str(value)
+        if f.type in ("quantity", "decimal", "count", "ratio") and isinstance(value, (int, float)):
+            return self.num(value)
+        return str(value)
+
+    # -- rows ------------------------------------------------------------------------------------
+    def obligation(self, f: Field) -> str:
+        if f.obligation == "M*" and f.condition is not None:
+            return f"{self.s('rpt_obligation_Mc')} {f.condition.text.get(self.lang)}"
+        return self.s({"M": "rpt_obligation_M", "R": "rpt_obligation_R", "O": "rpt_obligation_O"}[f.obligation])
+
+    def row(self, f: Field, applies: bool = True) -> Row:
+        """One field as a table row; a field without a value is still a row (value "—")."""
+        fv: FieldValue | None = self.ev.values.get(f.id)
+        notes: list[str] = []
+        row: Row = {"id": f.id, "label": f.label.get(self.lang), "obligation": self.obligation(f),
+                    "value": self.s("rpt_dash"), "unit": "", "method": "", "source": "", "uncertainty": "",
+                    "origin": "missing", "origin_label": self.s("rpt_not_supplied"), "applies": applies,
+                    "numeric": False}
+        if fv is None:
+            if f.id in self.ev.rejected:
+                notes.append(self.s("rpt_rejected"))
+            elif not applies:
+                row["origin_label"] = self.s("rpt_not_applicable")
+        else:
+            row["origin"] = fv.origin
+            row["origin_label"] = self.s(f"origin_{fv.origin}")
+            if fv.origin == "withheld":
+                notes.append(self.s("rpt_withheld",
+                                    reason=self.std.enum_label("withheld_reason", fv.withheld, self.lang)))
+            else:
+                row["value"] = self.value_text(f, fv.value)
+                row["unit"] = fmt.pretty_unit(fv.unit) if fv.unit and fv.value is not None else ""
+                row["numeric"] = f.type in ("quantity", "decimal", "count", "ratio") and fv.value is not None
+            if fv.method:
+                row["method"] = self.std.enum_label("method", fv.method, self.lang)
+            if fv.source:
+                row["source"] = fv.source
+            elif fv.trace is not None:
+                row["source"] = f"{t('clause', self.lang)} {fv.trace.clause}"
+            if fv.uncertainty_pct is not None:
+                row["uncertainty"] = self.s("rpt_uncertainty", pct=fmt.percent(fv.uncertainty_pct / 100,
+                                                                              self.lang, 0))
+            if fv.note:
+                notes.append(fv.note)
+            if not fv.counted:
+                notes.append(self.s("rpt_not_counted"))
+        row["note"] = " · ".join(notes)
+        return row
+
+    def rows(self, gid: str, skip: tuple[str, ...] = (), applies: bool = True) -> list[Row]:
+        return [self.row(f, applies) for f in self.std.fields_of(gid) if f.id not in skip]
+
+    # -- clause 11 sections ----------------------------------------------------------------------
+    def self_declared(self) -> bool:
+        """Clause 10: self-declared unless a level above internal review is declared."""
+        level = self.value("verification.level")
+        return level is None or level in SELF_DECLARED_LEVELS
+
+    def meta(self) -> Row:
+        system = str(self.value("system.name") or "")
+        version = str(self.value("system.model_version") or "")
+        org = str(self.value("organization.name") or "")
+        created = self.value("report.publication_date") or self.value("report.reporting_period_end")
+        sid, edition = self.ev.standard.id, self.ev.standard.edition
+        name = " ".join(p for p in (system, version) if p)
+        return {
+            "lang": self.lang,
+            "title": f"{self.s('rpt_title')} — {name}" if name else self.s("rpt_title"),
+            "heading": self.s("rpt_title"),
+            "system": system, "version": version, "running_title": name,
+            "author": org,
+            "subject": self.s("rpt_subject", system=name or "—", standard=sid, edition=edition),
+            "keywords": [f"{sid} {edition}", sid, "AI", "LCA", "GHG", *([system] if system else [])],
+            "created": created.isoformat() if isinstance(created, dt.date) else None,
+            "generated": self.s("rpt_generated", version=self.ev.tool_version, source=self.ev.source or "—"),
+            "standard_title": f"{sid} {edition} — {self.std.title.get(self.lang)}",
+        }
+
+    def status(self) -> Row:
+        from reportgen.commands.check import status_line
+
+        ev = self.ev
+        detail = t("completeness_detail", self.lang).format(ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)
+        return {"text": status_line(ev), "complete": ev.is_complete,
+                "completeness": f"{self.pct(ev.completeness)} ({detail})",
+                "recommended": self.pct(ev.recommended_coverage)}
+
+    def identification(self) -> Row:
+        start, end = self.value("report.reporting_period_start"), self.value("report.reporting_period_end")
+        period = (self.s("rpt_period", start=self.date(start), end=self.date(end))
+                  if start and end else self.s("rpt_dash"))
+        pub = self.value("report.publication_date")
+        model = " — ".join(str(x) for x in (self.value("system.name"), self.value("system.model_name")) if x)
+        facts = [
+            (t("organization", self.lang), str(self.value("organization.name") or self.s("rpt_dash"))),
+            (t("system", self.lang), model or self.s("rpt_dash")),
+            (t("model_version", self.lang), str(self.value("system.model_version") or self.s("rpt_dash"))),
+            (t("reporting_period", self.lang), period),
+            (t("standard", self.lang), self.meta()["standard_title"]),
+            (t("report_date", self.lang), self.date(pub) if pub else self.s("rpt_not_dated")),
+        ]
+        groups = [{"id": g, "label": self.group_label(g), "rows": self.rows(g)} for g in ID_GROUPS]
+        return {"facts": [{"label": a, "value": b} for a, b in facts], "groups": groups}
+
+    def totals(self) -> list[Row]:
+        out = []
+        for name, total in self.ev.totals.items():
+            ind = self.std.indicators[name]
+            conv = functools.partial(self.units.convert, unit_from=ind.unit, unit_to=ind.report_unit)
+            phases = [{"id": p, "label": self.group_label(p), "value": self.num(conv(x)),
+                       "share": total.shares.get(p, 0.0), "share_text": self.pct(total.shares.get(p))}
+                      for p, x in total.by_phase.items()]
+            missing = ", ".join(self.group_label(p) for p in total.missing_phases)
+            out.append({
+                "id": name, "label": ind.label.get(self.lang), "unit": fmt.pretty_unit(ind.report_unit),
+                "value": self.num(conv(total.value)) if total.value is not None else t("no_value", self.lang),
+                "has_value": total.value is not None, "partial": total.partial,
+                "partial_text": t("partial_missing", self.lang).format(phases=missing) if total.partial else "",
+                "phases": phases,
+            })
+        return out
+
+    def equivalences(self) -> list[Row]:
+        out = []
+        for eq in _equivalences(str(self.std.directory)):
+            total = self.ev.totals.get(eq["indicator"])
+            if total is None or total.value is None:
+                continue
+            ind = self.std.indicators[eq["indicator"]]
+            amount = self.units.convert(total.value, ind.unit, eq["unit"])
+            count = amount / float(eq["factor"])
+            shown = self.num(self.units.convert(total.value, ind.unit, ind.report_unit))
+            out.append({
+                "text": self.s("rpt_equivalence_line", total=f"{shown} {fmt.pretty_unit(ind.report_unit)}",
+                               count=self.num(count, 2 if count >= 10 else 1), what=eq["what"][self.lang]),
+                "indicator": ind.label.get(self.lang),
+                "factor": f"{self.num(eq['factor'])} {fmt.pretty_unit(eq['unit'])}",
+                "source": eq["source"][self.lang],
+                "at_least": self.s("rpt_at_least") if total.partial else "",
+            })
+        return out
+
+    def boundary(self) -> Row:
+        phases = []
+        for p in self.std.phase_ids:
+            f = self.std.fields[f"boundary.phases.{p}"]
+            jf = self.std.fields[f"boundary.justifications.{p}"]
+            phases.append({"id": p, "label": self.group_label(p), "status": self.row(f),
+                           "justification": self.row(jf)})
+        shown = tuple(f"boundary.{k}.{p}" for k in ("phases", "justifications") for p in self.std.phase_ids)
+        scope = self.value("boundary.energy_scope")
+        narrow = None
+        if scope is not None and scope != "facility":
+            label = self.std.enum_label("energy_scope", scope, self.lang)
+            narrow = {"label": self.s("rpt_narrow_label"),
+                      "text": t("narrow_scope", self.lang).format(scope=label.lower())}
+        return {"phases": phases, "rows": self.rows("boundary", skip=shown), "narrow": narrow}
+
+    def phases(self) -> list[Row]:
+        out = []
+        for g in self.std.phases:
+            status = self.ev.boundary.get(g.id)
+            included = status == "included"
+            status_label = (self.std.enum_label("phase_status", status, self.lang) if status
+                            else self.s("rpt_not_supplied"))
+            out.append({"id": g.id, "label": g.label.get(self.lang), "clause": g.clause,
+                        "status": status_label, "included": included,
+                        "out_note": "" if included or status is None else self.s("rpt_phase_out",
+                                                                                 status=status_label),
+                        "rows": self.rows(g.id, applies=included or status is None)})
+        return out
+
+    def functional_units(self) -> Row:
+        fu = self.ev.functional_units
+        rows = []
+        for name, ind in self.std.indicators.items():
+            pr, pk = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
+            if pr is None and pk is None:
+                continue
+            cell = lambda uv: fmt.quantity(uv.value, uv.unit, self.lang) if uv else self.s("rpt_not_derivable")
+            rows.append({"label": ind.label.get(self.lang), "per_request": cell(pr), "per_1k": cell(pk)})
+        basis_field = self.std.fields["inference.per_request_basis"]
+        return {"rows": rows, "basis_label": basis_field.label.get(self.lang),
+                "basis": self.value_text(basis_field, self.value(basis_field.id)),
+                "inference_share": self.pct(self.ev.inference_share)}
+
+    def methodology(self) -> Row:
+        methods = [m for m in self.std.enum_values("method")
+                   if any(m in dq for dq in self.ev.data_quality.values())]
+        dq_rows = [{"label": self.std.indicators[name].label.get(self.lang),
+                    "cells": [self.pct(dq[m]) if m in dq else self.s("rpt_dash") for m in methods]}
+                   for name, dq in self.ev.data_quality.items() if name in self.std.indicators]
+        return {"rows": self.rows("methodology"),
+                "data_quality": {"methods": [self.std.enum_label("method", m, self.lang) for m in methods],
+                                 "rows": dq_rows}}
+
+    def verification(self) -> Row:
+        level = self.value("verification.level")
+        level_label = self.std.enum_label("verification_level", level, self.lang) if level else None
+        provider, when, ref = (self.value(f"verification.{k}") for k in ("provider", "date", "statement_ref"))
+        if level is None:
+            statement = self.s("rpt_no_level")
+        elif level in SELF_DECLARED_LEVELS:
+            statement = f"{level_label}. {t('self_declared', self.lang)}."
+        elif provider and when and ref:
+            statement = self.s("rpt_verified", level=level_label, provider=provider, date=self.date(when), ref=ref)
+        else:
+            statement = self.s("rpt_verified_incomplete", level=level_label)
+        std_applied = self.value("verification.standard")
+        if std_applied and level not in SELF_DECLARED_LEVELS and level is not None:
+            statement += " " + self.s("rpt_verified_standard", standard=std_applied)
+        return {"rows": self.rows("verification"), "statement": statement}
+
+    def traces(self) -> list[Row]:
+        out = []
+        for fid, fv in self.ev.values.items():
+            if fv.trace is None:
+                continue
+            tr = fv.trace
+            inputs = [{"id": i.field, "label": self.label(i.field),
+                       "value": f"{self.num(i.value)} {fmt.pretty_unit(i.unit)}".strip(),
+                       "origin": self.s(f"origin_{i.origin}"), "source": i.source or ""} for i in tr.inputs]
+            out.append({"id": fid, "label": self.label(fid), "clause": tr.clause,
+                        "value": fmt.quantity(fv.value, fv.unit, self.lang) if isinstance(fv.value, (int, float))
+                        else self.s("rpt_dash"),
+                        "formula": tr.formula, "expression": tr.expression, "inputs": inputs,
+                        "notes": list(tr.notes)})
+        order = {fid: i for i, fid in enumerate(self.std.fields)}
+        return sorted(out, key=lambda r: order.get(r["id"], len(order)))
+
+    def missing(self) -> list[Row]:
+        return [{"id": m.field, "label": self.label(m.field),
+                 "group": self.group_label(m.phase or m.field.split(".")[0]),
+                 "obligation": m.obligation, "clause": m.clause, "condition": m.condition or ""}
+                for m in self.ev.missing_items]
+
+    def findings(self) -> list[Row]:
+        return [{"code": f.code, "severity": f.severity, "severity_label": t(f"severity_{f.severity}", self.lang),
+                 "field": f.field or "", "clause": f.clause, "message": f.message, "fix": f.fix,
+                 "location": str(f.location) if f.location else ""}
+                for f in self.ev.findings if f.code not in ("M-REQ", "M-REQ-COND")]
+
+
+@functools.lru_cache(maxsize=2)
+def _territories(locale: str) -> dict[str, str]:
+    return dict(Locale.parse(locale).territories)
+
+
+@functools.lru_cache(maxsize=4)
+def _equivalences(directory: str) -> list[dict[str, Any]]:
+    """Equivalence factors of the edition (optional file); an entry without a source is refused."""
+    from pathlib import Path
+
+    path = Path(directory) / "equivalences.yaml"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        entries = (yaml.safe_load(fh) or {}).get("equivalences") or []
+    for i, eq in enumerate(entries):
+        src = eq.get("source") or {}
+        if not all(str(src.get(lang, "")).strip() for lang in ("en", "fr")) or not eq.get("factor"):
+            raise StandardError(f"{path}: equivalence #{i + 1} ({eq.get('id')}) needs a factor and a source "
+                                "in en and fr; a factor is never shown without its source.")
+    return entries
