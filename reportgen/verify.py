@@ -301,8 +301,9 @@ def signature_checks(report_path: Path, signature_path: Path, public_key_path: P
 
 
 def _squash(text: str) -> str:
-    """Text without any whitespace: PDF extraction breaks lines and spaces (U+202F, NBSP) unpredictably."""
-    return "".join(text.split())
+    """Text without any whitespace: PDF extraction breaks lines and spaces (U+202F, NBSP) unpredictably,
+    and words hyphenated at a line end come back as `loca‐` + newline + `tion` (U+2010 or soft hyphen)."""
+    return "".join(re.sub("[\u2010\u00ad]\\s+", "", text).split())
 
 
 def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
@@ -327,8 +328,8 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
                             t("rpt_status", reeval.language)), ignore_case=True))]))
     diffs = []
     for row in view["totals"]:
-        expected = _totals_row(row, std, reeval.language)
-        if _squash(expected) not in flat:
+        expected, pattern = _totals_row(row, std, reeval.language)
+        if re.search(pattern, flat) is None:
             table = flat.find(_squash(t("rpt_totals_note", reeval.language)))  # the totals table follows
             diffs.append(Difference(f"printed totals row {row['id']}", expected,
                                     _after(flat[max(table, 0):], _squash(row["label"]))))
@@ -341,16 +342,20 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
     return checks
 
 
-def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> str:
-    """One row of the PDF's totals table as the template prints it: label, [partial], total, phases."""
-    parts = [row["label"]]
-    if row["partial"]:
-        parts += [t("rpt_partial_flag", lang), row["partial_text"]]
+def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> tuple[str, str]:
+    """One row of the PDF's totals table: label, [partial flag and note], total, each phase's cell.
+
+    Returns the row as text (for messages) and a pattern for the squashed text; the partial marks may
+    be shown or not between the label and the total, everything else must appear in this order.
+    """
     total = f"{row['value']} {row['unit']}" if row["has_value"] else row["value"]
-    parts.append(total)
     cells = {c["id"]: f"{c['value']} {c['share_text']}" for c in row["phases"]}
-    parts += [cells.get(p, t("rpt_dash", lang)) for p in std.phase_ids]
-    return " ".join(parts)
+    phases = [cells.get(p, t("rpt_dash", lang)) for p in std.phase_ids]
+    marks = [t("rpt_partial_flag", lang), row["partial_text"]] if row["partial"] else []
+    gap = len(_squash(" ".join(marks)))
+    pattern = (re.escape(_squash(row["label"])) + f".{{0,{gap}}}?" + re.escape(_squash(total))
+               + "".join(re.escape(_squash(c)) for c in phases))
+    return " ".join([row["label"], *marks, total, *phases]), pattern
 
 
 def _after(flat: str, anchor: str, ignore_case: bool = False, size: int = 90) -> str:
