@@ -73,7 +73,7 @@ def items(ev: Evaluation, std: Standard) -> tuple[list[Item], list[Item]]:
             (answered if v.withheld in std.withheld_satisfies and v.note else missing).append(item)
             continue
         if v.trace is not None:
-            item.formula = f"clause {v.trace.clause}: {v.trace.formula}"
+            item.formula = f"clause {v.trace.clause}: {v.trace.formula}; {v.trace.expression}"
         if f.type == "quantity" and isinstance(v.value, (int, float)):
             unit = DISPLAY_UNIT.get(fid, f.unit or "")
             value = units.convert(float(v.value), f.unit or unit, unit)

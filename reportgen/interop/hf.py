@@ -34,6 +34,7 @@ _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[
 TRAINING_TYPES = {"pre-training": "training", "pretraining": "training", "pre training": "training",
                   "training": "training", "fine-tuning": "finetuning", "finetuning": "finetuning",
                   "fine tuning": "finetuning"}
+_COUNT = re.compile(r"^\s*(\d+)\s*[x×]\s*(\S.*?)\s*$", re.I)
 PHASE_TYPES = {"training": "pre-training", "finetuning": "fine-tuning"}
 
 
@@ -114,9 +115,18 @@ def to_fragment(path: str | Path, std: Standard, phase: str | None = None) -> Fr
              "emissions")
     hardware = str(block.get("hardware_used") or "").strip()
     if hardware:
-        frag.put(std, f"{phase}.accelerator_model", hardware, f"hardware_used '{hardware}'")
+        count, model = split_count(hardware)
+        frag.put(std, f"{phase}.accelerator_model", model, f"hardware_used '{hardware}'")
+        if count is not None:
+            frag.put(std, f"{phase}.accelerator_count", count, f"the count in hardware_used '{hardware}'")
     _location(frag, std, phase, str(block.get("geographical_location") or "").strip())
     return frag
+
+
+def split_count(text: str) -> tuple[int | None, str]:
+    """'8 x A100' or '8x NVIDIA A100' → (8, 'A100'); anything else → (None, text)."""
+    m = _COUNT.match(text)
+    return (int(m.group(1)), m.group(2)) if m and not _COUNT.match(m.group(2)) else (None, text.strip())
 
 
 def _location(frag: Fragment, std: Standard, phase: str, place: str) -> None:
