@@ -28,7 +28,7 @@ from reportgen.model import FieldValue
 from reportgen.output import atomic_write
 from reportgen.resources import strings, t
 from reportgen.standard import Field, Standard
-from reportgen.workbook_lists import BAND, TITLE_FONT, WRAP_TOP, Lists, instructions, stamp_edition
+from reportgen.workbook_lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
 
 # Sections that share a sheet; any other section, and every phase, gets a sheet of its own.
 SECTION_SHEETS: list[tuple[str, list[str]]] = [
@@ -120,11 +120,11 @@ class _SheetWriter:
               rejected: dict[str, Any]) -> None:
         std, lang = self.std, self.lang
         ws.cell(row=1, column=1, value=title).font = TITLE_FONT
-        ws.cell(row=2, column=1, value=intro).font = Font(italic=True, color="595959")
+        ws.cell(row=2, column=1, value=intro).font = _font(italic=True, color="595959")
         ws.row_dimensions[1].height = 22
         for key, skey in COLUMNS:
             c = ws.cell(row=HEADER_ROW, column=COL[key], value=t(skey, lang))
-            c.font = Font(bold=True, color="FFFFFF")
+            c.font = _font(bold=True, color="FFFFFF")
             c.fill = HEADER_FILL
             c.alignment = Alignment(wrap_text=True, vertical="center")
             c.border = GRID
@@ -142,7 +142,7 @@ class _SheetWriter:
                 g = std.group(gid)
                 band = ws.cell(row=row, column=COL["label"],
                                value=t("wb_group_title", lang).format(label=g.label.get(lang), clause=g.clause))
-                band.font = Font(bold=True, color="1F3864")
+                band.font = _font(bold=True, color="1F3864")
                 for key, _ in COLUMNS:
                     ws.cell(row=row, column=COL[key]).fill = BAND
                 row += 1
@@ -178,10 +178,10 @@ class _SheetWriter:
         std, lang = self.std, self.lang
         cells = {key: ws.cell(row=row, column=COL[key]) for key, _ in COLUMNS}
         cells["field_id"].value = f.id
-        cells["field_id"].font = Font(color="595959", size=9)
+        cells["field_id"].font = _font(color="595959", size=9)
         cells["obligation"].value = f.obligation
         cells["obligation"].alignment = Alignment(horizontal="center", vertical="top")
-        cells["obligation"].font = Font(bold=f.obligation in ("M", "M*"))
+        cells["obligation"].font = _font(bold=f.obligation in ("M", "M*"))
         _text(cells["label"], f.label.get(lang))
         details = _details(f, lang)
         if details:
@@ -192,8 +192,12 @@ class _SheetWriter:
                 c.protection = Protection(locked=False)
             else:
                 c.fill = LOCKED_FILL
-            if key != "obligation":
+            if key == "value":
+                c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+            elif key != "obligation":
                 c.alignment = WRAP_TOP if key in WRAPPED else Alignment(vertical="top")
+            if c.font is None or c.font.name != "Calibri":
+                c.font = _font()
         if f.type in ("text", "email", "country"):
             cells["value"].number_format = "@"
         elif f.type == "date":

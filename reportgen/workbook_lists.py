@@ -22,8 +22,15 @@ from reportgen.inputs.xlsx import (COLUMNS, LISTS_SHEET, NAME_EDITION, NAME_STAN
 from reportgen.resources import strings, t
 from reportgen.standard import Standard
 
-TITLE_FONT = Font(bold=True, size=14, color="1F3864")
-HEADING_FONT = Font(bold=True, size=11, color="1F3864")
+FONT_NAME = "Calibri"  # the default of Excel; named explicitly so that LibreOffice does not fall back to a serif
+
+
+def _font(**kw: Any) -> Font:
+    return Font(name=FONT_NAME, **kw)
+
+
+TITLE_FONT = _font(bold=True, size=14, color="1F3864")
+HEADING_FONT = _font(bold=True, size=11, color="1F3864")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 BAND = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 
@@ -48,7 +55,7 @@ class Lists:
 
     def _add(self, name: str, heading: str, values: list[str]) -> None:
         col = get_column_letter(self._col)
-        self.ws.cell(row=2, column=self._col, value=heading).font = Font(bold=True)
+        self.ws.cell(row=2, column=self._col, value=heading).font = _font(bold=True)
         for i, v in enumerate(values, start=3):
             self.ws.cell(row=i, column=self._col, value=v)
         ref = f"{quote_sheetname(LISTS_SHEET)}!${col}$3:${col}${2 + max(len(values), 1)}"
@@ -81,13 +88,13 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
     ws.sheet_view.showGridLines = False
     row = 1
 
-    def put(a: Any = None, b: Any = None, *, font: Font | None = None, height: float | None = None) -> None:
+    def put(a: Any = None, b: Any = None, *, font: Font | None = None, height: float | None = None,
+            wrap: bool = True) -> None:
         nonlocal row
         ca, cb = ws.cell(row=row, column=1, value=a), ws.cell(row=row, column=2, value=b)
         for c in (ca, cb):
-            c.alignment = WRAP_TOP
-            if font:
-                c.font = font
+            c.alignment = WRAP_TOP if wrap else Alignment(vertical="top")  # headings overflow into B
+            c.font = font or _font()
         text = str(b or a or "")
         ws.row_dimensions[row].height = height or max(15.0, 15.0 * (len(text) // 105 + 1))
         row += 1
@@ -95,9 +102,9 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
     def heading(key: str) -> None:
         nonlocal row
         row += 1
-        put(t(key, lang), font=HEADING_FONT)
+        put(t(key, lang), font=HEADING_FONT, wrap=False)
 
-    put(t("wb_title", lang).format(standard=std.id, edition=std.edition), font=TITLE_FONT, height=22)
+    put(t("wb_title", lang).format(standard=std.id, edition=std.edition), font=TITLE_FONT, height=22, wrap=False)
     put(None, t("wb_standard_line", lang).format(title=std.title.get(lang), standard=std.id,
                                                  edition=std.edition, date=std.date))
     if source:
@@ -110,6 +117,7 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
     heading("wb_how_h")
     for i, step in enumerate(t("wb_how", lang), start=1):
         put(f"{i}.", step)
+        ws.cell(row=row - 1, column=1).alignment = Alignment(horizontal="right", vertical="top")
     heading("wb_withheld_h")
     reason = lambda code: std.enum_label("withheld_reason", code, lang)  # noqa: E731
     put(None, t("wb_withheld", lang).format(confidential=reason("confidential"),
@@ -117,8 +125,8 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
                                             not_measured=reason("not_measured")))
     heading("wb_obligations_h")
     for code in ("M", "M*", "R", "O"):
-        put(code, t(f"wb_obl_{code}", lang), font=None)
-        ws.cell(row=row - 1, column=1).font = Font(bold=True)
+        put(code, t(f"wb_obl_{code}", lang))
+        ws.cell(row=row - 1, column=1).font = _font(bold=True)
     heading("wb_methods_h")
     known = strings()
     for code in std.enum_values("method"):

@@ -63,6 +63,7 @@ NAME_EDITION = "rg_edition"
 LISTS_SHEET = "Lists"
 
 _ID_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
+_NUMBER_HEAD = re.compile(r"^\s*[-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -234,7 +235,10 @@ def _entry_value(fid: str, cells: dict[str, Any], std: Standard, methods: dict[s
     }
     meta = {k: v for k, v in meta.items() if v is not None}
     f = std.fields.get(fid)
-    if f is not None and f.type == "quantity" or meta:
+    typed_unit = isinstance(value, str) and bool(_NUMBER_HEAD.sub("", value).strip())
+    if f is not None and f.unit is not None and typed_unit and meta.get("unit") == f.unit:
+        del meta["unit"]  # "433 MWh" in Value, the template's default unit left in Unit: the typed one wins
+    if (f is not None and f.type == "quantity") or meta:
         return {"value": value, **meta}
     return value
 
