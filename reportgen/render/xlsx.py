@@ -129,30 +129,32 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
         row += 1
 
     row = s.title(row + 1, c.t("sec_identification"))
-    ident: list[tuple[str, Any, Any]] = [
-        (c.t("organization"), c.value("organization.name"), None),
-        (c.t("system"), c.value("system.name"), None),
-        (c.label("system.model_name"), c.value("system.model_name"), None),
-        (c.t("model_version"), c.value("system.model_version"), None),
+    # (label, value, second cell, field whose absence is flagged, number format)
+    ident: list[tuple[str, Any, Any, str | None, str | None]] = [
+        (c.t("organization"), c.value("organization.name"), None, "organization.name", None),
+        (c.t("system"), c.value("system.name"), None, "system.name", None),
+        (c.label("system.model_name"), c.value("system.model_name"), None, "system.model_name", None),
+        (c.t("model_version"), c.value("system.model_version"), None, "system.model_version", None),
         (c.t("reporting_period"), _date(c, "report.reporting_period_start"),
-         _date(c, "report.reporting_period_end")),
-        (c.t("standard"), f"{std.id} {std.edition}", None),
-        (c.t("report_date"), _date(c, "report.publication_date"), None),
-        (c.t("col_status"), status_line(ev), None),
+         _date(c, "report.reporting_period_end"), "report.reporting_period_start", None),
+        (c.t("standard"), f"{std.id} {std.edition}", None, None, None),
+        (c.t("report_date"), _date(c, "report.publication_date"), None, None, None),
+        (c.t("col_status"), status_line(ev), None, None, None),
         (c.t("completeness"), ev.completeness, c.t("completeness_detail").format(
-            ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)),
-        (c.t("recommended_coverage"), ev.recommended_coverage, None),
-        (c.label("verification.level"), c.enum("verification_level", c.value("verification.level")), None),
+            ok=ev.mandatory_satisfied, n=ev.mandatory_applicable), None, PERCENT_FORMAT),
+        (c.t("recommended_coverage"), ev.recommended_coverage, None, None, PERCENT_FORMAT),
+        (c.label("verification.level"), c.enum("verification_level", c.value("verification.level")), None,
+         "verification.level", None),
     ]
     for fid in ("verification.provider", "verification.date", "verification.statement_ref"):
         if c.value(fid) is not None:
-            ident.append((c.label(fid), _date(c, fid) if fid.endswith("date") else c.value(fid), None))
-    for label, value, extra in ident:
+            ident.append((c.label(fid), _date(c, fid), None, None, None))
+    for label, value, extra, fid, number in ident:
         s.put(row, 1, label, font=BOLD)
-        is_share = label in (c.t("completeness"), c.t("recommended_coverage"))
-        s.put(row, 2, value, number=PERCENT_FORMAT if is_share else None, align=LEFT,
-              font=BOLD if label == c.t("col_status") else None,
-              fill=MISSING_FILL if label == c.t("col_status") and not ev.is_complete else None,
+        missing = fid is not None and value in (None, "") and fid in ev.missing
+        status = label == c.t("col_status")
+        s.put(row, 2, value, number=number, align=LEFT, fill=MISSING_FILL if missing else None,
+              font=(BANNER_FONT if not ev.is_complete else BOLD) if status else None,
               measure=isinstance(value, (int, float, dt.date)))
         s.put(row, 3, extra, measure=False, align=LEFT)
         row += 1
@@ -236,6 +238,7 @@ def _pretty(unit: str | None) -> str:
 
 
 def _date(c: Ctx, fid: str) -> Any:
+    """The field's value as a cell holds it (a date cell for date fields)."""
     f = c.std.fields[fid]
     return c.display(f, c.ev.values.get(fid))
 
