@@ -165,7 +165,6 @@ def json_schema(std: Standard | None = None) -> dict[str, Any]:
     std = std or load_standard()
     schema = input_model(std).model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"https://reportgen.invalid/schema/{std.id.lower()}-{std.edition.lower()}-input.json",
             "title": f"{std.id} {std.edition} disclosure input", **{k: v for k, v in schema.items() if k != "title"}}
 
 
