@@ -296,3 +296,26 @@ def test_french_labels(tmp_path, std):
 
 def test_writing_acme_is_fast(acme):
     assert acme[3] < 1.0
+
+
+def test_workbook_strings_are_complete():
+    """Every UI string of the workbook has an English and a French text (a bare comma in a YAML flow
+    mapping would silently cut one short)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "templates" / "strings-xlsx.yaml").read_text(encoding="utf-8"))
+    for key, entry in data.items():
+        assert set(entry) == {"en", "fr"} and all(isinstance(v, str) and v for v in entry.values()), key
+    for key in xlsx.SHEETS:
+        assert all(len(entry) <= 31 and not set(entry) & set(":\\/?*[]") for entry in data[key].values())
+
+
+def test_functional_units_sheet(acme):
+    ev, _, wb, _ = acme
+    table = rows(wb["Functional units"])
+    assert table[1][:5] == ["Indicator", "Per request", "Unit", "Per 1,000 output tokens", "Unit"]
+    energy = next(r for r in table if r[0] == "Energy consumption")
+    assert math.isclose(energy[1], ev.functional_units.per_request["energy"].value, rel_tol=1e-9)
+    assert energy[2] == "Wh"
+    share = next(r for r in table if r[0] == t("inference_share", "en"))
+    assert math.isclose(share[1], ev.inference_share, rel_tol=1e-9)

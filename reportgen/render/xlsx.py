@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -51,7 +52,18 @@ def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path
     """Write the workbook atomically to `path`; refuses to replace any file in `protect`."""
     wb = build_workbook(ev)
     data = workbook_bytes(wb, document_date(ev))
-    return atomic_write(Path(path), lambda tmp: tmp.write_bytes(data), protect)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a published report is readable
+
+    return atomic_write(Path(path), write, protect)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def build_workbook(ev: Evaluation) -> Workbook:
