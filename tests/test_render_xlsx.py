@@ -38,8 +38,10 @@ EVIL = {  # user text that a spreadsheet would run as a formula if it were store
                  "grid_intensity": {"value": 5, "method": "literature", "source": "=1/0"}},  # W-RNG-4
     "data": {"energy": {"withheld": "confidential", "note": "-secret"}},
     "=unknown_group": {"x": 1},
+    "inference": {"requests": "=2*3"},  # rejected (E-TYPE): shown as given, as text
 }
-EVIL_TEXTS = ['=HYPERLINK("http://evil")', "@SUM(A1)", "-2+3", "+1+1", "=1/0"]
+EVIL_TEXTS = ['=HYPERLINK("http://evil")', "@SUM(A1)", "-2+3", "+1+1", "=1/0",
+              "Value ignored, see Missing items: =2*3"]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ its first character (`=`, `+`, `-`, `@`, tab, CR). openpyxl would otherwise stor
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,6 +244,14 @@ class Ctx:
             parts.append(self.t("xlsx_not_counted"))
         return " — ".join(parts)
 
+    def rejected(self, fid: str) -> str:
+        """A value given but ignored (E-TYPE/E-UNIT), shown as given so the reader sees what to fix."""
+        if fid not in self.ev.rejected:
+            return ""
+        raw = self.ev.rejected[fid]
+        shown = json.dumps(raw, ensure_ascii=False, default=str) if not isinstance(raw, str) else raw
+        return self.t("xlsx_rejected").format(value=shown[:500])
+
     def severity(self, s: str) -> str:
         return self.t(f"severity_{s}")
 
@@ -267,7 +276,7 @@ def disclosure_sheet(s: Sheet, c: Ctx) -> None:
             c.group_label(f.group), f.id, f.label.get(c.lang), None, fmt.pretty_unit(unit),
             c.origin(fv), c.method(fv.method) if fv else "", fv.source if fv else None,
             fv.uncertainty_pct if fv else None, f.obligation,
-            f.condition.text.get(c.lang) if f.condition else None, f.clause, c.note(fv),
+            f.condition.text.get(c.lang) if f.condition else None, f.clause, c.note(fv) or c.rejected(f.id),
         ])
         s.put(row, 4, c.display(f, fv), fill=fill)
         s.put(row, 10, f.obligation, align=CENTER)
