@@ -267,9 +267,9 @@ def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
 
 
 def signature_checks(report_path: Path, signature_path: Path, public_key_path: Path,
-                     report_fingerprint: str) -> list[Check]:
+                     report_fingerprint: str, doc: dict[str, Any] | None = None) -> list[Check]:
     """The verifier's signed statement: this key signed it, about these bytes and this fingerprint."""
-    doc = signing.read_signature(signature_path)
+    doc = doc if doc is not None else signing.read_signature(signature_path)
     key = signing.load_public_key(public_key_path)
     statement = doc["statement"]
     checks = []
@@ -465,6 +465,10 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     report_path = Path(report_path)
     if (signature_path is None) != (public_key_path is None):
         raise InputError("a signature is checked with both --signature SIG and --public-key PUB.")
+    signature = None
+    if signature_path is not None and public_key_path is not None:  # malformed files: exit 2 before work
+        signature = signing.read_signature(Path(signature_path))
+        signing.load_public_key(Path(public_key_path))
     data = read_report(report_path)
     payload = data.payload
     std = load_standard(payload["edition"], payload["standard"])
@@ -473,13 +477,14 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     reeval = evaluate_mapping(embed.merged_inputs(payload), lang=lang, standard=std,
                               source=str(embedded.get("source") or report_path.name))
     result = VerifyResult(report=str(report_path), kind=data.kind, fingerprint=payload["fingerprint"],
-                          standard=f"{std.id} {std.edition}", tool_version=embedded.get("tool_version"), payload=payload)
+                          standard=f"{std.id} {std.edition}", tool_version=embedded.get("tool_version"),
+                          payload=payload)
     result.checks += fingerprint_checks(payload, std, reeval)
     result.checks += evaluation_checks(embedded, reeval)
     result.checks += printed_checks(data, std, reeval, fingerprint(std, payload["inputs"]))
     if input_path is not None:
         result.checks.append(input_check(Path(input_path), std, payload["fingerprint"]))
-    if signature_path is not None and public_key_path is not None:
+    if signature is not None:
         result.checks += signature_checks(report_path, Path(signature_path), Path(public_key_path),
-                                          payload["fingerprint"])
+                                          payload["fingerprint"], signature)
     return result

@@ -92,7 +92,7 @@ def edit_about_json(xlsx: Path, out: Path, edit) -> Path:
             edit(data)
             for c in cells:
                 c.value = None
-            for i, part in enumerate(split_utf16(embed.json.dumps(data, sort_keys=True, indent=1), CHUNK)):
+            for i, part in enumerate(split_utf16(json.dumps(data, sort_keys=True, indent=1), CHUNK)):
                 ws.cell(first + i, 1).value = part
             wb.save(out)
             return out
@@ -301,6 +301,16 @@ def test_a_report_that_does_not_verify_is_not_signed(reports, keys, tmp_path, ca
     assert not (tmp_path / "edited.xlsx.sig.json").exists()
 
 
+def test_sign_names_the_verifier_the_report_declares(reports, keys, ev, tmp_path, capsys):
+    report = Path(shutil.copy(reports["xlsx"], tmp_path / "acme.xlsx"))
+    code, out, _ = run(capsys, "sign", report, "--key", keys / "mine" / "PRIVATE.pem", "--level",
+                       "reasonable_assurance")
+    assert code == 0 and "wrote" in out
+    statement = json.loads((tmp_path / "acme.xlsx.sig.json").read_text())["statement"]
+    assert statement["verifier"] == ev.values["verification.provider"].value
+    assert statement["verification_level"] == "reasonable_assurance"
+
+
 def test_sign_with_a_public_key_exits_2(reports, keys, capsys):
     code, _, err = run(capsys, "sign", reports["pdf"], "--key", keys / "mine" / "PUBLIC.pem")
     assert code == 2 and "not a PEM private key" in err
@@ -346,6 +356,7 @@ def _damaged_json(d: Path, reports) -> Path:
     (lambda d, r: _empty(d), "is empty"),
     (_truncated_pdf, "cannot be read as a PDF"),
     (_damaged_json, "is not valid JSON"),
+    (lambda d, r: replace_attachment(r["pdf"], d / "other.pdf", b'{"a": 1}'), "not reportgen disclosure data"),
     (lambda d, r: d / "missing.pdf", "report not found"),
     (lambda d, r: d, "is a folder"),
 ])
