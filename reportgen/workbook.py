@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -48,6 +48,32 @@ NA_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
 MISSING_FILL = PatternFill("solid", start_color="FFE699", end_color="FFE699", bgColor="FFE699")
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+STYLE_OF = {"field_id": "rg_field_id", "obligation": "rg_obligation", "label": "rg_text", "value": "rg_value",
+            "unit": "rg_input", "method": "rg_input", "source": "rg_input_wrap", "uncertainty": "rg_input",
+            "withheld": "rg_input", "note": "rg_input_wrap", "details": "rg_text"}
+
+
+def add_styles(wb: Workbook) -> None:
+    """Named cell styles of the field rows (locked grey for the standard's text, unlocked for inputs)."""
+    top, wrap = Alignment(vertical="top"), WRAP_TOP
+    locked, unlocked = Protection(locked=True), Protection(locked=False)
+    specs = {
+        "rg_field_id": (_font(color="595959", size=9), LOCKED_FILL, top, locked),
+        "rg_obligation": (_font(), LOCKED_FILL, Alignment(horizontal="center", vertical="top"), locked),
+        "rg_obligation_strong": (_font(bold=True), LOCKED_FILL, Alignment(horizontal="center", vertical="top"), locked),
+        "rg_text": (_font(), LOCKED_FILL, wrap, locked),
+        "rg_value": (_font(), None, Alignment(wrap_text=True, vertical="top", horizontal="left"), unlocked),
+        "rg_input": (_font(), None, top, unlocked),
+        "rg_input_wrap": (_font(), None, wrap, unlocked),
+        "rg_not_applicable": (_font(), NA_FILL, top, locked),
+    }
+    for name, (font, fill, alignment, protection) in specs.items():
+        style = NamedStyle(name=name, font=font, border=GRID, alignment=alignment, protection=protection)
+        if fill is not None:
+            style.fill = fill
+        wb.add_named_style(style)
 
 
 def sheet_plan(std: Standard) -> list[tuple[str, list[str]]]:
@@ -178,26 +204,15 @@ class _SheetWriter:
         std, lang = self.std, self.lang
         cells = {key: ws.cell(row=row, column=COL[key]) for key, _ in COLUMNS}
         cells["field_id"].value = f.id
-        cells["field_id"].font = _font(color="595959", size=9)
         cells["obligation"].value = f.obligation
-        cells["obligation"].alignment = Alignment(horizontal="center", vertical="top")
-        cells["obligation"].font = _font(bold=f.obligation in ("M", "M*"))
         _text(cells["label"], f.label.get(lang))
         details = _details(f, lang)
         if details:
             _text(cells["details"], details)
-        for key, c in cells.items():
-            c.border = GRID
-            if key in INPUT:
-                c.protection = Protection(locked=False)
-            else:
-                c.fill = LOCKED_FILL
-            if key == "value":
-                c.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-            elif key != "obligation":
-                c.alignment = WRAP_TOP if key in WRAPPED else Alignment(vertical="top")
-            if c.font is None or c.font.name != "Calibri":
-                c.font = _font()
+        for key, c in cells.items():  # one named style per cell: fast, and consistent when rows move
+            c.style = STYLE_OF[key]
+        if f.obligation in ("M", "M*"):
+            cells["obligation"].style = "rg_obligation_strong"
         if f.type in ("text", "email", "country"):
             cells["value"].number_format = "@"
         elif f.type == "date":
@@ -220,8 +235,7 @@ class _SheetWriter:
                 ws.add_data_validation(self.unit_dvs[dim])
             self.unit_dvs[dim].add(cells["unit"])
         else:
-            cells["unit"].protection = Protection(locked=True)
-            cells["unit"].fill = NA_FILL
+            cells["unit"].style = "rg_not_applicable"
         if value is not None and value.origin == "withheld":
             _text(cells["withheld"], std.enum_label("withheld_reason", value.withheld, lang))
             if value.note:
@@ -260,6 +274,7 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
     ws0 = wb.active
     ws0.title = t("wb_sheet_instructions", lang)
     lists = Lists(wb, std, lang)
+    add_styles(wb)
     writer = _SheetWriter(wb, std, lang, lists)
     plan = sheet_plan(std)
     names = {key: sheet_name(key, groups, std, lang) for key, groups in plan}
