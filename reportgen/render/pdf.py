@@ -38,6 +38,9 @@ EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # when a disclosure has
 
 def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
     """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file."""
+    protect = list(protect)
+    if any(Path(p).resolve() == Path(path).resolve() for p in protect):  # fail before the slow part
+        raise OutputError(f"refusing to overwrite the input file {path}; choose another output path.")
     data = render_pdf(ev)
 
     def write(tmp: Path) -> None:
@@ -66,11 +69,19 @@ def render_pdf(ev: Evaluation) -> bytes:
     fonts = FontConfiguration()
     # WeasyPrint logs fetch failures and missing glyphs as warnings; keep them off the user's terminal.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
     try:
         doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
         return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
     except FatalURLFetchingError as exc:
         raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def document_date(ev: Evaluation) -> dt.datetime:

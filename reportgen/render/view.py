@@ -81,7 +81,7 @@ class _View:
         if x is None:
             return self.s("rpt_dash")
         if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0 and (
-                abs(x) >= 1e11 or abs(x) < 1e-6):
+                abs(x) >= 1e12 or abs(x) < 1e-6):
             exp = int(math.floor(math.log10(abs(x))))
             mant = round(x / 10**exp, 5)
             return f"{fmt.number(mant, self.lang, 6)} {self.s('rpt_times_ten')}{str(exp).translate(_SUPERSCRIPT)}"
