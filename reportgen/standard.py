@@ -237,7 +237,9 @@ def _expand_per_phase(raw: dict[str, Any], phases: list[dict[str, Any]]) -> list
         f = {**raw, "id": raw["id"].replace("PHASE", ph["id"]), "template_id": raw["id"]}
         f["label"] = {k: f"{v.split(' (')[0]}: {ph['label'][k]}" for k, v in raw["label"].items()}
         if raw.get("condition"):
-            f["condition"] = {**raw["condition"], "field": raw["condition"]["field"].replace("PHASE", ph["id"])}
+            cond = raw["condition"]
+            f["condition"] = {**cond, "field": cond["field"].replace("PHASE", ph["id"]),
+                              "text": {k: v.replace("PHASE", ph["id"]) for k, v in cond["text"].items()}}
         out.append(f)
     return out
 
