@@ -95,8 +95,8 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
         for c in (ca, cb):
             c.alignment = WRAP_TOP if wrap else Alignment(vertical="top")  # headings overflow into B
             c.font = font or _font()
-        text = str(b or a or "")
-        ws.row_dimensions[row].height = height or max(15.0, 15.0 * (len(text) // 105 + 1))
+        lines = max(len(str(b or "")) // 105, len(str(a or "")) // 24 if wrap else 0) + 1
+        ws.row_dimensions[row].height = height or 15.0 * lines
         row += 1
 
     def heading(key: str) -> None:

@@ -282,7 +282,7 @@ def test_template_from_a_bad_workbook_is_refused(std, blank, tmp_path, capsys):
     assert "password" in capsys.readouterr().err and not (tmp_path / "out.xlsx").exists()
 
 
-def test_check_of_a_workbook_does_not_need_openpyxl_for_yaml():
+def test_yaml_path_never_imports_openpyxl():
     import subprocess
     import sys
 

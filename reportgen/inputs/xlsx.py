@@ -80,7 +80,6 @@ def header_names() -> dict[str, str]:
             out[_norm(t(skey, lang))] = key
         out[_norm(key)] = key
     out[_norm("uncertainty_pct")] = "uncertainty"
-    out[_norm("field")] = "field_id"
     return out
 
 
