@@ -191,7 +191,9 @@ def fingerprint_checks(payload: dict[str, Any], std: Standard, reeval: Evaluatio
              (("fingerprint", claimed), ("evaluation.fingerprint", payload["evaluation"].get("fingerprint")))
              if found != of_inputs]
     checks = [Check("embedded fingerprint", not diffs,
-                    "the fingerprint stored with the data is that of the embedded inputs", diffs)]
+                    "the fingerprint stored with the data is that of the embedded inputs" if not diffs else
+                    "the embedded inputs give another fingerprint than the one stored with them: the data "
+                    "was edited after the report was made", diffs)]
     if reeval.fingerprint != of_inputs:
         # The inputs are not in canonical form any more (edited by hand): their re-evaluation differs.
         checks.append(Check("canonical inputs", False,
@@ -315,7 +317,7 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
     found = sorted(set(re.findall(r"sha256:[0-9a-f]{64}", flat)))
     ok = expected_fp in found
     checks = [Check("printed fingerprint", ok, "the fingerprint printed in the PDF is that of the embedded "
-                    "inputs", [] if ok else [Difference("printed fingerprint", expected_fp, found)])]
+                    "inputs" if ok else "the PDF prints another fingerprint than that of its embedded inputs", [] if ok else [Difference("printed fingerprint", expected_fp, found)])]
 
     # The status box prints its label, the status line, then "Completeness:": anchor on both sides so
     # that "Complete" is not found inside "Completeness" of a report that says "Incomplete".

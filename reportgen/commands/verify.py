@@ -100,6 +100,9 @@ def render_text(result: VerifyResult) -> str:
     else:
         names = ", ".join(c.name for c in failed)
         out.append(f"NOT VERIFIED: {len(failed)} of {len(result.checks)} checks failed ({names}).")
+        if result.tool_version and result.tool_version != __version__:
+            out.append(f"Note: the report was made by reportgen {result.tool_version} and checked with "
+                       f"{__version__}; a changed calculation between versions can explain a difference.")
     return "\n".join(out) + "\n"
 
 
