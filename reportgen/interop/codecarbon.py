@@ -205,7 +205,7 @@ def to_fragment(summary: Summary, phase: str, std: Standard) -> Fragment:
             frag.put(std, f"{phase}.pue", round_sig(float(pue), 6), f"pue {pue}")
         else:
             frag.notes.append(f"pue not imported: the runs used different values ({', '.join(summary.distinct('pue'))}).")
-    elif pues == {1.0}:
+    elif pues == {1.0} and f"{phase}.pue" in std.fields:
         frag.notes.append("pue not imported: CodeCarbon's pue was 1.0 (its default), so energy_consumed is IT "
                           "energy; under boundary.energy_scope 'facility' give the site PUE yourself.")
     return frag
