@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import warnings
 import zipfile
@@ -280,14 +281,16 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
         if ws.title == LISTS_SHEET:
             continue
         ws.reset_dimensions()  # some writers store a wrong <dimension>; read every stored row
-        rows = list(ws.iter_rows())
-        found = _find_header(rows, names)
+        stream = ws.iter_rows()
+        top = list(itertools.islice(stream, HEADER_SCAN_ROWS))
+        found = _find_header(top, names)
         if found is None:
-            continue  # the Instructions sheet, or a sheet of the user's own
+            continue  # the Instructions sheet, or a sheet of the user's own: the rest is never parsed
         head, cols = found
         raw.meta["sheets"].append(ws.title)
-        for r in range(head + 1, len(rows)):
-            row = rows[r]
+        for r, row in enumerate(itertools.chain(top, stream)):
+            if r <= head:
+                continue
             get = lambda key: _cell_value(row[cols[key]], key) if key in cols and cols[key] < len(row) else None  # noqa: E731
             ident = get("field_id")
             if ident is None:
