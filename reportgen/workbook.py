@@ -307,11 +307,4 @@ def write_template(path: Path, std: Standard, lang: str = "en", values: dict[str
                    protect: Iterable[Path] = ()) -> Path:
     """Build and save the workbook atomically; never over an input file."""
     wb = build_workbook(std, lang, values, rejected, source)
-
-    def save(tmp: Path) -> None:
-        wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the temporary file is private (0600); the workbook is for sharing
-
-    return atomic_write(Path(path), save, protect)
+    return atomic_write(Path(path), lambda tmp: wb.save(tmp), protect)
