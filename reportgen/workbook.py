@@ -197,7 +197,7 @@ class _SheetWriter:
             setattr(ws.protection, attr, False)
 
     def _list_dv(self, name: str, **extra: Any) -> DataValidation:
-        return DataValidation(type="list", formula1=f"={name}", allow_blank=True, showErrorMessage=True,
+        return DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
                               errorStyle="warning", **extra)
 
     def _row(self, ws: Any, row: int, f: Field, value: FieldValue | None, rejected: Any) -> None:

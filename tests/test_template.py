@@ -84,14 +84,14 @@ def test_dropdowns_help_and_protection(template, std):
         return [dv for dv in ws.data_validations.dataValidation if coord in dv.sqref]
 
     [dv] = validations("system.architecture", "value")
-    assert dv.type == "list" and dv.formula1 == "=rg_enum_architecture"
+    assert dv.type == "list" and dv.formula1 == "rg_enum_architecture"
     assert dv.prompt == std.fields["system.architecture"].help.en
     [dv] = validations("boundary.end_user_devices_included", "value")
-    assert dv.formula1 == "=rg_enum_bool"
+    assert dv.formula1 == "rg_enum_bool"
     [dv] = validations("training.energy", "unit")
-    assert dv.formula1 == "=rg_unit_energy"
-    assert [d.formula1 for d in validations("training.energy", "method")] == ["=rg_enum_method"]
-    assert [d.formula1 for d in validations("training.energy", "withheld")] == ["=rg_enum_withheld_reason"]
+    assert dv.formula1 == "rg_unit_energy"
+    assert [d.formula1 for d in validations("training.energy", "method")] == ["rg_enum_method"]
+    assert [d.formula1 for d in validations("training.energy", "withheld")] == ["rg_enum_withheld_reason"]
     # the named list holds every accepted unit of the dimension, canonical first
     ref = wb.defined_names["rg_unit_energy"].attr_text
     sheet, cells = ref.split("!")
