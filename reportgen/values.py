@@ -153,6 +153,8 @@ class ValueParser:
         """Return the typed value, None when nothing was supplied, or raise TypeProblem."""
         v = raw.value
         loc = raw.location
+        if isinstance(v, dict) and "__formula__" in v:  # a workbook formula with no cached result
+            raise TypeProblem("formula")
         if isinstance(v, dict) and "withheld" in v:
             extra = set(v) - WITHHELD_KEYS
             if extra:

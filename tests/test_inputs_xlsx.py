@@ -174,6 +174,7 @@ def test_formulas_cached_and_uncached(std, blank, tmp_path):
     for fid in ("training.accelerator_hours", "training.avg_power_w"):
         f = errors(ev)[fid]
         assert f.location.cell == cell_of(path, fid) and fid not in ev.values
+        assert "no saved result" in f.message and "save it" in f.fix
     # the same file after a spreadsheet saved it: results are stored next to the formulas
     data = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst:
