@@ -37,7 +37,7 @@ def phase_split_svg(totals: list[dict[str, Any]], phases: list[tuple[str, str]],
 
     `phases` is [(phase id, label)] in the standard's order: it fixes colours and the legend order.
     """
-    rows = [tot for tot in totals if tot["has_value"] and tot["phases"]]
+    rows = [tot for tot in totals if tot["has_value"] and any(p["share"] > 0 for p in tot["phases"])]
     if not rows:
         return ""
     used = [(pid, label) for pid, label in phases if any(p["id"] == pid for tot in rows for p in tot["phases"])]

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from weasyprint.urls import URLFetcher
 
 from reportgen.embed import ATTACHMENT_NAME, payload_json
@@ -119,7 +119,13 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["css_string"] = css_string
+    env.filters["wrap_id"] = wrap_id
     return env
+
+
+def wrap_id(field_id: str) -> Markup:
+    """A field id, escaped, that may wrap after '.' and '_' (long ids in narrow columns)."""
+    return Markup(str(escape(field_id)).replace(".", ".\u200b").replace("_", "_\u200b"))
 
 
 def css_string(text: str) -> Markup:

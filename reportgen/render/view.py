@@ -255,6 +255,8 @@ class _View:
             ind = self.std.indicators[eq["indicator"]]
             amount = self.units.convert(total.value, ind.unit, eq["unit"])
             count = amount / float(eq["factor"])
+            if count >= 100:  # two significant digits: the factor is not more precise than that
+                count = round(count, 1 - int(math.floor(math.log10(count))))
             shown = self.num(self.units.convert(total.value, ind.unit, ind.report_unit))
             out.append({
                 "text": self.s("rpt_equivalence_line", total=f"{shown} {fmt.pretty_unit(ind.report_unit)}",
@@ -278,8 +280,7 @@ class _View:
         narrow = None
         if scope is not None and scope != "facility":
             label = self.std.enum_label("energy_scope", scope, self.lang)
-            narrow = {"label": self.s("rpt_narrow_label"),
-                      "text": t("narrow_scope", self.lang).format(scope=label.lower())}
+            narrow = {"label": self.s("rpt_narrow_label"), "text": self.s("rpt_narrow_text", scope=label)}
         return {"phases": phases, "rows": self.rows("boundary", skip=shown), "narrow": narrow}
 
     def phases(self) -> list[Row]:
@@ -294,6 +295,7 @@ class _View:
                         "out_note": "" if included or status is None else self.s("rpt_phase_out",
                                                                                  status=status_label),
                         "rows": self.rows(g.id, applies=included or status is None)})
+            out[-1]["empty"] = all(r["origin"] == "missing" and not r["note"] for r in out[-1]["rows"])
         return out
 
     def functional_units(self) -> Row:
