@@ -87,6 +87,12 @@ class _View:
             return f"{fmt.number(mant, self.lang, 6)} {self.s('rpt_times_ten')}{str(exp).translate(_SUPERSCRIPT)}"
         return fmt.number(x, self.lang, sig)
 
+    def unit(self, unit: str | None) -> str:
+        """A unit as printed: symbols via fmt.pretty_unit (tCO₂e, m³), word units in the report language."""
+        if unit in ("years", "days"):
+            return self.s(f"rpt_unit_{unit}")
+        return fmt.pretty_unit(unit)
+
     def pct(self, share: float | None) -> str:
         return fmt.percent(share, self.lang)
 
@@ -155,7 +161,7 @@ class _View:
                                     reason=self.std.enum_label("withheld_reason", fv.withheld, self.lang)))
             else:
                 row["value"] = self.value_text(f, fv.value)
-                row["unit"] = fmt.pretty_unit(fv.unit) if fv.unit and fv.value is not None else ""
+                row["unit"] = self.unit(fv.unit) if fv.unit and fv.value is not None else ""
                 row["numeric"] = f.type in ("quantity", "decimal", "count", "ratio") and fv.value is not None
             if fv.method:
                 row["method"] = self.std.enum_label("method", fv.method, self.lang)
@@ -346,7 +352,7 @@ class _View:
                 continue
             tr = fv.trace
             inputs = [{"id": i.field, "label": self.label(i.field),
-                       "value": f"{self.num(i.value)} {fmt.pretty_unit(i.unit)}".strip(),
+                       "value": f"{self.num(i.value)} {self.unit(i.unit)}".strip(),
                        "origin": self.s(f"origin_{i.origin}"), "source": i.source or ""} for i in tr.inputs]
             out.append({"id": fid, "label": self.label(fid), "clause": tr.clause,
                         "value": fmt.quantity(fv.value, fv.unit, self.lang) if isinstance(fv.value, (int, float))
