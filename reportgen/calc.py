@@ -153,12 +153,15 @@ FORMULAS: dict[str, Callable[[Context, str], Derivation | None]] = {
 
 
 def derive(ctx: Context, lang: str = "en") -> None:
-    """Apply the formulas of clause 8 in order to every missing derivable field of an included phase."""
+    """Apply the formulas of clause 8 in order to every missing derivable field of an included phase.
+
+    A value rejected with E-TYPE/E-UNIT counts as not supplied (4.4), so it is derived when it can be.
+    """
     std = ctx.standard
     for clause in std.calculations.order:
         spec = std.calculations.formulas[clause]
         for f in std.fields.values():
-            if f.derivable_by != clause or f.id in ctx.values or f.id in ctx.rejected or not ctx.applies(f):
+            if f.derivable_by != clause or f.id in ctx.values or not ctx.applies(f):
                 continue
             d = FORMULAS[spec.name](ctx, f.id)
             if d is None:

@@ -150,3 +150,9 @@ def test_data_quality_shares(acme):
     assert sum(dq.values()) == pytest.approx(1)
     assert dq["measured"] == pytest.approx(
         (ev.values["data.energy"].value + ev.values["storage_network.energy"].value) / ev.totals["energy"].value)
+
+
+def test_rejected_value_counts_as_not_supplied_and_is_derived():
+    ev = run(training_only(accelerator_hours=1000, avg_power_w=500, pue=1.2, energy="lots"))
+    assert ev.values["training.energy"].origin == "derived" and ev.values["training.energy"].value == 600
+    assert ev.rejected == {"training.energy": "lots"} and ev.status == "incomplete"
