@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -34,10 +35,7 @@ def report_stem(ev: Evaluation) -> str:
 def atomic_write(path: Path, write: Callable[[Path], None], protect: Iterable[Path] = ()) -> Path:
     """Call `write(tmp)` to produce the file, then move it into place. Refuses to replace an input."""
     path = Path(path)
-    target = path.resolve()
-    for p in protect:
-        if Path(p).resolve() == target:
-            raise OutputError(f"refusing to overwrite the input file {p}; choose another output path.")
+    refuse_inputs(path, protect)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -61,3 +59,27 @@ def atomic_write(path: Path, write: Callable[[Path], None], protect: Iterable[Pa
 
 def write_bytes(path: Path, data: bytes, protect: Iterable[Path] = ()) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_bytes(data), protect)
+
+
+EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # when a disclosure carries no date at all
+
+
+def document_date(ev: Evaluation) -> dt.datetime:
+    """The date stamped into reports (UTC): publication date, else reporting period end, else
+    SOURCE_DATE_EPOCH, else 1980-01-01. Never the wall clock, so the same inputs give the same bytes."""
+    for fid in ("report.publication_date", "report.reporting_period_end"):
+        fv = ev.values.get(fid)
+        if fv is not None and isinstance(fv.value, dt.date):
+            return dt.datetime.combine(fv.value, dt.time(), tzinfo=dt.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return EPOCH
+
+
+def refuse_inputs(path: Path, protect: Iterable[Path]) -> None:
+    """Fail before any slow work when `path` is one of the inputs."""
+    target = Path(path).resolve()
+    for p in protect:
+        if Path(p).resolve() == target:
+            raise OutputError(f"refusing to overwrite the input file {p}; choose another output path.")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 
 def required_missing(mandatory: bool, satisfied: bool) -> bool:

@@ -6,7 +6,6 @@ import hashlib
 import json
 
 import rfc8785
-import yaml
 
 from reportgen import evaluate_file, evaluate_mapping
 from reportgen.evaluate import canonical_tree

@@ -9,7 +9,6 @@ Same inputs give the same bytes: every date in the file comes from the disclosur
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import mimetypes
@@ -25,7 +24,7 @@ from weasyprint.urls import URLFetcher
 from reportgen.embed import ATTACHMENT_NAME, payload_json
 from reportgen.errors import OutputError
 from reportgen.model import Evaluation
-from reportgen.output import atomic_write
+from reportgen.output import document_date, refuse_inputs, write_bytes
 from reportgen.render.chart import phase_split_svg
 from reportgen.render.view import build_view
 from reportgen.resources import t, templates_dir
@@ -33,24 +32,13 @@ from reportgen.standard import load_standard
 
 TEMPLATE = "report.html.j2"
 FONT_FAMILY = "Report Sans"
-EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # when a disclosure has no date at all
 
 
 def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
     """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file."""
     protect = list(protect)
-    if any(Path(p).resolve() == Path(path).resolve() for p in protect):  # fail before the slow part
-        raise OutputError(f"refusing to overwrite the input file {path}; choose another output path.")
-    data = render_pdf(ev)
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-        # mkstemp creates 0600 files; a report is meant to be shared, so honour the umask instead.
-        mask = os.umask(0)
-        os.umask(mask)
-        tmp.chmod(0o666 & ~mask)
-
-    return atomic_write(Path(path), write, protect)
+    refuse_inputs(Path(path), protect)  # fail before the slow part
+    return write_bytes(Path(path), render_pdf(ev), protect)
 
 
 def render_pdf(ev: Evaluation) -> bytes:
@@ -82,18 +70,6 @@ def render_pdf(ev: Evaluation) -> bytes:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-def document_date(ev: Evaluation) -> dt.datetime:
-    """Publication date, else reporting period end, else SOURCE_DATE_EPOCH, else 1980-01-01 (UTC)."""
-    for fid in ("report.publication_date", "report.reporting_period_end"):
-        fv = ev.values.get(fid)
-        if fv is not None and isinstance(fv.value, dt.date):
-            return dt.datetime.combine(fv.value, dt.time(), tzinfo=dt.timezone.utc)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return EPOCH
 
 
 def render_html(ev: Evaluation) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -30,7 +29,7 @@ from reportgen.embed import ATTACHMENT_NAME, payload_json
 from reportgen.errors import InputError
 from reportgen.fmt import pretty_unit
 from reportgen.model import Evaluation
-from reportgen.output import atomic_write
+from reportgen.output import document_date, write_bytes
 from reportgen.render.xlsx_sheets import (
     BANNER_FILL, BANNER_FONT, BOLD, MISSING_FILL, PERCENT_FORMAT,
     SUBTITLE_FONT, TITLE_FONT, TOP_INDENT, TOP_WRAP, Ctx, Sheet, boundary_sheet, calculations_sheet,
@@ -43,7 +42,6 @@ CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 chara
 SELF_DECLARED_LEVELS = (None, "none", "internal_review")
 SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",
           "xlsx_sheet_boundary", "xlsx_sheet_functional_units", "xlsx_sheet_crosswalk", "xlsx_sheet_about"]
-DEFAULT_DATE = dt.datetime(2000, 1, 1)
 CHART_ROWS = 15
 LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure states no date at all
 
@@ -51,19 +49,8 @@ LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure st
 def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
     """Write the workbook atomically to `path`; refuses to replace any file in `protect`."""
     wb = build_workbook(ev)
-    data = workbook_bytes(wb, document_date(ev))
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a published report is readable
-
-    return atomic_write(Path(path), write, protect)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    when = document_date(ev).replace(tzinfo=None)  # openpyxl stores naive datetimes
+    return write_bytes(Path(path), workbook_bytes(wb, when), protect)
 
 
 def build_workbook(ev: Evaluation) -> Workbook:
@@ -78,28 +65,13 @@ def build_workbook(ev: Evaluation) -> Workbook:
         build(sheet, c)
         sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
     props = wb.properties
-    props.created = props.modified = document_date(ev)
+    props.created = props.modified = document_date(ev).replace(tzinfo=None)
     props.creator = props.lastModifiedBy = f"reportgen {__version__}"
     props.title = _clean_prop(_system_title(c))
     props.subject = f"{ev.standard.id} {ev.standard.edition}"
     props.identifier = ev.fingerprint
     props.language = ev.language
     return wb
-
-
-def document_date(ev: Evaluation) -> dt.datetime:
-    """Publication date, else end of the reporting period: the workbook never records the wall clock."""
-    for fid in ("report.publication_date", "report.reporting_period_end"):
-        fv = ev.values.get(fid)
-        value = fv.value if fv else None
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                value = None
-        if isinstance(value, dt.date):
-            return dt.datetime(value.year, value.month, value.day)
-    return DEFAULT_DATE
 
 
 def workbook_bytes(wb: Workbook, when: dt.datetime) -> bytes:
