@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,31 +26,9 @@ from reportgen import embed, signing
 from reportgen.errors import InputError
 from reportgen.evaluate import evaluate_file, evaluate_mapping, fingerprint
 from reportgen.model import Evaluation
-from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
-
-REL_TOL = 1e-9  # totals are recomputed from the same inputs: only float noise may differ
-
-
-@dataclass
-class Difference:
-    """One thing that does not match: where, what the re-evaluation expects, what the report holds."""
-
-    field: str
-    expected: Any
-    found: Any
-
-    def __str__(self) -> str:
-        return f"{self.field}: expected {_show(self.expected)}, found {_show(self.found)}"
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    differences: list[Difference] = field(default_factory=list)
-
+from reportgen.verify_checks import Check, Difference, close as _close
+from reportgen.verify_printed import printed_checks
 
 @dataclass
 class VerifyResult:
@@ -83,16 +59,6 @@ class ReportData:
     kind: str
     payload: dict[str, Any]
     printed: Any  # PDF: extracted text; workbook: the openpyxl workbook (values only)
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, float):
-        return f"{value:.12g}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(str(v) for v in value) + "]" if value else "none"
-    return str(value)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -203,15 +169,6 @@ def fingerprint_checks(payload: dict[str, Any], std: Standard, reeval: Evaluatio
     return checks
 
 
-def _close(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    try:
-        return math.isclose(float(a), float(b), rel_tol=REL_TOL, abs_tol=1e-12)
-    except (TypeError, ValueError):
-        return False
-
-
 def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Check]:
     """(b), data side: status, missing items and totals stored in the report = the re-evaluation."""
     checks: list[Check] = []
@@ -300,162 +257,6 @@ def signature_checks(report_path: Path, signature_path: Path, public_key_path: P
                         [] if ok else [Difference("statement.fingerprint", report_fingerprint,
                                                   statement.get("fingerprint"))]))
     return checks
-
-
-def _squash(text: str) -> str:
-    """Text without any whitespace: PDF extraction breaks lines and spaces (U+202F, NBSP) unpredictably,
-    and words hyphenated at a line end come back as `loca‐` + newline + `tion` (U+2010 or soft hyphen)."""
-    return "".join(re.sub("[\u2010\u00ad]\\s+", "", text).split())
-
-
-def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
-    """(a) and (b) on the page: the figures the re-evaluation gives, formatted by the PDF's own view code."""
-    from reportgen.render.view import build_view
-
-    view = build_view(reeval, std)
-    flat = _squash(text)
-    found = sorted(set(re.findall(r"sha256:[0-9a-f]{64}", flat)))
-    ok = expected_fp in found
-    checks = [Check("printed fingerprint", ok, "the fingerprint printed in the PDF is that of the embedded "
-                    "inputs" if ok else "the PDF prints another fingerprint than that of its embedded inputs", [] if ok else [Difference("printed fingerprint", expected_fp, found)])]
-
-    # The status box prints its label, the status line, then "Completeness:": anchor on both sides so
-    # that "Complete" is not found inside "Completeness" of a report that says "Incomplete".
-    status = view["status"]["text"]
-    pattern = (f"(?i:{re.escape(_squash(t('rpt_status', reeval.language)))})" + re.escape(_squash(status))
-               + re.escape(_squash(t("completeness", reeval.language))))
-    ok = re.search(pattern, flat) is not None
-    checks.append(Check("printed status", ok, f"the PDF states \"{status}\"",
-                        [] if ok else [Difference("status line", status, _after(flat, _squash(
-                            t("rpt_status", reeval.language)), ignore_case=True))]))
-    diffs = []
-    for row in view["totals"]:
-        expected, pattern = _totals_row(row, std, reeval.language)
-        if re.search(pattern, flat) is None:
-            table = flat.find(_squash(t("rpt_totals_note", reeval.language)))  # the totals table follows
-            diffs.append(Difference(f"printed totals row {row['id']}", expected,
-                                    _after(flat[max(table, 0):], _squash(row["label"]))))
-    checks.append(Check("printed totals", not diffs, f"the {len(view['totals'])} totals printed, with each "
-                        "phase's value and share, equal the re-evaluation", diffs))
-    absent = [m["id"] for m in view["missing"] if m["id"] not in flat]
-    checks.append(Check("printed missing items", not absent, f"the {len(view['missing'])} missing mandatory "
-                        "item(s) of the re-evaluation are listed in the PDF",
-                        [Difference("missing item not printed", fid, "not in the PDF text") for fid in absent]))
-    return checks
-
-
-def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> tuple[str, str]:
-    """One row of the PDF's totals table: label, [partial flag and note], total, each phase's cell.
-
-    Returns the row as text (for messages) and a pattern for the squashed text; the partial marks may
-    be shown or not between the label and the total, everything else must appear in this order.
-    """
-    total = f"{row['value']} {row['unit']}" if row["has_value"] else row["value"]
-    cells = {c["id"]: f"{c['value']} {c['share_text']}" for c in row["phases"]}
-    phases = [cells.get(p, t("rpt_dash", lang)) for p in std.phase_ids]
-    marks = [t("rpt_partial_flag", lang), row["partial_text"]] if row["partial"] else []
-    gap = len(_squash(" ".join(marks)))
-    pattern = (re.escape(_squash(row["label"])) + f".{{0,{gap}}}?" + re.escape(_squash(total))
-               + "".join(re.escape(_squash(c)) for c in phases))
-    return " ".join([row["label"], *marks, total, *phases]), pattern
-
-
-def _after(flat: str, anchor: str, ignore_case: bool = False, size: int = 90) -> str:
-    """What the PDF prints after `anchor` (spaces removed), for a failure message."""
-    m = re.search(re.escape(anchor), flat, re.IGNORECASE if ignore_case else 0)
-    return f"\"{flat[m.end():m.end() + size]}…\" (spaces removed)" if m else "not in the PDF text"
-
-
-def _sheet(wb: Any, key: str, lang: str) -> Any:
-    name = t(key, lang)
-    return wb[name] if name in wb.sheetnames else None
-
-
-def _cell_after(ws: Any, label: str) -> tuple[bool, Any]:
-    """Column B of the first row whose column A is `label`: (found, value)."""
-    for a, b, *_ in ws.iter_rows(min_col=1, max_col=2, values_only=True):
-        if a == label:
-            return True, b
-    return False, None
-
-
-def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
-    """(a) and (b) in the cells: About fingerprint, Summary status and totals, Disclosure numbers, Missing."""
-    from reportgen.commands.check import status_line
-    from reportgen.units import Units
-
-    lang = reeval.language
-    sheets = {k: _sheet(wb, f"xlsx_sheet_{k}", lang) for k in ("about", "summary", "disclosure", "missing")}
-    absent = [t(f"xlsx_sheet_{k}", lang) for k, ws in sheets.items() if ws is None]
-    if absent:
-        return [Check("workbook sheets", False, "the sheets that show the figures are all present",
-                      [Difference("sheet", name, "absent") for name in absent])]
-    about, summary, disclosure, missing = (sheets[k] for k in ("about", "summary", "disclosure", "missing"))
-    _, shown_fp = _cell_after(about, t("fingerprint", lang))
-    ok = shown_fp == expected_fp
-    checks = [Check("printed fingerprint", ok, f"the fingerprint on the '{about.title}' sheet is that of the "
-                    "embedded inputs", [] if ok else [Difference(f"{about.title}!fingerprint", expected_fp,
-                                                                 shown_fp)])]
-    _, shown_status = _cell_after(summary, t("col_status", lang))
-    ok = shown_status == status_line(reeval)
-    checks.append(Check("printed status", ok, f"the '{summary.title}' sheet states \"{status_line(reeval)}\"",
-                        [] if ok else [Difference(f"{summary.title}!status", status_line(reeval), shown_status)]))
-
-    # Totals: the first row labelled with the indicator after the status holds the total in column B,
-    # followed by one row per phase (label, value) until the next indicator.
-    units, diffs = Units(std), []
-    rows = list(summary.iter_rows(min_col=1, max_col=2, values_only=True))
-    labels = {std.indicators[n].label.get(lang): n for n in reeval.totals}
-    phase_of = {std.group(p).label.get(lang): p for p in std.phase_ids}
-    blocks: dict[str, list[tuple[Any, Any]]] = {}
-    current = None
-    for a, b in rows:
-        if a in labels and labels[a] not in blocks:
-            current = labels[a]
-            blocks[current] = [(None, b)]
-        elif current and a in phase_of:
-            blocks[current].append((phase_of[a], b))
-        else:
-            current = None
-    for name, total in reeval.totals.items():
-        ind = std.indicators[name]
-        conv = (lambda x: None if x is None else units.convert(x, ind.unit, ind.report_unit))
-        where = f"{summary.title}!{ind.label.get(lang)}"
-        if name not in blocks:
-            diffs.append(Difference(where, conv(total.value), "no such row"))
-            continue
-        for phase, cell in blocks[name]:
-            want = conv(total.value if phase is None else total.by_phase.get(phase))
-            if not _close(cell if isinstance(cell, (int, float)) else None, want) and not (
-                    want is None and cell in (None, "")):
-                label = where if phase is None else f"{where}, {std.group(phase).label.get(lang)}"
-                diffs.append(Difference(f"{label} ({ind.report_unit})", want, cell))
-    checks.append(Check("printed totals", not diffs, f"the totals and their split by phase on the "
-                        f"'{summary.title}' sheet equal the re-evaluation", diffs))
-
-    diffs = []
-    for _, fid, _, cell in disclosure.iter_rows(min_col=1, max_col=4, min_row=2, values_only=True):
-        fv = reeval.values.get(fid) if isinstance(fid, str) else None
-        want = fv.value if fv is not None else None
-        if isinstance(want, (int, float)) and not isinstance(want, bool) and not _close(cell, want):
-            diffs.append(Difference(f"{disclosure.title}!{fid} ({fv.unit or ''})".replace(" ()", ""), want, cell))
-    checks.append(Check("printed values", not diffs, f"every number on the '{disclosure.title}' sheet equals "
-                        "the re-evaluation", diffs))
-
-    listed = sorted({a for (a,) in missing.iter_rows(min_col=1, max_col=1, values_only=True)
-                     if isinstance(a, str) and a in std.fields})
-    ok = listed == sorted(reeval.missing)
-    checks.append(Check("printed missing items", ok, f"the '{missing.title}' sheet lists the "
-                        f"{len(reeval.missing)} missing mandatory item(s) of the re-evaluation",
-                        [] if ok else [Difference(f"{missing.title}!{t('col_field', lang)}",
-                                                  sorted(reeval.missing), listed)]))
-    return checks
-
-
-def printed_checks(data: ReportData, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
-    if data.kind == "pdf":
-        return pdf_printed_checks(data.printed, std, reeval, expected_fp)
-    return xlsx_printed_checks(data.printed, std, reeval, expected_fp)
 
 
 # --- entry point ------------------------------------------------------------------------------------
