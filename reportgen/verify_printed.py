@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from reportgen.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard
+from reportgen.verify_checks import Check, Difference, close as _close
+
 if TYPE_CHECKING:
     from reportgen.verify import ReportData
-from reportgen.verify_checks import Check, Difference, close as _close
 
 
 def _squash(text: str) -> str:
