@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from reportgen.errors import InputError, OutputError
+from reportgen.inputs.tree import read_bytes
 
 SIGNATURE_FORMAT = "reportgen-signature/1"
 PRIVATE_NAME = "PRIVATE.pem"
@@ -86,17 +87,7 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 
 
 def _read_small(path: Path, what: str, limit: int) -> bytes:
-    path = Path(path)
-    try:
-        if path.stat().st_size > limit:
-            raise InputError(f"{path} is too large to be a {what} ({path.stat().st_size} bytes).")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a {what} file.") from None
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file {path}: {exc.strerror or exc}") from None
+    return read_bytes(Path(path), limit, what=f"a {what} file", fix="")
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:

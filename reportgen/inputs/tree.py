@@ -33,19 +33,25 @@ class Tree:
         self.duplicates: list[tuple[tuple[str, ...], int]] = []
 
 
-def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """Read an input file, turning every OS-level problem into an InputError."""
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n / 1024:.0f} KiB"
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES, what: str = "a disclosure file",
+               fix: str = "Give a .yaml, .json or .xlsx file.") -> bytes:
+    """Read a file the user named, turning every OS-level problem into an InputError (exit 2).
+
+    Shared by every reader (disclosures, workbooks, CodeCarbon CSVs, model cards, keys, signatures).
+    """
     if not path.exists():
         raise InputError(f"{path}: no such file. Check the path (run the command from the right folder).")
     if path.is_dir():
-        raise InputError(f"{path} is a directory, not a disclosure file. Give a .yaml, .json or .xlsx file.")
+        raise InputError(f"{path} is a directory, not {what}. {fix}".rstrip())
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InputError(
-                f"{path} is {size / 1048576:.1f} MiB; disclosures are limited to {limit // 1048576} MiB. "
-                "Check that this is the right file."
-            )
+            raise InputError(f"{path} is {_size(size)}; {what} is limited to {_size(limit)}. "
+                             "Check that this is the right file.")
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from reportgen.errors import InputError
+from reportgen.inputs.tree import read_bytes
 from reportgen.standard import Standard
 
 MAX_BYTES = 20 * 1024 * 1024  # a CodeCarbon file of a long campaign is a few MiB at most
@@ -86,17 +87,7 @@ def sig_text(x: float, digits: int = 3) -> str:
 def read_text(path: Path, what: str, fix: str) -> str:
     """Read a small UTF-8 text file, turning every problem into an InputError that names the fix."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file. Check the path.")
-    if p.is_dir():
-        raise InputError(f"{p} is a directory, not {what}. {fix}")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{p} is {size / 1048576:.1f} MiB, more than {what} ever is. {fix}")
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror or exc}).") from exc
+    raw = read_bytes(p, MAX_BYTES, what=what, fix=fix)
     if not raw.strip():
         raise InputError(f"{p} is empty; {what} was expected. {fix}")
     if b"\x00" in raw[:8192]:
