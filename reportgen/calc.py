@@ -8,6 +8,7 @@ values are never rounded.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from reportgen.context import Context
@@ -164,7 +165,7 @@ def derive(ctx: Context, lang: str = "en") -> None:
             if f.derivable_by != clause or f.id in ctx.values or not ctx.applies(f):
                 continue
             d = FORMULAS[spec.name](ctx, f.id)
-            if d is None:
+            if d is None or not math.isfinite(d.value):  # absurd inputs may overflow: no figure then
                 continue
             formula = spec.hours_formula if f.id == "hardware.accelerator_hours" and spec.hours_formula else spec.formula
             ctx.values[f.id] = FieldValue(

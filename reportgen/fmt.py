@@ -27,6 +27,12 @@ def number(value: float | int | None, lang: str = "en", sig: int = 4) -> str:
     locale = LOCALES.get(lang, "en_GB")
     if isinstance(value, bool):
         return str(value)
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞" if value < 0 else "—"
+    if abs(value) >= 1e15:  # beyond what grouping keeps readable (and what Babel's Decimal context holds)
+        exp = int(math.floor(math.log10(abs(value))))
+        mantissa = format_decimal(round(value / 10**exp, sig - 1), locale=locale)
+        return f"{mantissa} × 10^{exp}"
     if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 10**sig):
         return format_decimal(round(value), locale=locale)
     if value == 0:

@@ -156,3 +156,10 @@ def test_rejected_value_counts_as_not_supplied_and_is_derived():
     ev = run(training_only(accelerator_hours=1000, avg_power_w=500, pue=1.2, energy="lots"))
     assert ev.values["training.energy"].origin == "derived" and ev.values["training.energy"].value == 600
     assert ev.rejected == {"training.energy": "lots"} and ev.status == "incomplete"
+
+
+def test_absurd_magnitudes_never_crash():
+    from reportgen import fmt
+    ev = run(training_only(accelerator_hours=1e300, avg_power_w=1e300, pue=1.2, grid_intensity=56))
+    assert "training.energy" not in ev.values  # overflow: no figure rather than infinity
+    assert fmt.number(1e300) == "1 × 10^300" and fmt.number(float("inf")) == "∞"
