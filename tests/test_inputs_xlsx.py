@@ -292,3 +292,17 @@ def test_yaml_path_never_imports_openpyxl():
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_damaged_zip_member_is_refused_not_crashed(tmp_path, capsys):
+    data = bytearray((Path(__file__).parent.parent / "samples" / "acme-assistant-7b.xlsx").read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("xl/worksheets/sheet2.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 20
+    for i in range(start, start + 40):  # scramble compressed bytes of one sheet: CRC/inflate errors
+        data[i] ^= 0x5A
+    bad = tmp_path / "damaged.xlsx"
+    bad.write_bytes(bytes(data))
+    rc = main(["check", str(bad)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "damaged" in err and "Traceback" not in err

@@ -23,6 +23,7 @@ import itertools
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -249,6 +250,15 @@ def read_workbook(path: str | Path, std: Standard) -> RawInput:
 
     p = Path(path)
     data = read_bytes(p, MAX_FILE_BYTES)
+    try:
+        return _read_workbook(p, data, std)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
+        # zip members are read lazily (read-only mode): a damaged one only shows up while reading
+        raise _refuse(p, f"the workbook is damaged ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
+                         "Excel or LibreOffice and save it again as .xlsx.") from None
+
+
+def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
     archive = check_container(p, data)
     formulas_present = _has_formulas(archive)
     wb = _load(p, data, data_only=True)
