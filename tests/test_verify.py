@@ -364,3 +364,20 @@ def test_bad_files_exit_2_without_traceback(reports, tmp_path, capsys, make, mes
     code, out, err = run(capsys, "verify", make(tmp_path, reports))
     assert code == 2, out + err
     assert out == "" and err.startswith("reportgen: ") and message in err
+
+
+def test_damaged_workbook_member_exits_2(reports, tmp_path, capsys):
+    import io
+    import zipfile
+
+    data = bytearray(reports["xlsx"].read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        about = max((i for i in z.infolist() if i.filename.startswith("xl/worksheets/")),
+                    key=lambda i: i.header_offset)
+    start = about.header_offset + 30 + len(about.filename) + len(about.extra) + 10
+    for i in range(start, start + 40):  # scramble the compressed bytes of the last sheet (About)
+        data[i] ^= 0x5A
+    bad = tmp_path / "damaged.xlsx"
+    bad.write_bytes(bytes(data))
+    code, _, err = run(capsys, "verify", str(bad))
+    assert code == 2 and "Traceback" not in err and "internal error" not in err

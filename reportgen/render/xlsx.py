@@ -302,6 +302,10 @@ def read_embedded(path: str | Path) -> dict[str, Any]:
                     if not isinstance(data, dict):
                         raise InputError(f"{path}: the embedded JSON is not an object.")
                     return data
+    except InputError:
+        raise
+    except Exception as exc:  # sheets are parsed lazily: a damaged part surfaces while reading
+        raise InputError(f"{path}: the workbook is damaged ({exc.__class__.__name__}: {str(exc)[:100]}).") from None
     finally:
         wb.close()
     raise InputError(f"{path}: no embedded disclosure found (no cell '{ATTACHMENT_NAME}' in column A). "
