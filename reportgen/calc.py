@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from reportgen import fmt
 from reportgen.context import Context
 from reportgen.model import FieldValue, FunctionalUnits, Total, Trace, TraceInput, UnitValue
 
 
-def _g(x: float) -> str:
-    return f"{x:.6g}"
+def _g(ctx: Context, x: float) -> str:
+    """A number in a trace expression: six significant digits, grouped per the report's language."""
+    return fmt.number(x, ctx.lang, sig=6)
 
 
 def _input(ctx: Context, fid: str) -> TraceInput:
@@ -42,12 +44,12 @@ def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     it = hours * power / k
     used = [f"{phase}.accelerator_hours", f"{phase}.avg_power_w"]
     if not ctx.facility:
-        return Derivation(it, used, f"{_g(hours)} h × {_g(power)} W ÷ {k:g} = {_g(it)} kWh")
+        return Derivation(it, used, f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} = {_g(ctx, it)} kWh")
     pue = ctx.num(f"{phase}.pue")
     if pue is None:
         return None
     return Derivation(it * pue, [*used, f"{phase}.pue"],
-                      f"{_g(hours)} h × {_g(power)} W ÷ {k:g} × {_g(pue)} = {_g(it * pue)} kWh")
+                      f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} × {_g(ctx, pue)} = {_g(ctx, it * pue)} kWh")
 
 
 def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
@@ -59,7 +61,7 @@ def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
     k = ctx.standard.calculations.formulas["8.2"].parameters["g_per_kg"]
     value = energy * grid / k
     return Derivation(value, [f"{phase}.energy", f"{phase}.grid_intensity"],
-                      f"{_g(energy)} kWh × {_g(grid)} gCO2e/kWh ÷ {k:g} = {_g(value)} kgCO2e")
+                      f"{_g(ctx, energy)} kWh × {_g(ctx, grid)} gCO2e/kWh ÷ {k:g} = {_g(ctx, value)} kgCO2e")
 
 
 def it_energy(ctx: Context, phase: str) -> tuple[float, list[str]] | None:
@@ -83,15 +85,15 @@ def water(ctx: Context, fid: str) -> Derivation | None:
         return None
     it_kwh, used = it
     value = it_kwh * wue
-    expression = f"{_g(it_kwh)} kWh × {_g(wue)} L/kWh"
+    expression = f"{_g(ctx, it_kwh)} kWh × {_g(ctx, wue)} L/kWh"
     used = [*used, f"{phase}.wue"]
     offsite = ctx.num(f"{phase}.water_intensity_offsite")
     if offsite is not None:
         energy = ctx.num(f"{phase}.energy") or 0.0
         value += energy * offsite
-        expression += f" + {_g(energy)} kWh × {_g(offsite)} L/kWh"
+        expression += f" + {_g(ctx, energy)} kWh × {_g(ctx, offsite)} L/kWh"
         used.append(f"{phase}.water_intensity_offsite")
-    return Derivation(value, used, f"{expression} = {_g(value)} L")
+    return Derivation(value, used, f"{expression} = {_g(ctx, value)} L")
 
 
 def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
@@ -108,7 +110,7 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         total = sum(ctx.num(f"{p}.accelerator_hours") or 0.0 for p in used)
         notes = [f"included phases without accelerator_hours: {', '.join(without)}"] if without else []
         fields = [f"{p}.accelerator_hours" for p in used]
-        return Derivation(total, fields, " + ".join(_g(ctx.num(f) or 0) for f in fields) + f" = {_g(total)} h", notes)
+        return Derivation(total, fields, " + ".join(_g(ctx, ctx.num(f) or 0) for f in fields) + f" = {_g(ctx, total)} h", notes)
     hours, life = ctx.num("hardware.accelerator_hours"), ctx.num("hardware.lifetime_years")
     if not hours or not life:
         return None
@@ -126,14 +128,14 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     per_acc = ctx.num("hardware.embodied_per_accelerator")
     if per_acc is not None:
         value += per_acc / device_hours * hours
-        terms.append(f"{_g(per_acc)} kgCO2e ÷ ({_g(life)} × 8760 × {_g(usage)}) × {_g(hours)} h")
+        terms.append(f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × 8760 × {_g(ctx, usage)}) × {_g(ctx, hours)} h")
         used.append("hardware.embodied_per_accelerator")
     else:
         notes.append("accelerator term omitted: hardware.embodied_per_accelerator not available")
     per_srv, per_server = ctx.num("hardware.embodied_per_server"), ctx.num("hardware.accelerators_per_server")
     if per_srv is not None and per_server:
         value += per_srv / device_hours * hours / per_server
-        terms.append(f"{_g(per_srv)} kgCO2e ÷ ({_g(life)} × 8760 × {_g(usage)}) × {_g(hours)} h ÷ {_g(per_server)}")
+        terms.append(f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × 8760 × {_g(ctx, usage)}) × {_g(ctx, hours)} h ÷ {_g(ctx, per_server)}")
         used += ["hardware.embodied_per_server", "hardware.accelerators_per_server"]
     else:
         missing = "hardware.embodied_per_server" if per_srv is None else "hardware.accelerators_per_server"
@@ -142,7 +144,7 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         return None
     if "I-CALC-2" in " ".join(notes):
         ctx.findings.add("I-CALC-2", "hardware.usage_rate")
-    return Derivation(value, used, " + ".join(terms) + f" = {_g(value)} kgCO2e", notes)
+    return Derivation(value, used, " + ".join(terms) + f" = {_g(ctx, value)} kgCO2e", notes)
 
 
 FORMULAS: dict[str, Callable[[Context, str], Derivation | None]] = {

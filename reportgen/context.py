@@ -17,6 +17,7 @@ class Context:
     values: dict[str, FieldValue]
     findings: Findings
     rejected: set[str] = dc_field(default_factory=set)
+    lang: str = "en"  # of trace expressions and messages
 
     # -- boundary (6.1) ---------------------------------------------------------------------------
     def status(self, phase: str) -> str | None:

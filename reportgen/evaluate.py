@@ -92,7 +92,7 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
         parsed = parse_all(raw, std, findings, parser)
     else:
         findings = probe
-    ctx = Context(std, parsed.values, findings, rejected=set(parsed.rejected))
+    ctx = Context(std, parsed.values, findings, rejected=set(parsed.rejected), lang=language)
     inputs = canonical_tree(parsed.values)
 
     validate.boundary_values(ctx, language)
