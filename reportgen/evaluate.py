@@ -114,6 +114,7 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
         mandatory_applicable=applicable,
         mandatory_satisfied=satisfied,
         recommended_coverage=coverage,
+        self_declared=ctx.raw("verification.level") in (None, *std.self_declared_levels),
         fingerprint=fingerprint(std, inputs),
         missing=sorted(m.field for m in missing),
         missing_items=missing,

@@ -123,6 +123,7 @@ class Evaluation(BaseModel):
     mandatory_applicable: int
     mandatory_satisfied: int
     recommended_coverage: float | None
+    self_declared: bool = PydField(description='clause 10: the report says "Self-declared — not independently verified"')
     fingerprint: str
     missing: list[str]
     missing_items: list[MissingItem]

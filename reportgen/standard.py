@@ -143,6 +143,7 @@ class Standard(_Strict):
     sections: list[Group]
     enums: dict[str, dict[str, Localized]]
     withheld_satisfies: list[str]
+    self_declared_levels: list[str]
     dimensions: dict[str, Dimension]
     method_source_dimensions: list[str]
     indicators: dict[str, Indicator]

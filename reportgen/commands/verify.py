@@ -17,9 +17,9 @@ from reportgen import signing
 from reportgen.errors import ReportgenError
 from reportgen.output import atomic_write
 from reportgen.evaluate import __version__
+from reportgen.standard import load_standard
 from reportgen.verify import VerifyResult, verify_report
 
-LEVELS = ("none", "internal_review", "external_review", "limited_assurance", "reasonable_assurance")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key", required=True, metavar="PRIVATE.pem", help="private key from `reportgen keygen`")
     p.add_argument("--verifier", metavar="NAME",
                    help="who verified (default: verification.provider declared in the report)")
-    p.add_argument("--level", choices=LEVELS,
+    p.add_argument("--level", choices=load_standard().enum_values("verification_level"),
                    help="verification level attested (default: verification.level declared in the report)")
     p.add_argument("-o", "--output", metavar="SIG", help="signature file (default: REPORT.sig.json)")
     p.set_defaults(func=run_sign)

@@ -25,7 +25,6 @@ from reportgen.standard import Field, Standard, load_standard
 from reportgen.units import Units
 
 Row = dict[str, Any]
-SELF_DECLARED_LEVELS = ("none", "internal_review")
 ID_GROUPS = ("report", "organization", "system")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -185,8 +184,7 @@ class _View:
     # -- clause 11 sections ----------------------------------------------------------------------
     def self_declared(self) -> bool:
         """Clause 10: self-declared unless a level above internal review is declared."""
-        level = self.value("verification.level")
-        return level is None or level in SELF_DECLARED_LEVELS
+        return self.ev.self_declared
 
     def meta(self) -> Row:
         system = str(self.value("system.name") or "")
@@ -334,14 +332,14 @@ class _View:
         provider, when, ref = (self.value(f"verification.{k}") for k in ("provider", "date", "statement_ref"))
         if level is None:
             statement = self.s("rpt_no_level")
-        elif level in SELF_DECLARED_LEVELS:
+        elif self.ev.self_declared:
             statement = f"{level_label}. {t('self_declared', self.lang)}."
         elif provider and when and ref:
             statement = self.s("rpt_verified", level=level_label, provider=provider, date=self.date(when), ref=ref)
         else:
             statement = self.s("rpt_verified_incomplete", level=level_label)
         std_applied = self.value("verification.standard")
-        if std_applied and level not in SELF_DECLARED_LEVELS and level is not None:
+        if std_applied and not self.ev.self_declared:
             statement += " " + self.s("rpt_verified_standard", standard=std_applied)
         return {"rows": self.rows("verification"), "statement": statement}
 

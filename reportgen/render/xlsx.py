@@ -39,7 +39,6 @@ from reportgen.standard import load_standard
 from reportgen.units import Units
 
 CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 characters
-SELF_DECLARED_LEVELS = (None, "none", "internal_review")
 SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",
           "xlsx_sheet_boundary", "xlsx_sheet_functional_units", "xlsx_sheet_crosswalk", "xlsx_sheet_about"]
 CHART_ROWS = 15
@@ -106,7 +105,7 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
     s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False,
           align=LEFT)
     row += 1
-    if c.value("verification.level") in SELF_DECLARED_LEVELS:
+    if c.ev.self_declared:
         for col in range(1, 6):
             s.put(row, col, None, fill=BANNER_FILL)
         s.put(row, 1, c.t("self_declared"), font=BANNER_FONT, fill=BANNER_FILL, measure=False)
