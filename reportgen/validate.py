@@ -10,6 +10,7 @@ from reportgen import rules
 from reportgen.calc import it_energy
 from reportgen.context import Context
 from reportgen.model import MissingItem
+from reportgen.resources import t
 
 
 def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, float | None]:
@@ -32,15 +33,10 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
             continue
         why = ""
         if v is not None and v.origin == "withheld":
-            why = {"en": f" (withheld as {v.withheld}{'' if v.note else ' without a note'}, which does not satisfy the obligation)",
-                   "fr": f" (retenu comme {v.withheld}{'' if v.note else ' sans note'}, ce qui ne satisfait pas l'obligation)"}[lang]
+            why = t("why_withheld" if v.note else "why_withheld_no_note", lang).format(reason=v.withheld)
         elif f.id in ctx.rejected:
-            why = {"en": " (the value given was rejected, see the finding above)",
-                   "fr": " (la valeur donnée a été rejetée, voir plus haut)"}[lang]
-        hint = ""
-        if f.derivable_by:
-            hint = {"en": f", or the inputs of clause {f.derivable_by} that derive it",
-                    "fr": f", ou les données de la clause {f.derivable_by} qui permettent de le calculer"}[lang]
+            why = t("why_rejected", lang)
+        hint = t("hint_derivable", lang).format(clause=f.derivable_by) if f.derivable_by else ""
         cond = f.condition.explain.get(lang) if f.condition and f.condition.explain else (f.condition.text.en if f.condition else None)
         code = "M-REQ-COND" if f.obligation == "M*" else "M-REQ"
         ctx.findings.add(code, f.id, v.location if v else None, why=why, hint=hint,
@@ -143,7 +139,7 @@ def arithmetic(ctx: Context, lang: str) -> None:
 def data_quality(ctx: Context, lang: str) -> None:
     """9.1 W-DQ-1: supplied energy, GHG and water values need a method and a source."""
     std = ctx.standard
-    words = {"en": ("method", "source", " and "), "fr": ("méthode", "source", " ni de ")}[lang]
+    words = (t("dq_method", lang), t("dq_source", lang), t("dq_and", lang))
     for fid, v in ctx.values.items():
         f = std.fields[fid]
         if v.origin != "supplied" or not v.counted or std.dimension_of(f) not in std.method_source_dimensions:
