@@ -30,9 +30,7 @@ def number(value: float | int | None, lang: str = "en", sig: int = 4) -> str:
     if not math.isfinite(value):
         return "∞" if value > 0 else "−∞" if value < 0 else "—"
     if abs(value) >= 1e15:  # beyond what grouping keeps readable (and what Babel's Decimal context holds)
-        exp = int(math.floor(math.log10(abs(value))))
-        mantissa = format_decimal(round(value / 10**exp, sig - 1), locale=locale)
-        return f"{mantissa} × 10^{exp}"
+        return scientific(value, lang)
     if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 10**sig):
         return format_decimal(round(value), locale=locale)
     if value == 0:
@@ -40,6 +38,18 @@ def number(value: float | int | None, lang: str = "en", sig: int = 4) -> str:
     digits = max(0, sig - 1 - int(math.floor(math.log10(abs(value)))))
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(round(value, digits), format=pattern, locale=locale)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def scientific(value: float, lang: str = "en", sig: int = 6) -> str:
+    """m × 10ⁿ with the mantissa to `sig` significant digits (trailing zeros dropped): 8.6 × 10²²."""
+    exp = int(math.floor(math.log10(abs(value))))
+    mantissa = round(value / 10**exp, sig - 1)
+    if abs(mantissa) >= 10:  # 9.9999996 rounds up to 10
+        mantissa, exp = mantissa / 10, exp + 1
+    return f"{number(mantissa, lang, sig)} × 10{str(exp).translate(_SUPERSCRIPT)}"
 
 
 def percent(share: float | None, lang: str = "en", decimals: int = 1) -> str:

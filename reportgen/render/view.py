@@ -26,7 +26,6 @@ from reportgen.units import Units
 
 Row = dict[str, Any]
 ID_GROUPS = ("report", "organization", "system")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
@@ -81,9 +80,7 @@ class _View:
             return self.s("rpt_dash")
         if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0 and (
                 abs(x) >= 1e12 or abs(x) < 1e-6):
-            exp = int(math.floor(math.log10(abs(x))))
-            mant = round(x / 10**exp, 5)
-            return f"{fmt.number(mant, self.lang, 6)} {self.s('rpt_times_ten')}{str(exp).translate(_SUPERSCRIPT)}"
+            return fmt.scientific(x, self.lang)
         return fmt.number(x, self.lang, sig)
 
     def unit(self, unit: str | None) -> str:
