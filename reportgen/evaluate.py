@@ -22,7 +22,7 @@ from reportgen.findings import Findings
 from reportgen.inputs import RawInput, from_mapping, read_input
 from reportgen.model import Evaluation, FieldValue, Standard as StandardRef
 from reportgen.standard import Standard, load_standard
-from reportgen.values import ValueParser, parse_all
+from reportgen.values import TypeProblem, ValueParser, parse_all
 
 __version__ = "0.1.0"
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -73,25 +73,25 @@ def fingerprint(standard: Standard, inputs: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
 
 
-def _language(values: dict[str, FieldValue], lang: str | None) -> str:
+def _language(raw: RawInput, std: Standard, parser: ValueParser, lang: str | None) -> str:
+    """The output language: --lang, else report.language when it is valid, else English."""
     if lang in ("en", "fr"):
         return lang
-    v = values.get("report.language")
+    entry = raw.entries.get("report.language")
+    try:
+        v = parser.entry(std.fields["report.language"], entry) if entry else None
+    except TypeProblem:
+        v = None  # reported with the other findings
     return v.value if v is not None and v.origin == "supplied" and v.value in ("en", "fr") else "en"
 
 
 def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None = None) -> Evaluation:
     """Evaluate raw inputs against the standard. Never raises on bad values: they become findings."""
     std = standard or load_standard()
-    probe = Findings(std, "en")
     parser = ValueParser(std)
-    parsed = parse_all(raw, std, probe, parser)
-    language = _language(parsed.values, lang)
+    language = _language(raw, std, parser, lang)
     findings = Findings(std, language)
-    if language != "en":  # messages in the report language; parsing is language-independent
-        parsed = parse_all(raw, std, findings, parser)
-    else:
-        findings = probe
+    parsed = parse_all(raw, std, findings, parser)
     ctx = Context(std, parsed.values, findings, rejected=set(parsed.rejected), lang=language)
     inputs = canonical_tree(parsed.values)
 
