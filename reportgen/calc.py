@@ -121,21 +121,23 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         notes.append("usage_rate not given: 1 assumed (I-CALC-2)")
     if usage == 0:
         return None
-    device_hours = life * spec.parameters["hours_per_year"] * usage
+    per_year = spec.parameters["hours_per_year"]
+    device_hours = life * per_year * usage
     used = ["hardware.accelerator_hours", "hardware.lifetime_years"]
     used += ["hardware.usage_rate"] if "hardware.usage_rate" in ctx.values and ctx.num("hardware.usage_rate") is not None else []
     value, terms = 0.0, []
     per_acc = ctx.num("hardware.embodied_per_accelerator")
     if per_acc is not None:
         value += per_acc / device_hours * hours
-        terms.append(f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × 8760 × {_g(ctx, usage)}) × {_g(ctx, hours)} h")
+        terms.append(f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h")
         used.append("hardware.embodied_per_accelerator")
     else:
         notes.append("accelerator term omitted: hardware.embodied_per_accelerator not available")
     per_srv, per_server = ctx.num("hardware.embodied_per_server"), ctx.num("hardware.accelerators_per_server")
     if per_srv is not None and per_server:
         value += per_srv / device_hours * hours / per_server
-        terms.append(f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × 8760 × {_g(ctx, usage)}) × {_g(ctx, hours)} h ÷ {_g(ctx, per_server)}")
+        terms.append(f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
+                     f" ÷ {_g(ctx, per_server)}")
         used += ["hardware.embodied_per_server", "hardware.accelerators_per_server"]
     else:
         missing = "hardware.embodied_per_server" if per_srv is None else "hardware.accelerators_per_server"

@@ -115,7 +115,7 @@ def arithmetic(ctx: Context, lang: str) -> None:
         hours, it = ctx.num(hours_id), it_energy(ctx, phase)
         if not hours or it is None:
             continue
-        watts = it[0] * 1000 / hours
+        watts = it[0] * std.calculations.formulas["8.1"].parameters["w_per_kw"] / hours
         if rules.outside(watts, power["min"], power["max"]):
             loc = ctx.values[f"{phase}.energy"].location or ctx.values[hours_id].location
             ctx.findings.add(power["code"], f"{phase}.energy", loc, phase_label=std.group(phase).label.get(lang),
@@ -129,7 +129,7 @@ def arithmetic(ctx: Context, lang: str) -> None:
         energy, grid = ctx.num(f"{phase}.energy"), ctx.num(f"{phase}.grid_intensity")
         if energy is None or grid is None or ctx.num(fid) is None:
             continue
-        expected = energy * grid / 1000
+        expected = energy * grid / std.calculations.formulas["8.2"].parameters["g_per_kg"]
         gap = rules.relative_gap(float(v.value), expected)
         if gap is not None and gap > tol["tolerance"]:
             ctx.findings.add(tol["code"], fid, v.location, value=f"{v.value:,.6g}", expected=f"{expected:,.6g}",
