@@ -159,9 +159,11 @@ class ValueParser:
             extra = set(v) - WITHHELD_KEYS
             if extra:
                 raise TypeProblem("structure", detail=f"unexpected key(s) {', '.join(sorted(extra))} beside withheld")
-            reason = str(v.get("withheld") or "").strip()
-            if reason not in self.reasons:
-                raise TypeProblem("withheld_reason", value=_show(v.get("withheld")), allowed=", ".join(self.reasons))
+            try:  # a code, or its label as the workbook's drop-down shows it
+                reason = self.enum("withheld_reason", v.get("withheld") or "")
+            except TypeProblem:
+                raise TypeProblem("withheld_reason", value=_show(v.get("withheld")),
+                                  allowed=", ".join(self.reasons)) from None
             note = v.get("note")
             note = str(note).strip() if note is not None and str(note).strip() else None
             return FieldValue(origin="withheld", withheld=reason, note=note, unit=f.unit, location=loc)
@@ -187,10 +189,10 @@ class ValueParser:
             return None
         out = FieldValue(origin="supplied", location=loc)
         if "method" in meta:
-            method = str(meta["method"]).strip()
-            if method not in self.methods:
-                raise TypeProblem("method", value=_show(meta["method"]), allowed=", ".join(self.methods))
-            out.method = method
+            try:
+                out.method = self.enum("method", meta["method"])
+            except TypeProblem:
+                raise TypeProblem("method", value=_show(meta["method"]), allowed=", ".join(self.methods)) from None
         if "source" in meta:
             out.source = str(meta["source"]).strip()
         if "note" in meta:

@@ -163,8 +163,10 @@ def test_columns_found_by_header_text_anywhere(std, tmp_path):
     wb.save(path)
     raw = read_input(path, std)
     entry = raw.entries["training.energy"]
-    assert entry.value == {"value": 433, "unit": "MWh", "method": "measured"}
+    assert entry.value == {"value": 433, "unit": "MWh", "method": "Mesuré"}  # labels are read by values.py
     assert entry.location.cell == "Saisie!B6" and raw.kind == "xlsx"
+    ev = evaluate_file(path)
+    assert ev.values["training.energy"].method == "measured" and ev.values["training.energy"].value == 433000
 
 
 def test_formulas_cached_and_uncached(std, blank, tmp_path):

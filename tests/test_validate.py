@@ -221,3 +221,12 @@ def test_french_messages(acme):
     ev = evaluate_mapping(acme, lang="fr")
     assert "obligatoire" in finding(ev, "M-REQ").message
     assert ev.language == "fr"
+
+
+def test_method_and_withheld_reason_accept_their_labels(acme):
+    acme["data"]["energy"]["method"] = "Mesuré"
+    acme["training"]["compute_flop"] = {"withheld": "Withheld by supplier", "note": "cloud provider"}
+    ev = evaluate_mapping(acme)
+    assert ev.values["data.energy"].method == "measured"
+    assert ev.values["training.compute_flop"].withheld == "withheld_by_supplier"
+    assert ev.inputs["data"]["energy"]["method"] == "measured"  # codes in the fingerprinted tree

@@ -181,22 +181,6 @@ def _cell_value(cell: Any, column: str) -> Any:
     return value
 
 
-def _label_map(std: Standard, enum: str) -> dict[str, str]:
-    """Drop-down labels (en, fr) and codes of an enumeration → its code."""
-    out: dict[str, str] = {}
-    for code, label in std.enums.get(enum, {}).items():
-        out[code.casefold()] = code
-        out[label.en.casefold()] = code
-        out[label.fr.casefold()] = code
-    return out
-
-
-def _code(value: Any, labels: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return labels.get(value.strip().casefold(), value.strip())
-    return value
-
-
 def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -216,12 +200,14 @@ def _find_header(rows: list[tuple[Any, ...]], names: dict[str, str]) -> tuple[in
     return None
 
 
-def _entry_value(fid: str, cells: dict[str, Any], std: Standard, methods: dict[str, str],
-                 reasons: dict[str, str]) -> Any:
-    """The raw value of one row, shaped as the YAML form of SPEC 4.2/4.3 would have it."""
+def _entry_value(fid: str, cells: dict[str, Any], std: Standard) -> Any:
+    """The raw value of one row, shaped as the YAML form of SPEC 4.2/4.3 would have it.
+
+    Drop-down labels (Measured, Mesuré, Confidential...) are passed as typed: values.py reads an
+    enumeration's code or its label, for the workbook and YAML alike."""
     value, withheld = cells.get("value"), cells.get("withheld")
     if withheld is not None:
-        out: dict[str, Any] = {"withheld": _code(withheld, reasons)}
+        out: dict[str, Any] = {"withheld": withheld}
         if cells.get("note") is not None:
             out["note"] = cells["note"]
         if value is not None:
@@ -229,7 +215,7 @@ def _entry_value(fid: str, cells: dict[str, Any], std: Standard, methods: dict[s
         return out
     meta = {
         "unit": cells.get("unit"),
-        "method": _code(cells.get("method"), methods),
+        "method": cells.get("method"),
         "source": cells.get("source"),
         "uncertainty_pct": cells.get("uncertainty"),
         "note": cells.get("note"),
@@ -285,7 +271,6 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
 
 def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[tuple[str, str, int, int]]) -> None:
     names = header_names()
-    methods, reasons = _label_map(std, "method"), _label_map(std, "withheld_reason")
     lower_ids = {fid.lower(): fid for fid in std.fields}
     for ws in wb.worksheets:
         if ws.title == LISTS_SHEET:
@@ -320,7 +305,7 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
                 if cells["value"] is None and "value" in cols:
                     pending.append((fid, ws.title, r + 1, cols["value"] + 1))
                 continue
-            entry = RawEntry(fid, _entry_value(fid, cells, std, methods, reasons), where)
+            entry = RawEntry(fid, _entry_value(fid, cells, std), where)
             if fid in raw.entries:
                 raw.duplicates.append(entry)
             else:
