@@ -9,6 +9,9 @@ import math
 
 from babel.numbers import format_decimal, format_percent
 
+from reportgen.model import Evaluation
+from reportgen.resources import t
+
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 PRETTY_UNITS = {
     "kgCO2e": "kgCO₂e", "tCO2e": "tCO₂e", "gCO2e": "gCO₂e", "ktCO2e": "ktCO₂e", "m3": "m³",
@@ -64,3 +67,14 @@ def quantity(value: float | None, unit: str | None, lang: str = "en", sig: int =
     if value is None:
         return "—"
     return f"{number(value, lang, sig)} {pretty_unit(unit)}".strip()
+
+
+def status_text(ev: Evaluation) -> str:
+    """Clause 11 item 1: "Complete" or "Incomplete — N mandatory items missing", in the report language."""
+    lang = ev.language
+    if ev.status == "complete":
+        return t("status_complete", lang)
+    n = len(ev.missing)
+    if n == 0:
+        return t("status_incomplete_errors", lang).format(n=ev.counts["error"])
+    return t("status_incomplete_one", lang) if n == 1 else t("status_incomplete", lang).format(n=n)

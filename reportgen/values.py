@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.findings import Findings
-from reportgen.inputs import RawEntry, RawInput
+from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
 from reportgen.model import FieldValue
 from reportgen.standard import Field, Standard
 from reportgen.units import NumberError, UnitError, Units, parse_number
 
-QUANTITY_KEYS = {"value", "unit", "method", "source", "uncertainty_pct", "note"}
-WITHHELD_KEYS = {"withheld", "note"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _QTY_TEXT = re.compile(r"^\s*([-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from reportgen import fmt
 from reportgen.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard
@@ -95,7 +96,6 @@ def _cell_after(ws: Any, label: str) -> tuple[bool, Any]:
 
 def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
     """(a) and (b) in the cells: About fingerprint, Summary status and totals, Disclosure numbers, Missing."""
-    from reportgen.commands.check import status_line
     from reportgen.units import Units
 
     lang = reeval.language
@@ -111,9 +111,9 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
                     "embedded inputs", [] if ok else [Difference(f"{about.title}!fingerprint", expected_fp,
                                                                  shown_fp)])]
     _, shown_status = _cell_after(summary, t("col_status", lang))
-    ok = shown_status == status_line(reeval)
-    checks.append(Check("printed status", ok, f"the '{summary.title}' sheet states \"{status_line(reeval)}\"",
-                        [] if ok else [Difference(f"{summary.title}!status", status_line(reeval), shown_status)]))
+    ok = shown_status == fmt.status_text(reeval)
+    checks.append(Check("printed status", ok, f"the '{summary.title}' sheet states \"{fmt.status_text(reeval)}\"",
+                        [] if ok else [Difference(f"{summary.title}!status", fmt.status_text(reeval), shown_status)]))
 
     # Totals: the first row labelled with the indicator after the status holds the total in column B,
     # followed by one row per phase (label, value) until the next indicator.

@@ -168,9 +168,9 @@ def test_missing_items_and_status_listed(hostile):
     ev, _, text, _ = hostile
     assert ev.status == "incomplete" and ev.missing
     body = flat(text)
-    from reportgen.commands.check import status_line
+    from reportgen.fmt import status_text
 
-    assert flat(status_line(ev)) in body
+    assert flat(status_text(ev)) in body
     for fid in ev.missing:
         assert fid in body
     assert "Self-declared — not independently verified" in text  # internal review (clause 10)

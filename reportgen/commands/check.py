@@ -12,6 +12,7 @@ from reportgen.evaluate import evaluate_file
 from reportgen.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import load_standard
+from reportgen.units import Units
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,16 +35,6 @@ def run(args: argparse.Namespace) -> int:
     return ev.exit_code
 
 
-def status_line(ev: Evaluation) -> str:
-    lang = ev.language
-    if ev.status == "complete":
-        return t("status_complete", lang)
-    n = len(ev.missing)
-    if n == 0:
-        return t("status_incomplete_errors", lang).format(n=ev.counts["error"])
-    return t("status_incomplete_one", lang) if n == 1 else t("status_incomplete", lang).format(n=n)
-
-
 def _c(label: str, lang: str) -> str:
     """`label:` in English, `label :` (no-break space) in French typography."""
     return f"{label}\u00a0:" if lang == "fr" else f"{label}:"
@@ -60,7 +51,7 @@ def render_text(ev: Evaluation) -> str:
     title = " ".join(str(v.value) for v in (name, model, version) if v is not None and v.value is not None)
     out.append(f"{ev.source or ''}{' — ' + title if title else ''}")
     out.append(f"{_c(t('standard', lang), lang)} {ev.standard.id} {ev.standard.edition}")
-    out.append(f"{_c(t('col_status', lang), lang)} {status_line(ev)}")
+    out.append(f"{_c(t('col_status', lang), lang)} {fmt.status_text(ev)}")
     detail = t("completeness_detail", lang).format(ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)
     out.append(f"{_c(t('completeness', lang), lang)} {fmt.percent(ev.completeness, lang)} ({detail})")
     out.append("")
@@ -86,12 +77,10 @@ def render_text(ev: Evaluation) -> str:
         out.append(f"          {'':10} {_c(t('fix', lang), lang)} {f.fix}")
     out.append("")
     out.append(t("totals", lang))
+    units = Units(std)
     for name, total in ev.totals.items():
         ind = std.indicators[name]
-        shown = None
-        if total.value is not None:
-            from reportgen.units import Units
-            shown = Units(std).convert(total.value, ind.unit, ind.report_unit)
+        shown = None if total.value is None else units.convert(total.value, ind.unit, ind.report_unit)
         label = ind.label.get(lang)
         text = fmt.quantity(shown, ind.report_unit, lang) if shown is not None else t("no_value", lang)
         if total.partial:

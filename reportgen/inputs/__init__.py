@@ -14,7 +14,9 @@ from reportgen.errors import InputError
 from reportgen.model import Location
 from reportgen.standard import Standard
 
-_VALUE_KEYS = {"value", "unit", "method", "source", "uncertainty_pct", "note", "withheld"}
+# The keys of a value written as a mapping (SPEC 4.2 quantity, 4.3 withheld), as opposed to a group.
+QUANTITY_KEYS = frozenset({"value", "unit", "method", "source", "uncertainty_pct", "note"})
+WITHHELD_KEYS = frozenset({"withheld", "note"})
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".ods"}
 
 
@@ -111,7 +113,7 @@ def flatten(
                 walk(value, path, sub_keys)
             elif fid in groups and value is None:
                 continue  # an empty group heading (`training:` with nothing under it)
-            elif isinstance(value, dict) and value and not set(map(str, value)) <= _VALUE_KEYS:
+            elif isinstance(value, dict) and value and not set(map(str, value)) <= QUANTITY_KEYS | WITHHELD_KEYS:
                 walk(value, path, sub_keys)  # a misspelt group: report each key under it, with a suggestion
             else:
                 out.unknown.append(RawEntry(fid, value, loc(sub_keys, fid), is_group=fid in groups))

@@ -204,11 +204,10 @@ class _View:
         }
 
     def status(self) -> Row:
-        from reportgen.commands.check import status_line
 
         ev = self.ev
         detail = t("completeness_detail", self.lang).format(ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)
-        return {"text": status_line(ev), "complete": ev.is_complete,
+        return {"text": fmt.status_text(ev), "complete": ev.is_complete,
                 "completeness": f"{self.pct(ev.completeness)} ({detail})",
                 "recommended": self.pct(ev.recommended_coverage)}
 

@@ -24,10 +24,10 @@ from openpyxl.styles import Alignment
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import __version__
-from reportgen.commands.check import status_line
 from reportgen.embed import ATTACHMENT_NAME, payload_json
 from reportgen.errors import InputError
 from reportgen.fmt import pretty_unit
+from reportgen import fmt
 from reportgen.model import Evaluation
 from reportgen.output import document_date, write_bytes
 from reportgen.render.xlsx_sheets import (
@@ -122,7 +122,7 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
          _date(c, "report.reporting_period_end"), "report.reporting_period_start", None),
         (c.t("standard"), f"{std.id} {std.edition}", None, None, None),
         (c.t("report_date"), _date(c, "report.publication_date"), None, None, None),
-        (c.t("col_status"), status_line(ev), None, None, None),
+        (c.t("col_status"), fmt.status_text(ev), None, None, None),
         (c.t("completeness"), ev.completeness, c.t("completeness_detail").format(
             ok=ev.mandatory_satisfied, n=ev.mandatory_applicable), None, PERCENT_FORMAT),
         (c.t("recommended_coverage"), ev.recommended_coverage, None, None, PERCENT_FORMAT),
