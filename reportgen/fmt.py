@@ -78,3 +78,9 @@ def status_text(ev: Evaluation) -> str:
     if n == 0:
         return t("status_incomplete_errors", lang).format(n=ev.counts["error"])
     return t("status_incomplete_one", lang) if n == 1 else t("status_incomplete", lang).format(n=n)
+
+
+def system_title(ev: Evaluation) -> str:
+    """`<system name> <model version>` as reports and the CLI title a disclosure ("" when neither is given)."""
+    parts = [ev.values.get(fid) for fid in ("system.name", "system.model_version")]
+    return " ".join(str(v.value) for v in parts if v is not None and v.value not in (None, ""))

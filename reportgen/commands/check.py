@@ -45,10 +45,7 @@ def render_text(ev: Evaluation) -> str:
     std = load_standard(ev.standard.edition, ev.standard.id)
     lang = ev.language
     out: list[str] = []
-    name = ev.values.get("system.name")  # e.g. "Llama 3.1 Llama-3.1-405B 3.1"
-    version = ev.values.get("system.model_version")
-    model = ev.values.get("system.model_name")
-    title = " ".join(str(v.value) for v in (name, model, version) if v is not None and v.value is not None)
+    title = fmt.system_title(ev)
     out.append(f"{ev.source or ''}{' — ' + title if title else ''}")
     out.append(f"{_c(t('standard', lang), lang)} {ev.standard.id} {ev.standard.edition}")
     out.append(f"{_c(t('col_status', lang), lang)} {fmt.status_text(ev)}")

@@ -189,7 +189,7 @@ class _View:
         org = str(self.value("organization.name") or "")
         created = self.value("report.publication_date") or self.value("report.reporting_period_end")
         sid, edition = self.ev.standard.id, self.ev.standard.edition
-        name = " ".join(p for p in (system, version) if p)
+        name = fmt.system_title(self.ev)
         return {
             "lang": self.lang,
             "title": f"{self.s('rpt_title')} — {name}" if name else self.s("rpt_title"),

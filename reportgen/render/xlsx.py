@@ -26,7 +26,6 @@ from openpyxl.writer.excel import ExcelWriter
 from reportgen import __version__
 from reportgen.embed import ATTACHMENT_NAME, payload_json
 from reportgen.errors import InputError
-from reportgen.fmt import pretty_unit
 from reportgen import fmt
 from reportgen.model import Evaluation
 from reportgen.output import document_date, write_bytes
@@ -93,8 +92,7 @@ def _clean_prop(text: str) -> str:
 
 
 def _system_title(c: Ctx) -> str:
-    parts = [str(v) for v in (c.value("system.name"), c.value("system.model_version")) if v not in (None, "")]
-    return " ".join(parts) or (c.ev.source or "")
+    return fmt.system_title(c.ev) or (c.ev.source or "")
 
 
 # -- Summary (clause 11 items 1, 2, 6) ---------------------------------------------------------------
@@ -158,7 +156,7 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
             note = c.t("no_value")
         unit = ind.report_unit
         s.row(row, [ind.label.get(c.lang), _conv(c, total.value, ind.unit, unit),
-                    _pretty(unit), None, note], font=BOLD)
+                    fmt.pretty_unit(unit), None, note], font=BOLD)
         row += 1
         first = row
         for p in std.phase_ids:
@@ -168,7 +166,7 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
             s.put(row, 1, c.group_label(p), align=TOP_INDENT)
             s.put(row, 2, _conv(c, value, ind.unit, unit),
                   fill=MISSING_FILL if value is None else None)
-            s.put(row, 3, _pretty(unit))
+            s.put(row, 3, fmt.pretty_unit(unit))
             s.put(row, 4, total.shares.get(p), number=PERCENT_FORMAT)
             s.put(row, 5, c.t("xlsx_total_missing") if value is None else None)
             row += 1
@@ -199,7 +197,7 @@ def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int, row: int) -> int:
     chart.type = "bar"
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.crosses = "max"  # keeps the value axis at the bottom despite the reversed order
-    chart.y_axis.title = _pretty(ind.report_unit)
+    chart.y_axis.title = fmt.pretty_unit(ind.report_unit)
     chart.y_axis.numFmt = "#,##0"
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
@@ -214,10 +212,6 @@ def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int, row: int) -> int:
 
 def _conv(c: Ctx, value: float | None, unit: str, to: str) -> float | None:
     return None if value is None else c.convert(value, unit, to)
-
-
-def _pretty(unit: str | None) -> str:
-    return pretty_unit(unit)
 
 
 def _date(c: Ctx, fid: str) -> Any:
