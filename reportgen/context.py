@@ -33,7 +33,7 @@ class Context:
 
     @property
     def facility(self) -> bool:
-        return self.raw("boundary.energy_scope") == "facility"
+        return self.raw("boundary.energy_scope") == self.standard.facility_energy_scope
 
     # -- values ------------------------------------------------------------------------------------
     def raw(self, fid: str) -> Any:

@@ -144,6 +144,7 @@ class Standard(_Strict):
     enums: dict[str, dict[str, Localized]]
     withheld_satisfies: list[str]
     self_declared_levels: list[str]
+    facility_energy_scope: str
     dimensions: dict[str, Dimension]
     method_source_dimensions: list[str]
     indicators: dict[str, Indicator]
@@ -216,6 +217,8 @@ class Standard(_Strict):
             for fid in rule.get("fields", []):
                 if fid not in self.fields:
                     problems.append(f"rules.range {rule['code']}: unknown field '{fid}'")
+        if self.facility_energy_scope not in self.enums.get("energy_scope", {}):
+            problems.append(f"facility_energy_scope '{self.facility_energy_scope}' is not an energy_scope value")
         if problems:
             raise ValueError("; ".join(problems))
         return self

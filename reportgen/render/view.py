@@ -278,7 +278,7 @@ class _View:
         shown = tuple(f"boundary.{k}.{p}" for k in ("phases", "justifications") for p in self.std.phase_ids)
         scope = self.value("boundary.energy_scope")
         narrow = None
-        if scope is not None and scope != "facility":
+        if scope is not None and scope != self.std.facility_energy_scope:
             label = self.std.enum_label("energy_scope", scope, self.lang)
             narrow = {"label": self.s("rpt_narrow_label"), "text": self.s("rpt_narrow_text", scope=label)}
         return {"phases": phases, "rows": self.rows("boundary", skip=shown), "narrow": narrow}

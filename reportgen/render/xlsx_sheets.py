@@ -362,15 +362,16 @@ def boundary_sheet(s: Sheet, c: Ctx) -> None:
     row += 1
     scope = c.value("boundary.energy_scope")
     narrow = None
-    if scope is not None and scope != "facility":
+    if scope is not None and scope != c.std.facility_energy_scope:
         narrow = c.t("xlsx_narrow_scope").format(scope=c.enum("energy_scope", scope))
-    for fid, note in (("boundary.lca_scope", None), ("boundary.energy_scope", narrow),
-                      ("boundary.electricity_accounting", None)):
-        row = _declaration(s, c, row, fid, note)
+    # the scope declarations of 6.2–6.4, then the other declarations of 6.5, as fields.yaml lists them
+    declarations = [f for f in c.std.fields_of("boundary") if not f.id.startswith(("boundary.phases.",
+                                                                                    "boundary.justifications."))]
+    for f in (f for f in declarations if f.clause != "6.5"):
+        row = _declaration(s, c, row, f.id, narrow if f.id == "boundary.energy_scope" else None)
     row = s.title(row + 1, c.t("xlsx_other_declarations"))
-    for fid in ("boundary.end_user_devices_included", "boundary.consolidation", "boundary.cut_off_rule",
-                "boundary.allocation_method"):
-        row = _declaration(s, c, row, fid)
+    for f in (f for f in declarations if f.clause == "6.5"):
+        row = _declaration(s, c, row, f.id)
     s.finish(fixed={1: 34, 2: 30, 3: 60}, title_rows="1:2")
 
 
