@@ -7,7 +7,7 @@ import json
 import sys
 
 from reportgen import fmt
-from reportgen.commands import add_lang
+from reportgen.commands import add_input, add_lang
 from reportgen.evaluate import evaluate_file
 from reportgen.model import Evaluation
 from reportgen.resources import t
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="check a disclosure against the standard",
                        description="Check a disclosure (YAML, JSON or filled .xlsx workbook). Exit code 0 "
                        "when complete, 1 when incomplete or with errors, 2 when the file cannot be read.")
-    p.add_argument("input", help="disclosure file (.yaml, .yml, .json, .xlsx)")
+    add_input(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
     add_lang(p)
     p.set_defaults(func=run)

@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reportgen.commands import add_input
 from reportgen.errors import ReportgenError
 from reportgen.interop import Fragment
 from reportgen.standard import load_standard
@@ -52,14 +53,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                          description="Training compute (FLOP), training time, hardware, training energy (MWh), "
                          "methodology, to 3 significant figures, with what is missing named. Exit code 1 when "
                          "an item is missing.")
-    eu.add_argument("input", help="disclosure file (.yaml, .json, .xlsx)")
+    add_input(eu)
     eu.add_argument("--format", choices=["markdown", "json"], default="markdown")
     eu.add_argument("-o", "--output", help="file to write (default: standard output)")
     eu.set_defaults(func=run_export_eu)
     hx = esub.add_parser("hf-model-card", help="the co2_eq_emissions YAML block for a model card",
                          description="Print the co2_eq_emissions block (emissions in grams) for a model card's "
                          "front matter, from training (else fine-tuning) location-based GHG.")
-    hx.add_argument("input", help="disclosure file (.yaml, .json, .xlsx)")
+    add_input(hx)
     hx.add_argument("--phase", choices=["training", "finetuning"], default=None)
     hx.add_argument("-o", "--output", help="file to write (default: standard output)")
     hx.set_defaults(func=run_export_hf)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.commands import add_lang
+from reportgen.commands import add_input, add_lang
 from reportgen.errors import ReportgenError
 from reportgen.evaluate import evaluate_file
 from reportgen.output import report_stem
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Evaluate a disclosure and write DIR/<system>-<version>-AILD-D1.pdf/.xlsx. "
                        "Exit code 0 when the disclosure is complete, 1 when it is not (reports are written "
                        "either way, listing what is missing), 2 when the input cannot be read.")
-    p.add_argument("input", help="disclosure file (.yaml, .yml, .json, .xlsx)")
+    add_input(p)
     p.add_argument("-o", "--output-dir", default="out", help="output folder (default: out)")
     p.add_argument("--format", default="pdf,xlsx", help="comma-separated: pdf, xlsx (default: pdf,xlsx)")
     add_lang(p)

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reportgen.commands import add_lang
 from reportgen.errors import ReportgenError
 from reportgen.standard import load_standard
 
@@ -22,8 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("output", help="workbook to write (.xlsx)")
     p.add_argument("--from", dest="source", metavar="INPUT", default=None,
                    help="disclosure whose supplied and withheld values prefill the workbook")
-    p.add_argument("--lang", choices=["en", "fr"], default=None,
-                   help="workbook language (default: report.language of --from, else en)")
+    add_lang(p, help="workbook language (default: report.language of --from, else en)")
     p.set_defaults(func=run)
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from reportgen import signing
 from reportgen.errors import ReportgenError
-from reportgen.output import atomic_write
 from reportgen.evaluate import __version__
+from reportgen.output import atomic_write
 from reportgen.standard import load_standard
 from reportgen.verify import VerifyResult, verify_report
-
 
 
 def register(sub: argparse._SubParsersAction) -> None:
