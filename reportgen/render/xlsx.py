@@ -99,6 +99,7 @@ def _system_title(c: Ctx) -> str:
 
 def summary_sheet(s: Sheet, c: Ctx) -> None:
     ev, std = c.ev, c.std
+    s.unit_columns = {3}
     row = s.title(1, c.t("xlsx_title").format(system=_system_title(c)), TITLE_FONT)
     s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False,
           align=LEFT)

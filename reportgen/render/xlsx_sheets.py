@@ -48,6 +48,7 @@ MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
 TOP = Alignment(vertical="top")
 TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 TOP_INDENT = Alignment(vertical="top", indent=2)
+UNIT = Alignment(horizontal="left", vertical="top", indent=1)  # a gap after the right-aligned number
 CENTER = Alignment(horizontal="center", vertical="top")
 RULE = Border(top=Side(style="thin", color="A6A6A6"))
 
@@ -80,6 +81,7 @@ class Sheet:
         self.ws = ws
         self.widths: dict[int, int] = {}
         self.texts: list[Cell] = []  # text cells that wrap if longer than their column is wide
+        self.unit_columns: set[int] = set()  # columns of units, set off from the number before them
 
     def put(self, row: int, col: int, value: Any, *, font: Font | None = None,
             fill: PatternFill | None = None, align: Alignment | None = None,
@@ -108,7 +110,7 @@ class Sheet:
             width = max((len(line) for line in text.splitlines()), default=0)
             if measure:
                 self.texts.append(cell)
-        cell.alignment = align or TOP
+        cell.alignment = align or (UNIT if col in self.unit_columns else TOP)
         if font:
             cell.font = font
         if fill:
@@ -266,6 +268,7 @@ def disclosure_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 4: every field of the standard, one row each, supplied or not."""
     cols = ["xlsx_col_group", "col_field", "col_label", "col_value", "col_unit", "col_origin", "col_method",
             "col_source", "col_uncertainty", "col_obligation", "col_condition", "col_clause", "xlsx_col_note"]
+    s.unit_columns = {cols.index("col_unit") + 1}
     row = s.header(1, [c.t(k) for k in cols])
     missing = set(c.ev.missing)
     for f in c.std.fields.values():
@@ -320,6 +323,7 @@ def calculations_sheet(s: Sheet, c: Ctx) -> None:
     cols = ["xlsx_col_derived", "col_label", "col_value", "col_unit", "col_clause", "col_formula",
             "xlsx_col_expression", "xlsx_col_input_field", "xlsx_col_input_value", "xlsx_col_input_unit",
             "xlsx_col_input_origin", "xlsx_col_input_source", "xlsx_col_notes"]
+    s.unit_columns = {cols.index("col_unit") + 1, cols.index("xlsx_col_input_unit") + 1}
     row = s.header(1, [c.t(k) for k in cols])
     traced = [(fid, fv) for fid in c.std.fields if (fv := c.ev.values.get(fid)) and fv.trace]
     if not traced:
@@ -388,6 +392,7 @@ def _declaration(s: Sheet, c: Ctx, row: int, fid: str, note: str | None = None) 
 def functional_units_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 5: per request and per 1,000 output tokens (7.5.3), and the inference share (7.5.4)."""
     fu = c.ev.functional_units
+    s.unit_columns = {3, 5}
     row = s.title(1, c.t("sec_functional_units"))
     row = s.header(row, [c.t("col_indicator"), c.t("xlsx_col_per_request"), c.t("col_unit"),
                          c.t("xlsx_col_per_1k"), c.t("col_unit")])
