@@ -13,7 +13,10 @@ from reportgen import evaluate_mapping, load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SPEC = ROOT.parent / "shared" / "standard" / "SPEC.md"
+# The normative texts live with the edition they define (issue 11, item 4): a clone needs nothing beside it.
+EDITION_D1 = ROOT / "standard" / "aild-d1"
+SPEC = EDITION_D1 / "SPEC.md"
+AMENDMENT_1 = EDITION_D1 / "AMENDMENT-1.md"
 
 
 @pytest.fixture(scope="session")

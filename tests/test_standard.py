@@ -1,4 +1,5 @@
-"""The encoding of AILD D1 in standard/ is tied to SPEC.md, and a broken standard file fails clearly."""
+"""The encoding of AILD D1 in standard/ is tied to its normative text (standard/aild-d1/SPEC.md, kept in the
+repository), and a broken standard file fails clearly."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from reportgen.errors import StandardError
 from reportgen.standard import load_from_directory
 
-from conftest import SPEC
+from conftest import AMENDMENT_1, ROOT, SPEC
 
 
 def annex_a_rows() -> list[list[str]]:
@@ -30,7 +31,7 @@ def annex_a_rows() -> list[list[str]]:
 @pytest.fixture(scope="module")
 def rows():
     if not SPEC.is_file():
-        pytest.fail(f"SPEC.md not found at {SPEC}: CI always has ../shared")
+        pytest.fail(f"SPEC.md not found at {SPEC}: the normative text belongs beside the edition's data")
     return annex_a_rows()
 
 
@@ -38,6 +39,24 @@ def encoded_type(std, f) -> str:
     if f.type == "quantity":
         return f"quantity[{f.unit}]"
     return f.type
+
+
+def test_the_normative_text_is_the_one_of_the_loaded_edition(std):
+    """The conformance tests read the copy inside the edition directory that `load_standard` loads, and that
+    text names the same standard and edition as standard.yaml: the encoding is tied to this copy, not to a
+    file outside the repository (a user's clone has no ../shared)."""
+    assert SPEC.resolve().is_relative_to(ROOT) and AMENDMENT_1.resolve().is_relative_to(ROOT)
+    assert SPEC.resolve().parent == std.directory.resolve()
+    text = SPEC.read_text(encoding="utf-8")
+    named = re.search(r"Identifier: `(\w+)`, edition `([\w.]+)`", text)
+    assert named and named.groups() == (std.id, std.edition)
+    for annex in ("## Annex A", "## Annex B", "## Annex C"):
+        assert annex in text, f"{SPEC} is not the whole text: {annex} is missing"
+
+
+def test_the_amendment_text_amends_this_edition(std):
+    title = AMENDMENT_1.read_text(encoding="utf-8").splitlines()[0]
+    assert re.fullmatch(rf"# {std.id} {std.edition} — Amendment 1 → edition `{std.edition}\.1`", title), title
 
 
 def test_every_annex_a_row_is_encoded_identically(std, rows):
