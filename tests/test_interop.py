@@ -140,6 +140,33 @@ def test_codecarbon_malformed_files_exit_2(tmp_path, capsys, content, expected):
     assert code == 2 and out == "" and expected in err, err
 
 
+@pytest.mark.parametrize("fixture, row, column, value, expected", [
+    (CC2, 1, "energy_consumed", "inf", "not a finite number"),
+    (CC2, 2, "emissions", "nan", "not a finite number"),
+    (CC2, 0, "duration", "-inf", "not a finite number"),
+    (CC2, 2, "duration", "1e400", "not a finite number"),  # beyond float range: inf once read
+    (CC3, 3, "water_consumed", "-Infinity", "not a finite number"),
+    (CC3, 0, "pue", "inf", "not a finite number"),
+    (CC3, 1, "wue", "NaN", "not a finite number"),
+    (CC2, 1, "gpu_count", "abc", "not a number"),
+    (CC2, 1, "gpu_count", "2.5", "not a whole number"),
+    (CC2, 2, "energy_consumed", "-3", "cannot be negative"),
+])
+def test_codecarbon_non_finite_and_bad_numbers_refused_with_place(tmp_path, capsys, fixture, row, column, value,
+                                                                 expected):
+    r = rows(fixture)
+    r[row][column] = value
+    p = tmp_path / "emissions.csv"
+    with p.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(r[0]))
+        w.writeheader()
+        w.writerows(r)
+    out = tmp_path / "fragment.yaml"
+    code, stdout, err = run(capsys, "import", "codecarbon", p, "--phase", "training", "-o", out)
+    assert code == 2 and stdout == "" and not out.exists(), err
+    assert f"emissions.csv:{row + 2}, column '{column}'" in err and expected in err and "Traceback" not in err
+
+
 def test_codecarbon_bad_phase_and_missing_file(tmp_path, capsys):
     code, _, err = run(capsys, "import", "codecarbon", CC2, "--phase", "hardware")
     assert code == 2 and "energy field" in err

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from reportgen.interop import Fragment, country_alpha2, quantity, read_text, rou
 from reportgen.standard import Standard
 
 REQUIRED = ["run_id", "duration", "emissions", "energy_consumed"]
+OPTIONAL_NUMBERS = ["pue", "wue", "gpu_count"]  # read as numbers when present
 KNOWN = {
     "timestamp", "project_name", "run_id", "experiment_id", "duration", "emissions", "emissions_rate",
     "cpu_power", "gpu_power", "ram_power", "cpu_energy", "gpu_energy", "ram_energy", "energy_consumed",
@@ -74,19 +76,32 @@ class Summary:
 
 
 def _number(text: str | None, column: str, line: int, file: str, *, optional: bool = False) -> float | None:
+    """A finite, non-negative number from one cell; anything else is refused with its place (file:line, column)."""
     s = (text or "").strip()
+    where = f"{file}:{line}, column '{column}'"
     if not s:
         if optional:
             return None
-        raise InputError(f"{file}:{line}: column '{column}' is empty; CodeCarbon always fills it. "
-                         "Check that the file was not edited by hand.")
+        raise InputError(f"{where} is empty; CodeCarbon always fills it. Check that the file was not edited by hand.")
     try:
         value = float(s)
     except ValueError:
-        raise InputError(f"{file}:{line}: column '{column}' holds '{s[:40]}', not a number.") from None
-    if value != value or value < 0:  # NaN or negative: not a total CodeCarbon writes
-        raise InputError(f"{file}:{line}: column '{column}' holds {s}, which cannot be a {column} total.")
+        raise InputError(f"{where} holds '{s[:40]}', not a number.") from None
+    if not math.isfinite(value):  # inf, -inf, nan, or a number beyond float range such as 1e400
+        raise InputError(f"{where} holds {s[:40]}, which is not a finite number; CodeCarbon writes only "
+                         "finite measurements, so the file was altered. Correct that cell or remove the row.")
+    if value < 0:
+        raise InputError(f"{where} holds {s[:40]}; a {column} cannot be negative. Correct that cell or remove the row.")
     return value
+
+
+def _check_optional(row: dict[str, str], line: int, file: str) -> None:
+    """Columns read later as numbers (pue, wue, gpu_count) are checked here, where the line is known."""
+    for column in OPTIONAL_NUMBERS:
+        value = _number(row.get(column), column, line, file, optional=True)
+        if column == "gpu_count" and value is not None and not value.is_integer():
+            raise InputError(f"{file}:{line}, column 'gpu_count' holds {row[column].strip()[:40]}, not a whole "
+                             "number of GPUs. Correct that cell or remove the row.")
 
 
 def read_emissions_csv(path: str | Path) -> Summary:
@@ -96,7 +111,11 @@ def read_emissions_csv(path: str | Path) -> Summary:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
-        rows = list(reader)
+        rows: list[tuple[int, list[str]]] = []
+        line = reader.line_num + 1
+        for cells in reader:  # a quoted cell may span lines: each row is located by its first line
+            rows.append((line, cells))
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{p}: not readable as CSV ({exc}). {FIX}") from None
     if not set(header) & KNOWN:
@@ -109,7 +128,7 @@ def read_emissions_csv(path: str | Path) -> Summary:
                          + f". CodeCarbon 2.x and 3.x always write {', '.join(REQUIRED)}. {FIX}")
     out = Summary(file=p.name, columns=header)
     by_id: dict[str, Run] = {}
-    for n, cells in enumerate(rows, start=2):
+    for n, cells in rows:
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) != len(header):
@@ -123,6 +142,7 @@ def read_emissions_csv(path: str | Path) -> Summary:
                   energy_kwh=_number(row["energy_consumed"], "energy_consumed", n, p.name) or 0.0,
                   emissions_kg=_number(row["emissions"], "emissions", n, p.name) or 0.0,
                   water_l=_number(row.get("water_consumed"), "water_consumed", n, p.name, optional=True))
+        _check_optional(row, n, p.name)
         prev = by_id.get(run_id)
         if prev is None:
             by_id[run_id] = run
