@@ -295,6 +295,102 @@ def test_hf_card_malformed_exit_2(tmp_path, capsys, text, expected):
     assert code == 2 and out == "" and expected in err, err
 
 
+@pytest.mark.parametrize("hardware, accelerator", [
+    ("12 x 13th Gen Intel(R) Core(TM) i7-1365U (CPU)", False),
+    ("2 x Intel Xeon Platinum 8480+", False),
+    ("AMD EPYC 7763 64-Core Processor", False),
+    ("CPU", False),
+    ("8 x NVIDIA A100-SXM4-80GB", True),
+    ("4 x AMD Instinct MI250X", True),
+    ("16 x Intel Gaudi 2", True),
+])
+def test_hf_cpus_are_not_accelerators(tmp_path, capsys, hardware, accelerator):
+    p = card(tmp_path, f"co2_eq_emissions:\n  emissions: 1250\n  training_type: pre-training\n"
+                       f"  hardware_used: {hardware}\n")
+    tree, err = imported(capsys, "hf-model-card", p)
+    t = tree["training"]
+    if accelerator:
+        assert "accelerator_model" in t and "not accelerators" not in err
+    else:
+        assert "accelerator_model" not in t and "accelerator_count" not in t
+        assert f"hardware_used '{hardware}' names CPUs, which are not accelerators" in err
+        assert hardware in t["ghg_location"]["source"]  # kept in the source text, not lost
+
+
+def test_hf_energy_consumed_and_hours_used_are_imported(tmp_path, capsys):
+    block = ("co2_eq_emissions:\n  emissions: 5600\n  source: ML CO2 Impact calculator\n  training_type: {tt}\n"
+             "  hardware_used: {hw}\n  energy_consumed: 12.5\n  hours_used: 10\n")
+    p = card(tmp_path, block.format(tt="pre-training", hw="8 x A100"))
+    tree, err = imported(capsys, "hf-model-card", p)
+    t = tree["training"]
+    assert t["energy"] == {"value": 12.5, "unit": "kWh", "method": "estimated",
+                           "source": t["energy"]["source"]} and "energy_consumed: 12.5 kWh" in t["energy"]["source"]
+    assert t["wallclock_days"]["value"] == 10 and t["wallclock_days"]["unit"] == "h"
+    assert t["accelerator_hours"]["value"] == 80 and t["accelerator_hours"]["unit"] == "h"  # 10 h × 8
+    assert t["accelerator_hours"]["method"] == "calculated" and "× 8 accelerators" in t["accelerator_hours"]["source"]
+    ev = evaluate_mapping(tree)
+    assert not [f for f in ev.findings if f.code.startswith("E-")], ev.findings
+    assert ev.values["training.wallclock_days"].value == pytest.approx(10 / 24)
+    # fine-tuning has accelerator-hours but no wall-clock field; the count still comes from hardware_used
+    p2 = card(tmp_path, block.format(tt="fine-tuning", hw="8 x A100"), "ft.md")
+    t2, _ = imported(capsys, "hf-model-card", p2)
+    assert t2["finetuning"]["accelerator_hours"]["value"] == 80 and "wallclock_days" not in t2["finetuning"]
+    assert t2["finetuning"]["energy"]["value"] == 12.5
+    # no count, or CPUs: hours are not accelerator-hours, and the note says why
+    p3 = card(tmp_path, block.format(tt="pre-training", hw="A100"), "nocount.md")
+    t3, err3 = imported(capsys, "hf-model-card", p3)
+    assert "accelerator_hours" not in t3["training"] and "gives no count" in err3
+    p4 = card(tmp_path, block.format(tt="pre-training", hw="4 x Intel Xeon Gold 6338"), "cpu.md")
+    t4, err4 = imported(capsys, "hf-model-card", p4)
+    assert "accelerator_hours" not in t4["training"] and "the hardware is CPUs, not accelerators" in err4
+    assert t4["training"]["wallclock_days"]["value"] == 10
+
+
+@pytest.mark.parametrize("meta, method", [
+    ("tags:\n- autotrain\n- text-classification\n", "measured"),
+    ("tags: autotrain\n", "measured"),
+    ("tags:\n- text-classification\n", "estimated"),
+])
+def test_hf_autotrain_tag_means_measured(tmp_path, capsys, meta, method):
+    p = tmp_path / "README.md"
+    p.write_text(f"---\n{meta}co2_eq_emissions:\n  emissions: 0.8149\n---\n# Model Trained Using AutoTrain\n")
+    tree, _ = imported(capsys, "hf-model-card", p, "--phase", "finetuning")
+    g = tree["finetuning"]["ghg_location"]
+    assert g["method"] == method and ("tagged autotrain" in g["source"]) == (method == "measured")
+
+
+def test_hf_card_list_block_says_what_is_wrong(tmp_path, capsys):
+    p = card(tmp_path, "co2_eq_emissions:\n- emissions: 100\n  training_type: pre-training\n"
+                       "- emissions: 50\n  training_type: fine-tuning\n")
+    code, out, err = run(capsys, "import", "hf-model-card", p)
+    assert code == 2 and out == ""
+    assert "co2_eq_emissions is a list of 2 item(s)" in err and "Nothing was imported" in err
+    assert "one block" in err and "not a number of grams" not in err
+
+
+@pytest.mark.parametrize("block, expected", [
+    ("co2_eq_emissions:\n  emissions: .inf\n  training_type: pre-training\n", "not a finite number of grams"),
+    ("co2_eq_emissions:\n  emissions: .nan\n  training_type: pre-training\n", "not a finite number of grams"),
+    ("co2_eq_emissions: 1e400\n", "not a finite number of grams"),
+    ("co2_eq_emissions: 1" + "0" * 400 + "\n", "not a finite number of grams"),
+    ("co2_eq_emissions:\n  emissions: [1, 2]\n  training_type: pre-training\n", "emissions is a list"),
+    ("co2_eq_emissions:\n  emissions: 5\n  energy_consumed: -2\n  training_type: pre-training\n",
+     "energy_consumed is -2; it cannot be negative"),
+    ("co2_eq_emissions:\n  emissions: 5\n  hours_used: ten\n  training_type: pre-training\n",
+     "hours_used is 'ten', not a number of hours"),
+    ("co2_eq_emissions:\n", "co2_eq_emissions is empty"),
+])
+def test_hf_card_bad_numbers_exit_2(tmp_path, capsys, block, expected):
+    code, out, err = run(capsys, "import", "hf-model-card", card(tmp_path, block), "--phase", "training")
+    assert code == 2 and out == "" and expected in err and "Traceback" not in err, err
+
+
+def test_hf_card_unknown_block_key_is_said(tmp_path, capsys):
+    p = card(tmp_path, "co2_eq_emissions:\n  emissions: 5\n  training_type: pre-training\n  pue: 1.2\n")
+    _, err = imported(capsys, "hf-model-card", p)
+    assert "co2_eq_emissions.pue not imported" in err
+
+
 def test_hf_fragment_merged_evaluates_cleanly(tmp_path, capsys, acme_tree):
     tree, _ = imported(capsys, "hf-model-card", CARD, "--phase", "training")
     data = json.loads(json.dumps(acme_tree, default=str))
