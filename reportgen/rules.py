@@ -18,6 +18,12 @@ def out_of_range(value: float, rule: dict[str, Any]) -> bool:
     return ("below" in rule and value < rule["below"]) or ("above" in rule and value > rule["above"])
 
 
+def applies(rule: dict[str, Any], field_id: str, field_type: str, dimension: str | None) -> bool:
+    """Whether a range rule covers a field: listed by id, by its dimension, or by its type."""
+    return field_id in rule.get("fields", []) or (dimension is not None and rule.get("dimension") == dimension) \
+        or field_type in rule.get("types", [])
+
+
 def relative_gap(supplied: float, expected: float) -> float | None:
     """consistency: |supplied − expected| ÷ expected, None when expected is 0."""
     return abs(supplied - expected) / abs(expected) if expected else None

@@ -1,115 +1,215 @@
-"""The JSON Schema of the input format (SPEC 4.1–4.3), generated from the standard, for other tools.
+"""The JSON Schema (draft 2020-12) of the input format (SPEC 4.1–4.3), generated from the standard's data.
 
-Pydantic models are built from `fields.yaml` with `create_model`: one model per group (and per nested
-group such as `boundary.phases`), every field optional (obligations depend on conditions and on the
-boundary, so they are `reportgen check`'s business, not the schema's), unknown keys forbidden. A
-quantity is a number, a string ("433 MWh") or a mapping {value, unit, method, source, uncertainty_pct,
-note} whose unit is one of its dimension's accepted spellings; any field may be withheld. The schema
-describes the canonical nested form; `check` also reads dotted keys and looser unit spellings.
+It is written as plain JSON Schema rather than through a pydantic model because it must say things pydantic
+does not emit (if/then on a withheld reason or a unit, a bound that depends on the unit), and because a
+tool that produces disclosures should be told everything `reportgen check` would refuse that JSON Schema
+can express:
+- each field's type (Annex A), enumerations, ISO 3166-1 alpha-2 codes (pycountry), e-mail and date shapes;
+- units: an enum of the dimension's accepted units for `unit`, and for the text form ("433 MWh") a pattern
+  of a number and one of those units (1.3);
+- ranges: the `range` rules of rules.yaml whose finding is an error, as minimum/maximum (converted to the
+  unit a mapping names), and a minus sign refused in text where the value cannot be negative;
+- withheld values (4.3): a note is required with a reason that satisfies an obligation only with a note.
+What only `check` can decide (obligations, boundary, arithmetic, warnings) is listed in the description.
+Obligations are left out on purpose: every field is optional here.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, Optional, Union
+import re
+from typing import Any
 
-import datetime as dt
+import pycountry  # the same list `check` looks country codes up in
 
-from pydantic import BaseModel, ConfigDict, Field as PydField, StringConstraints, create_model
-
+from reportgen import rules
 from reportgen.standard import Field, Standard, load_standard
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
-COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
-PERCENT_PATTERN = r"^\s*\d+(\.\d+)?\s*%\s*$"
-_CONFIG = ConfigDict(extra="forbid", protected_namespaces=())
+DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"  # ISO 8601; 02-30 is for check
+STRUCTURAL_CODES = ["E-FIELD", "E-TYPE", "E-UNIT"]  # unknown keys, types and units: what a schema checks
+# A number typed as text, in the notations `check` reads (units.parse_number): 1287.5, 1,287.5, 1 287,5, 1e6.
+_SEP = "[ ,.'_\u00a0\u202f\u2009]"
+_NUMBER = rf"(?:(?:[0-9]{{1,3}}(?:{_SEP}[0-9]{{3}})+|[0-9]+)(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
+_ZERO = r"[-+\u2212]?(?:0+(?:[.,]0*)?|[.,]0+)(?:[eE][+-]?[0-9]+)?(?![0-9.,eE])"  # a text that reads as 0
+_PERCENT_0_100 = r"(?:100(?:[.,]0+)?|[0-9]{1,2}(?:[.,][0-9]+)?)"
 
 
-def _literal(values: list[str]) -> Any:
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
 
 
-def _name(path: tuple[str, ...]) -> str:
-    return "".join(part.title().replace("_", "") for part in path)
+def _error_rules(std: Standard, f: Field) -> list[dict[str, Any]]:
+    """The rules.yaml range rules that apply to `f` and whose finding is an error (warnings never refuse)."""
+    dim = std.dimension_of(f)
+    return [r for r in std.rules.get("range", [])
+            if rules.applies(r, f.id, f.type, dim) and std.findings[r["code"]].severity == "error"]
 
 
-_CACHE: dict[tuple[str, str, str, str], Any] = {}  # Standard holds dicts, so it cannot be an lru_cache key
+def bounds(std: Standard, f: Field) -> dict[str, Any]:
+    """{'minimum', 'maximum', 'excluded'} of `f` in its canonical unit, from every error range rule."""
+    low = [r["below"] for r in _error_rules(std, f) if "below" in r]
+    high = [r["above"] for r in _error_rules(std, f) if "above" in r]
+    out: dict[str, Any] = {"excluded": sorted({r["equals"] for r in _error_rules(std, f) if "equals" in r})}
+    if low:
+        out["minimum"] = max(low)
+    if high:
+        out["maximum"] = min(high)
+    return out
 
 
-def _key(std: Standard, what: str) -> tuple[str, str, str, str]:
-    return (what, std.id, std.edition, str(std.directory))
+def _numeric(b: dict[str, Any], scale: float = 1.0) -> dict[str, Any]:
+    """JSON Schema keywords for the bounds, × `scale` (a bound converted to another unit)."""
+    kw: dict[str, Any] = {}
+    excluded = [x * scale for x in b["excluded"]]
+    if "minimum" in b:
+        low = _round(b["minimum"] * scale)
+        kw["exclusiveMinimum" if low in excluded else "minimum"] = low
+    if "maximum" in b:
+        high = _round(b["maximum"] * scale)
+        kw["exclusiveMaximum" if high in excluded else "maximum"] = high
+    rest = [x for x in excluded if x not in (kw.get("exclusiveMinimum"), kw.get("exclusiveMaximum"))]
+    if rest:
+        kw["not"] = {"enum": rest}
+    return kw
 
 
-def _shared(std: Standard) -> tuple[type[BaseModel], dict[str, type[BaseModel]]]:
-    """The withheld model and one quantity model per dimension (its accepted units as an enum)."""
-    if _key(std, "shared") in _CACHE:
-        return _CACHE[_key(std, "shared")]
-    withheld = create_model(
-        "Withheld", __config__=_CONFIG, __doc__="A value deliberately not disclosed, with its reason (SPEC 4.3).",
-        withheld=(_literal(std.enum_values("withheld_reason")), PydField(description="Reason (4.3).")),
-        note=(Optional[str], PydField(None, description="Why; required for the reason to satisfy an obligation.")),
-    )
-    methods = _literal(std.enum_values("method"))
-    quantities: dict[str, type[BaseModel]] = {}
-    for dim, d in std.dimensions.items():
-        quantities[dim] = create_model(
-            f"Quantity{_name((dim,))}", __config__=_CONFIG,
-            __doc__=f"A {dim.replace('_', ' ')} quantity (SPEC 4.2); unit defaults to {d.canonical}.",
-            value=(Union[float, str], PydField(description="The number, or a number and unit as text.")),
-            unit=(Optional[_literal(d.units)], PydField(None, description=f"Default {d.canonical}.")),
-            method=(Optional[methods], PydField(None, description="How the value was obtained (4.2).")),
-            source=(Optional[str], PydField(None, description="Where the value comes from (9.1).")),
-            uncertainty_pct=(Optional[Annotated[float, PydField(ge=0, le=100)]],
-                             PydField(None, description="Uncertainty, percent (0–100).")),
-            note=(Optional[str], PydField(None, description="Free note.")),
-        )
-    _CACHE[_key(std, "shared")] = withheld, quantities
-    return withheld, quantities
+def _round(x: float) -> float | int:
+    r = float(f"{x:.12g}")
+    return int(r) if r.is_integer() else r
 
 
-def _with_meta(std: Standard, name: str, base: Any) -> type[BaseModel]:
-    """The mapping form of a non-quantity value: {value, method, source, uncertainty_pct, note}, no unit."""
-    key = _key(std, "meta:" + name)
-    if key not in _CACHE:
-        _CACHE[key] = create_model(
-            f"{name}WithSource", __config__=_CONFIG, __doc__="A value with its method and source (SPEC 4.2).",
-            value=(base, PydField(description="The value.")),
-            method=(Optional[_literal(std.enum_values("method"))], PydField(None, description="How it was obtained.")),
-            source=(Optional[str], PydField(None, description="Where it comes from.")),
-            uncertainty_pct=(Optional[Annotated[float, PydField(ge=0, le=100)]], PydField(None)),
-            note=(Optional[str], PydField(None)),
-        )
-    return _CACHE[key]
+def _text(b: dict[str, Any], tail: str = "") -> dict[str, Any]:
+    """A number as text (and `tail`, e.g. a unit): no minus sign when the value cannot be negative."""
+    sign = "[+]?" if b.get("minimum", -1) >= 0 else "[-+\u2212]?"
+    node: dict[str, Any] = {"type": "string", "pattern": rf"^\s*{sign}{_NUMBER}{tail}\s*$"}
+    if 0 in b["excluded"]:
+        node["not"] = {"pattern": rf"^\s*{_ZERO}"}
+    return node
 
 
-def _annotation(f: Field, std: Standard) -> Any:
-    withheld, quantities = _shared(std)
-    t = f.type
-    if t == "quantity":
-        return Optional[Union[float, str, quantities[std.dimension_of(f) or ""], withheld]]
-    base: Any
-    if t == "text":
-        base = str
-    elif t == "date":
-        base = dt.date
-    elif t == "email":
-        base = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
-    elif t == "country":
-        base = Annotated[str, StringConstraints(pattern=COUNTRY_PATTERN)]
-    elif t == "enum":
-        base = _literal(std.enum_values(f.enum or ""))
-    elif t == "bool":
-        base = bool
-    elif t == "count":
-        base = Annotated[int, PydField(ge=0)]
-    elif t == "decimal":
-        base = float
-    elif t == "ratio":
-        base = Union[Annotated[float, PydField(ge=0, le=1)], Annotated[str, StringConstraints(pattern=PERCENT_PATTERN)]]
-    else:  # a type the standard adds later must be handled here, not silently accepted
-        raise ValueError(f"schema: no JSON Schema type for field type '{t}' ({f.id})")
-    name = _name((f.enum,)) if t == "enum" else _name((t,))
-    return Optional[Union[base, _with_meta(std, name, base), withheld]]
+def _unit_tail(units: list[str]) -> str:
+    return r"(?:\s*(?:" + "|".join(re.escape(u) for u in units) + "))?"
+
+
+class _Builder:
+    """Builds the schema's $defs once per standard; fields refer to shared definitions by name."""
+
+    def __init__(self, std: Standard) -> None:
+        self.std = std
+        self.defs: dict[str, Any] = {}
+        self.codes: set[str] = {c for c in STRUCTURAL_CODES if c in std.findings}
+        self._units: Any = None
+
+    def convert(self, value: float, unit_from: str, unit_to: str) -> float:
+        if self._units is None:
+            from reportgen.units import Units  # pint is loaded only when a bound must be converted
+
+            self._units = Units(self.std)
+        return self._units.convert(value, unit_from, unit_to)
+
+    def shared(self) -> None:
+        std = self.std
+        self.defs["Method"] = {"enum": std.enum_values("method"), "description": "How the value was obtained (4.2)."}
+        self.defs["Country"] = {"enum": sorted(c.alpha_2 for c in pycountry.countries),
+                                "description": "ISO 3166-1 alpha-2 country code, upper case."}
+        reasons, needs_note = std.enum_values("withheld_reason"), std.withheld_satisfies
+        self.defs["Withheld"] = {
+            "type": "object", "additionalProperties": False, "required": ["withheld"],
+            "description": f"A value deliberately not disclosed (4.3). With {' or '.join(needs_note)} the "
+                           "field's obligation is satisfied only with a non-empty note, so the note is required.",
+            "properties": {"withheld": {"enum": reasons}, "note": {"type": "string"}},
+            "if": {"properties": {"withheld": {"enum": needs_note}}},
+            "then": {"required": ["note"], "properties": {"note": {"pattern": r"\S"}}},
+        }
+
+    def _meta(self) -> dict[str, Any]:
+        return {"method": _ref("Method"), "source": {"type": "string"},
+                "uncertainty_pct": {"type": "number", "minimum": 0, "maximum": 100,
+                                    "description": "Uncertainty, percent (0–100)."},
+                "note": {"type": "string"}}
+
+    def quantity(self, f: Field) -> dict[str, Any]:
+        """A bare number or text in the canonical unit, text with a unit, or the mapping form (4.2)."""
+        std, dim = self.std, self.std.dimension_of(f) or ""
+        units, canonical = std.dimensions[dim].units, std.dimensions[dim].canonical
+        b = bounds(std, f)
+        name = f"Quantity{_camel(dim)}" + ("" if self._same_bounds(dim) else f".{f.id}")
+        if name not in self.defs:
+            scale_free = all(x == 0 for x in [b.get("minimum", 0), b.get("maximum", 0), *b["excluded"]])
+            number = _numeric(b if scale_free else _sign_only(b))  # unit-dependent bounds: in allOf below
+            value = {"anyOf": [{"type": "number", **number}, _text(b, _unit_tail(units))]}
+            node: dict[str, Any] = {
+                "type": "object", "additionalProperties": False, "required": ["value"],
+                "description": f"A {dim.replace('_', ' ')} quantity (4.2); `unit` defaults to {canonical}.",
+                "properties": {"value": value, "unit": {"enum": units}, **self._meta()},
+                "allOf": [{"if": {"required": ["unit"]},  # with a unit given, the value is a number alone
+                           "then": {"properties": {"value": {"anyOf": [{"type": "number"}, _text(b)]}}}}],
+            }
+            if not scale_free:  # bounds hold in the canonical unit: convert them to the unit named
+                node["allOf"].append({"if": {"not": {"required": ["unit"]}},
+                                      "then": {"properties": {"value": _numeric(b)}}})
+                for unit in units:
+                    scale = self.convert(1.0, canonical, unit)
+                    node["allOf"].append({"if": {"required": ["unit"], "properties": {"unit": {"const": unit}}},
+                                          "then": {"properties": {"value": _numeric(b, scale)}}})
+            self.defs[name] = node
+        return {"anyOf": [{"type": "number", **_numeric(b)}, _text(b, _unit_tail(units)), _ref(name),
+                          _ref("Withheld")]}
+
+    def _same_bounds(self, dim: str) -> bool:
+        fields = [f for f in self.std.fields.values() if self.std.dimension_of(f) == dim]
+        return len({json.dumps(bounds(self.std, f), sort_keys=True) for f in fields}) == 1
+
+    def scalar(self, f: Field) -> dict[str, Any]:
+        """The plain value of a non-quantity field, as check reads it in the canonical form."""
+        b, t = bounds(self.std, f), f.type
+        if t == "text":
+            return {"type": "string"}
+        if t == "date":
+            return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        if t == "email":
+            return {"type": "string", "pattern": EMAIL_PATTERN}
+        if t == "country":
+            return _ref("Country")
+        if t == "enum":
+            name = f"Enum{_camel(f.enum or '')}"
+            self.defs.setdefault(name, {"enum": self.std.enum_values(f.enum or "")})
+            return _ref(name)
+        if t == "bool":
+            return {"type": "boolean"}
+        if t == "count":
+            return {"type": "integer", **_numeric(b)}
+        if t == "decimal":
+            return {"anyOf": [{"type": "number", **_numeric(b)}, _text(b)]}
+        if t == "ratio":  # a number, or a percentage as text ("85 %"), within the bounds when they are [0, 1]
+            text = _text(b, r"\s*%")
+            if (b.get("minimum"), b.get("maximum")) == (0, 1):
+                text["pattern"] = rf"^\s*[+]?{_PERCENT_0_100}\s*%\s*$"
+            return {"anyOf": [{"type": "number", **_numeric(b)}, text]}
+        raise ValueError(f"schema: no JSON Schema type for field type '{t}' ({f.id})")  # a new type needs a rule
+
+    def field(self, f: Field) -> dict[str, Any]:
+        self.codes.update(r["code"] for r in _error_rules(self.std, f))
+        if f.type == "quantity":
+            node = self.quantity(f)
+        else:
+            base = self.scalar(f)
+            mapping = {"type": "object", "additionalProperties": False, "required": ["value"],
+                       "description": "A value with its method and source (4.2).",
+                       "properties": {"value": base, **self._meta()}}
+            node = {"anyOf": [base, mapping, _ref("Withheld")]}  # null is E-TYPE in check
+        return {"title": f.label.en, "description": _description(f), **node}
+
+
+def _sign_only(b: dict[str, Any]) -> dict[str, Any]:
+    """The unit-independent part of the bounds: a lower bound of 0 (a sign), nothing else."""
+    return {"excluded": [x for x in b["excluded"] if x == 0],
+            **({"minimum": 0} if b.get("minimum", -1) >= 0 else {})}
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
 
 
 def _description(f: Field) -> str:
@@ -124,24 +224,26 @@ def _description(f: Field) -> str:
     return " ".join(parts)
 
 
-def _build(node: dict[str, Any], path: tuple[str, ...], std: Standard) -> type[BaseModel]:
-    """One model for the group at `path`; sub-dicts become nested models."""
-    fields: dict[str, Any] = {}
-    for key, child in node.items():
-        if isinstance(child, dict):
-            sub = _build(child, (*path, key), std)
-            fields[key] = (Optional[sub], PydField(None, description=f"Group {'.'.join((*path, key))}."))
-        else:
-            fields[key] = (_annotation(child, std), PydField(None, description=_description(child)))
-    label = std.group(path[0]).label.en if len(path) == 1 else ".".join(path)
-    return create_model(_name(path), __config__=_CONFIG, __doc__=label, **fields)
+def _root_description(std: Standard, enforced: set[str]) -> str:
+    """What the schema checks, and what only `reportgen check` decides, from the finding catalogue."""
+    listed = [f"{code} ({d.title.en})" for code, d in std.findings.items() if code in enforced]
+    others = [f"{code} ({d.title.en})" for code, d in std.findings.items() if code not in enforced]
+    return (f"Input of an {std.id} {std.edition} disclosure ({std.title.en}), SPEC clause 4, in its canonical "
+            "nested form. This schema refuses what these findings of `reportgen check` refuse, as far as JSON "
+            f"Schema can say it: {'; '.join(listed)}. Only `reportgen check` decides: {'; '.join(others)}; "
+            "the bounds of a number written as text (this schema checks its notation, unit and sign only); "
+            "an ambiguous number such as '1,287'; a day that its month does not have (2025-02-30); infinite "
+            "or not-a-number values. Obligations are not in the schema: every field is optional here. `check` "
+            "also reads dotted keys (training.energy), enumeration labels and other letter case, lower-case "
+            "country codes, counts, ratios and booleans typed as text, numbers where text is expected, and "
+            "looser unit spellings such as 'kg CO₂e'.")
 
 
-def input_model(std: Standard | None = None) -> type[BaseModel]:
-    """The pydantic model of a whole disclosure input for the standard (default: AILD D1)."""
+def json_schema(std: Standard | None = None) -> dict[str, Any]:
+    """The whole schema: one object per group (and nested group), unknown keys forbidden."""
     std = std or load_standard()
-    if _key(std, "input") in _CACHE:
-        return _CACHE[_key(std, "input")]
+    b = _Builder(std)
+    b.shared()
     tree: dict[str, Any] = {}
     for f in std.fields.values():
         node = tree
@@ -149,23 +251,20 @@ def input_model(std: Standard | None = None) -> type[BaseModel]:
         for p in parents:
             node = node.setdefault(p, {})
         node[leaf] = f
-    groups = {}
-    for gid in [g.id for g in [*std.sections, *std.phases]]:
-        if gid in tree:
-            model = _build(tree[gid], (gid,), std)
-            groups[gid] = (Optional[model], PydField(None, description=f"{std.group(gid).label.en} (clause {std.group(gid).clause})."))
-    model = create_model(f"{std.id}{std.edition}Disclosure", __config__=_CONFIG,
-                         __doc__=f"Input of an {std.id} {std.edition} disclosure ({std.title.en}), SPEC clause 4.",
-                         **groups)
-    _CACHE[_key(std, "input")] = model
-    return model
 
+    def group(path: tuple[str, ...], node: dict[str, Any]) -> dict[str, Any]:
+        props = {k: b.field(v) if isinstance(v, Field) else group((*path, k), v) for k, v in node.items()}
+        name = "Group." + ".".join(path)
+        label = std.group(path[0]).label.en if len(path) == 1 else ".".join(path)
+        b.defs[name] = {"type": "object", "additionalProperties": False, "description": label, "properties": props}
+        return {"anyOf": [_ref(name), {"type": "null"}]}
 
-def json_schema(std: Standard | None = None) -> dict[str, Any]:
-    std = std or load_standard()
-    schema = input_model(std).model_json_schema()
+    props = {g.id: group((g.id,), tree[g.id]) for g in [*std.sections, *std.phases] if g.id in tree}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"{std.id} {std.edition} disclosure input", **{k: v for k, v in schema.items() if k != "title"}}
+            "title": f"{std.id} {std.edition} disclosure input",
+            "description": _root_description(std, b.codes),
+            "type": "object", "additionalProperties": False, "properties": props,
+            "$defs": dict(sorted(b.defs.items()))}
 
 
 def json_schema_text(std: Standard | None = None) -> str:

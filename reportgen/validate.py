@@ -73,8 +73,7 @@ def ranges(ctx: Context) -> None:
         dim = std.dimension_of(f)
 
         def applies(rule: dict, f=f, dim=dim) -> bool:
-            return fid in rule.get("fields", []) or (dim is not None and rule.get("dimension") == dim) \
-                or f.type in rule.get("types", [])
+            return rules.applies(rule, f.id, f.type, dim)
 
         hit = rules.first_match(float(v.value), table, applies)
         if hit:

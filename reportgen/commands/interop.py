@@ -67,7 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     sch = sub.add_parser("schema", help="print the JSON Schema of the input format",
                          description="The JSON Schema (draft 2020-12) of a disclosure input, generated from the "
-                         "standard, for tools that produce disclosures.")
+                         "standard, for tools that produce disclosures: types, units, error ranges and withheld "
+                         "notes as far as JSON Schema can say them; its description lists what only check decides.")
     sch.add_argument("-o", "--output", help="file to write (default: standard output)")
     sch.set_defaults(func=run_schema)
 
