@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     cc.set_defaults(func=run_import_codecarbon)
     hf = isub.add_parser("hf-model-card", help="the co2_eq_emissions block of a Hugging Face model card",
                          description="Read co2_eq_emissions from a model card's YAML front matter (emissions in "
-                         "grams) into training or fine-tuning fields.")
+                         "grams; energy_consumed in kWh and hours_used when the card has them) into training or "
+                         "fine-tuning fields. CPUs in hardware_used are not accelerators and fill no accelerator "
+                         "field.")
     hf.add_argument("readme", help="the model card (README.md)")
     hf.add_argument("--phase", choices=["training", "finetuning"], default=None,
                     help="override the card's training_type (pre-training → training, fine-tuning → finetuning)")
