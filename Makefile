@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLES := $(wildcard samples/*.yaml samples/*.xlsx)
 
 SHELL := /bin/bash
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf out .pytest_cache

