@@ -1,6 +1,9 @@
 """The `reportgen` command: a thin shell over the library. Each subcommand lives in
 `reportgen/commands/<name>.py` and registers itself; this file only dispatches and maps errors to exit
-codes (0 complete/verified, 1 incomplete/errors/mismatch, 2 unreadable input or bad command line)."""
+codes (0 complete/verified, 1 incomplete/errors/mismatch, 2 unreadable input or bad command line, 3 a bug).
+
+Building the parser reads no standard file (values of the standard are checked when an option is parsed),
+and parsing happens inside the error handling: a broken standard is a message, never a traceback."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import os
 import sys
 
 from reportgen.errors import ReportgenError
+from reportgen.version import __version__
 
 COMMANDS = ["check", "standard_cmd", "template", "render", "verify", "interop"]
 
@@ -18,7 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportgen",
         description="Check, compute and publish AI lifecycle environmental disclosures (AILD D1).",
+        epilog="-o/--output is the file to write for commands that write one file, the folder for render "
+        "and keygen. `reportgen COMMAND --help` describes a command.",
     )
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -32,12 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
         return int(args.func(args) or 0)
     except ReportgenError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)

@@ -23,8 +23,8 @@ from reportgen.inputs import RawInput, from_mapping, read_input
 from reportgen.model import Evaluation, FieldValue, Standard as StandardRef
 from reportgen.standard import Standard, load_standard
 from reportgen.values import TypeProblem, ValueParser, parse_all
+from reportgen.version import __version__
 
-__version__ = "0.1.0"
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 

@@ -1,6 +1,7 @@
 """The evaluation object: the single truth that the CLI, the JSON output, the PDF and the workbook render.
 
-Its JSON dump is a public interface (`reportgen check --format json`), so field names here are stable.
+Its JSON dump is a public interface (`reportgen check --format json`), so field names here are stable, and
+the dump says which version of its shape it follows (`format_version`, README "The evaluation JSON").
 """
 
 from __future__ import annotations
@@ -8,6 +9,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field as PydField
+
+# The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
+# edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
+# renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
+FORMAT_VERSION = "1.0"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -114,6 +120,8 @@ class Standard(BaseModel):
 class Evaluation(BaseModel):
     """Everything known about one disclosure once checked against the standard."""
 
+    format_version: str = PydField(
+        FORMAT_VERSION, description="version of this JSON's shape (MAJOR.MINOR): a new minor adds keys only")
     standard: Standard
     tool_version: str
     source: str | None

@@ -269,3 +269,18 @@ def json_schema(std: Standard | None = None) -> dict[str, Any]:
 
 def json_schema_text(std: Standard | None = None) -> str:
     return json.dumps(json_schema(std), ensure_ascii=False, indent=2) + "\n"
+
+
+def evaluation_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the result (`reportgen check --format json`, the Evaluation's dump), for tools that
+    read it: it does not depend on the standard's edition, only on `format_version`."""
+    from reportgen.model import FORMAT_VERSION, Evaluation
+
+    schema = Evaluation.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"reportgen evaluation, format {FORMAT_VERSION}",
+            **{k: v for k, v in schema.items() if k != "title"}}
+
+
+def evaluation_json_schema_text() -> str:
+    return json.dumps(evaluation_json_schema(), ensure_ascii=False, indent=2) + "\n"

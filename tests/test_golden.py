@@ -6,14 +6,21 @@ samples of that commit, under edition D1, before the payload carried an edition 
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
 from reportgen.cli import main
+from reportgen.model import FORMAT_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
+SAMPLES = ROOT / "samples"
 
 REPORTS = sorted(p for p in GOLDEN.rglob("*") if p.suffix in {".pdf", ".xlsx"})
 
@@ -28,3 +35,195 @@ def test_golden_report_still_verifies(report, capsys):
     out, err = capsys.readouterr()
     assert code == 0, out + err
     assert "Traceback" not in out + err
+
+
+# Clause 10 fingerprints of the samples. A change to normalisation or to the canonical tree changes them:
+# that is a change of every published report's identity, so it must be deliberate. Whoever edits a sample
+# updates its literal here in the same commit (and says why in the message).
+FINGERPRINTS = {
+    "acme-assistant-7b.yaml": "sha256:281bc98714b87f5a3558ed8c27d9b5f1d23d53202b43db375674253fab8bdded",
+    "acme-assistant-7b.xlsx": "sha256:281bc98714b87f5a3558ed8c27d9b5f1d23d53202b43db375674253fab8bdded",
+    "llama-3.1-405b.yaml": "sha256:cf9eef6235eeb0e90cf456d43775c574fdf795622c8f1749a8ae1ecaf63bda8b",
+    "mistral-large-2.yaml": "sha256:98b1be9c6ce624177a4934ec6227caf3aa97bfb9a9018eaeaec18e9f5f86da02",
+}
+
+
+def check_json(capsys, path: Path) -> dict[str, Any]:
+    main(["check", str(path), "--format", "json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_every_sample_has_a_pinned_fingerprint():
+    assert sorted(FINGERPRINTS) == sorted(p.name for p in SAMPLES.iterdir() if p.suffix in {".yaml", ".xlsx"})
+
+
+@pytest.mark.parametrize("name", sorted(FINGERPRINTS))
+def test_sample_fingerprint_is_pinned(name, capsys):
+    assert check_json(capsys, SAMPLES / name)["fingerprint"] == FINGERPRINTS[name]
+
+
+# The shape of the evaluation JSON per format_version: key path and JSON type, `*` for any key of a
+# mapping, `[]` for the items of a list. Changing reportgen/model.py changes the shape: then raise
+# FORMAT_VERSION (a key added: 1.0 → 1.1; a key removed or renamed, a type or meaning changed: 2.0) and pin
+# the new shape below beside the old ones, so that readers of the JSON can rely on the number.
+SHAPES = {
+    "1.0": """
+format_version: string
+standard: object
+standard.id: string
+standard.edition: string
+tool_version: string
+source: null|string
+language: enum[en,fr]
+status: enum[complete,incomplete]
+completeness: number
+mandatory_applicable: integer
+mandatory_satisfied: integer
+recommended_coverage: null|number
+self_declared: boolean
+fingerprint: string
+missing: array
+missing.[]: string
+missing_items: array
+missing_items.[]: object
+missing_items.[].field: string
+missing_items.[].label: string
+missing_items.[].phase: null|string
+missing_items.[].obligation: string
+missing_items.[].clause: string
+missing_items.[].condition: null|string
+missing_items.[].help: null|string
+findings: array
+findings.[]: object
+findings.[].code: string
+findings.[].severity: enum[error,info,warning]
+findings.[].field: null|string
+findings.[].clause: string
+findings.[].location: null|object
+findings.[].location.file: null|string
+findings.[].location.line: integer|null
+findings.[].location.cell: null|string
+findings.[].location.path: null|string
+findings.[].message: string
+findings.[].fix: string
+counts: object
+counts.*: integer
+boundary: object
+boundary.*: null|string
+values: object
+values.*: object
+values.*.value: any
+values.*.unit: null|string
+values.*.origin: enum[derived,supplied,withheld]
+values.*.method: null|string
+values.*.source: null|string
+values.*.uncertainty_pct: null|number
+values.*.withheld: null|string
+values.*.note: null|string
+values.*.counted: boolean
+values.*.trace: null|object
+values.*.trace.clause: string
+values.*.trace.formula: string
+values.*.trace.expression: string
+values.*.trace.inputs: array
+values.*.trace.inputs.[]: object
+values.*.trace.inputs.[].field: string
+values.*.trace.inputs.[].value: number
+values.*.trace.inputs.[].unit: null|string
+values.*.trace.inputs.[].origin: enum[derived,supplied,withheld]
+values.*.trace.inputs.[].source: null|string
+values.*.trace.notes: array
+values.*.trace.notes.[]: string
+values.*.location: null|object
+values.*.location.file: null|string
+values.*.location.line: integer|null
+values.*.location.cell: null|string
+values.*.location.path: null|string
+totals: object
+totals.*: object
+totals.*.value: null|number
+totals.*.unit: string
+totals.*.partial: boolean
+totals.*.missing_phases: array
+totals.*.missing_phases.[]: string
+totals.*.by_phase: object
+totals.*.by_phase.*: number
+totals.*.shares: object
+totals.*.shares.*: number
+functional_units: object
+functional_units.per_request: object
+functional_units.per_request.*: object
+functional_units.per_request.*.value: number
+functional_units.per_request.*.unit: string
+functional_units.per_1k_output_tokens: object
+functional_units.per_1k_output_tokens.*: object
+functional_units.per_1k_output_tokens.*.value: number
+functional_units.per_1k_output_tokens.*.unit: string
+inference_share: null|number
+data_quality: object
+data_quality.*: object
+data_quality.*.*: number
+inputs: object
+rejected: object
+""",
+}
+
+
+def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "enum" in node:
+        return f"enum[{','.join(sorted(map(str, node['enum'])))}]"
+    if "$ref" in node:
+        return _types(defs[node["$ref"].rsplit("/", 1)[1]], defs)
+    if "anyOf" in node:
+        return "|".join(sorted({t for n in node["anyOf"] for t in _types(n, defs).split("|")}))
+    if "type" in node:
+        return "|".join(sorted([node["type"]] if isinstance(node["type"], str) else node["type"]))
+    return "any"
+
+
+def shape(node: dict[str, Any], defs: dict[str, Any], path: str = "") -> list[str]:
+    """Every key path of the JSON a schema describes, with its JSON type (requiredness left out: the dump
+    always writes every key)."""
+    if "$ref" in node:
+        return shape(defs[node["$ref"].rsplit("/", 1)[1]], defs, path)
+    if "anyOf" in node:
+        return [line for n in node["anyOf"] if n.get("type") != "null" for line in shape(n, defs, path)]
+    lines: list[str] = []
+    children: list[tuple[str, dict[str, Any]]] = []
+    if "properties" in node:
+        children = [(f"{path}{k}", v) for k, v in node["properties"].items()]
+    elif isinstance(node.get("additionalProperties"), dict):
+        children = [(f"{path}*", node["additionalProperties"])]
+    elif isinstance(node.get("items"), dict):
+        children = [(f"{path}[]", node["items"])]
+    for key, child in children:
+        lines.append(f"{key}: {_types(child, defs)}")
+        lines += shape(child, defs, f"{key}.")
+    return lines
+
+
+@pytest.fixture(scope="module")
+def evaluation_schema() -> dict[str, Any]:
+    """What `reportgen schema --evaluation` prints."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["schema", "--evaluation"]) == 0
+    return json.loads(buf.getvalue())
+
+
+def test_evaluation_shape_is_the_one_of_its_format_version(evaluation_schema):
+    assert evaluation_schema["title"] == f"reportgen evaluation, format {FORMAT_VERSION}"
+    assert FORMAT_VERSION in SHAPES, f"format_version {FORMAT_VERSION} has no pinned shape in SHAPES"
+    got = shape(evaluation_schema, evaluation_schema.get("$defs", {}))
+    pinned = SHAPES[FORMAT_VERSION].strip().splitlines()
+    assert got == pinned, (
+        "the evaluation JSON changed shape without a new format_version (reportgen/model.py FORMAT_VERSION):\n"
+        + "\n".join([f"+ {line}" for line in got if line not in pinned] + [f"- {line}" for line in pinned
+                                                                            if line not in got]))
+
+
+@pytest.mark.parametrize("name", sorted(FINGERPRINTS))
+def test_check_json_carries_its_format_version_and_follows_the_schema(name, capsys, evaluation_schema):
+    data = check_json(capsys, SAMPLES / name)
+    assert data["format_version"] == FORMAT_VERSION
+    jsonschema.Draft202012Validator(evaluation_schema).validate(data)

@@ -7,7 +7,7 @@ import json
 import sys
 
 from reportgen import fmt
-from reportgen.commands import add_input, add_lang
+from reportgen.commands import add_input, add_lang, add_result_format
 from reportgen.evaluate import evaluate_file
 from reportgen.model import Evaluation
 from reportgen.resources import t
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Check a disclosure (YAML, JSON or filled .xlsx workbook). Exit code 0 "
                        "when complete, 1 when incomplete or with errors, 2 when the file cannot be read.")
     add_input(p)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_result_format(p, "the whole evaluation (its JSON Schema: reportgen schema --evaluation)")
     add_lang(p)
     p.set_defaults(func=run)
 

@@ -4,7 +4,7 @@
     reportgen import hf-model-card README.md [--phase training|finetuning] [-o OUT.yaml] [--into DISCLOSURE]
     reportgen export eu-ai-act DISCLOSURE [--format markdown|json] [-o FILE]
     reportgen export hf-model-card DISCLOSURE [--phase training|finetuning] [-o FILE]
-    reportgen schema [-o FILE]
+    reportgen schema [--evaluation] [-o FILE]
 
 Exit codes: 0 done; 1 done but something needs the reporter (a merge conflict, form items missing, no
 emissions to export); 2 unreadable input or bad command line.
@@ -16,10 +16,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.commands import add_input
+from reportgen.commands import add_input, add_output_file, add_phase
 from reportgen.errors import ReportgenError
 from reportgen.interop import Fragment
-from reportgen.standard import load_standard
+from reportgen.standard import Standard, load_standard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "(kWh, includes CodeCarbon's pue), emissions (kg), water_consumed (L), wall-clock span, "
                          "GPU model and count, country (alpha-3 → alpha-2), pue.")
     cc.add_argument("csv", help="CodeCarbon emissions.csv")
-    cc.add_argument("--phase", required=True, help="phase the runs belong to: training, finetuning, inference, "
-                    "data (any phase of the standard with an energy field)")
+    add_phase(cc, _energy_phases, "a phase with an energy field", required=True,
+              help="phase the runs belong to: any phase of the standard with an energy field")
     _io(cc)
     cc.set_defaults(func=run_import_codecarbon)
     hf = isub.add_parser("hf-model-card", help="the co2_eq_emissions block of a Hugging Face model card",
@@ -43,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "fine-tuning fields. CPUs in hardware_used are not accelerators and fill no accelerator "
                          "field.")
     hf.add_argument("readme", help="the model card (README.md)")
-    hf.add_argument("--phase", choices=["training", "finetuning"], default=None,
-                    help="override the card's training_type (pre-training → training, fine-tuning → finetuning)")
+    add_phase(hf, _card_phases, "a phase a model card reports",
+              help="training or finetuning: overrides the card's training_type (pre-training → training, "
+              "fine-tuning → finetuning)")
     _io(hf)
     hf.set_defaults(func=run_import_hf)
 
@@ -56,27 +57,44 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "methodology, to 3 significant figures, with what is missing named. Exit code 1 when "
                          "an item is missing.")
     add_input(eu)
-    eu.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    eu.add_argument("-o", "--output", help="file to write (default: standard output)")
+    eu.add_argument("--format", choices=["markdown", "json"], default="markdown",
+                    help="the document's format: markdown (default) or json")
+    add_output_file(eu)
     eu.set_defaults(func=run_export_eu)
     hx = esub.add_parser("hf-model-card", help="the co2_eq_emissions YAML block for a model card",
                          description="Print the co2_eq_emissions block (emissions in grams) for a model card's "
                          "front matter, from training (else fine-tuning) location-based GHG.")
     add_input(hx)
-    hx.add_argument("--phase", choices=["training", "finetuning"], default=None)
-    hx.add_argument("-o", "--output", help="file to write (default: standard output)")
+    add_phase(hx, _card_phases, "a phase a model card reports",
+              help="training or finetuning (default: training, else finetuning, whichever has a value)")
+    add_output_file(hx)
     hx.set_defaults(func=run_export_hf)
 
-    sch = sub.add_parser("schema", help="print the JSON Schema of the input format",
+    sch = sub.add_parser("schema", help="print the JSON Schema of the input format (or of the result)",
                          description="The JSON Schema (draft 2020-12) of a disclosure input, generated from the "
                          "standard, for tools that produce disclosures: types, units, error ranges and withheld "
-                         "notes as far as JSON Schema can say them; its description lists what only check decides.")
-    sch.add_argument("-o", "--output", help="file to write (default: standard output)")
+                         "notes as far as JSON Schema can say them; its description lists what only check decides. "
+                         "With --evaluation, the schema of the result `reportgen check --format json` prints, for "
+                         "tools that read it.")
+    sch.add_argument("--evaluation", action="store_true",
+                     help="the schema of the evaluation JSON (its format_version is in the title)")
+    add_output_file(sch)
     sch.set_defaults(func=run_schema)
 
 
+def _energy_phases(std: Standard) -> list[str]:
+    """CodeCarbon measures energy: the phases of the standard that have an energy field."""
+    return [p for p in std.phase_ids if f"{p}.energy" in std.fields]
+
+
+def _card_phases(std: Standard) -> list[str]:
+    from reportgen.interop.hf import PHASE_TYPES
+
+    return [p for p in PHASE_TYPES if p in std.phase_ids]
+
+
 def _io(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    add_output_file(p)
     p.add_argument("--into", metavar="DISCLOSURE",
                    help="merge into this YAML/JSON disclosure and write the result to -o (the input itself "
                    "is never overwritten)")
@@ -124,10 +142,6 @@ def run_import_codecarbon(args: argparse.Namespace) -> int:
     from reportgen.interop import codecarbon
 
     std = load_standard()
-    phases = [p for p in std.phase_ids if f"{p}.energy" in std.fields]
-    if args.phase not in phases:
-        raise ReportgenError(f"--phase {args.phase}: CodeCarbon measures energy, so the phase must be one with an "
-                             f"energy field: {', '.join(phases)}.")
     summary = codecarbon.read_emissions_csv(args.csv)
     return _finish_import(codecarbon.to_fragment(summary, args.phase, std), args, Path(args.csv))
 
@@ -172,7 +186,7 @@ def run_export_hf(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from reportgen.schema import json_schema_text
+    from reportgen.schema import evaluation_json_schema_text, json_schema_text
 
-    _emit(json_schema_text(load_standard()), args.output, [])
+    _emit(evaluation_json_schema_text() if args.evaluation else json_schema_text(load_standard()), args.output, [])
     return 0

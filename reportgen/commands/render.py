@@ -1,4 +1,4 @@
-"""`reportgen render INPUT [-o DIR] [--format pdf,xlsx] [--lang en|fr]`: write the disclosure reports."""
+"""`reportgen render INPUT [-o DIR] [--format pdf,xlsx] [--lang en|fr]`: write the disclosure reports into a folder."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.commands import add_input, add_lang
+from reportgen.commands import add_input, add_lang, add_output_folder
 from reportgen.errors import ReportgenError
 from reportgen.evaluate import evaluate_file
 from reportgen.output import report_stem
@@ -20,8 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "Exit code 0 when the disclosure is complete, 1 when it is not (reports are written "
                        "either way, listing what is missing), 2 when the input cannot be read.")
     add_input(p)
-    p.add_argument("-o", "--output-dir", default="out", help="output folder (default: out)")
-    p.add_argument("--format", default="pdf,xlsx", help="comma-separated: pdf, xlsx (default: pdf,xlsx)")
+    add_output_folder(p, "out", "the reports", aliases=("--output-dir",))
+    p.add_argument("--format", default="pdf,xlsx", metavar="pdf,xlsx",
+                   help="which report files to write, comma-separated: pdf, xlsx (default: both)")
     add_lang(p)
     p.set_defaults(func=run)
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if bad or not formats:
         raise ReportgenError(f"--format takes pdf, xlsx or pdf,xlsx (got '{args.format}').")
     ev = evaluate_file(args.input, lang=args.lang)
-    out_dir = Path(args.output_dir)
+    out_dir = Path(args.output)
     stem = report_stem(ev)
     protect = [Path(args.input)]
     for f in formats:

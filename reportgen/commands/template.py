@@ -1,4 +1,6 @@
-"""`reportgen template OUT.xlsx [--lang en|fr] [--from INPUT]`: the fill-in workbook (issue 3).
+"""`reportgen template -o OUT.xlsx [--lang en|fr] [--from INPUT]`: the fill-in workbook (issue 3).
+
+`reportgen template OUT.xlsx`, the positional form of the first versions, still works.
 
 With `--from`, the workbook is prefilled with the supplied and withheld values of an existing
 disclosure (YAML, JSON or workbook), so that checking the workbook gives the same fingerprint.
@@ -10,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.commands import add_lang
+from reportgen.commands import add_lang, add_output_file, output_or_positional
 from reportgen.errors import ReportgenError
 from reportgen.standard import load_standard
 
@@ -20,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Generate the fill-in workbook of the standard: one sheet per group of "
                        "fields, drop-down lists, help on every value cell. With --from, prefill it from an "
                        "existing disclosure (YAML, JSON or .xlsx).")
-    p.add_argument("output", help="workbook to write (.xlsx)")
+    p.add_argument("workbook", nargs="?", metavar="OUT.xlsx", help="the same as -o OUT.xlsx")
+    add_output_file(p, metavar="OUT.xlsx", what="the workbook to write (.xlsx), as -o or as OUT.xlsx",
+                    default=None)
     p.add_argument("--from", dest="source", metavar="INPUT", default=None,
                    help="disclosure whose supplied and withheld values prefill the workbook")
     add_lang(p, help="workbook language (default: report.language of --from, else en)")
@@ -28,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.output)
+    out = Path(output_or_positional(args, "workbook", "reportgen template -o disclosure.xlsx"))
     if out.suffix.lower() != ".xlsx":
         raise ReportgenError(f"{out}: the workbook must be written to a .xlsx file (for example "
                              f"{out.with_suffix('.xlsx').name}).")

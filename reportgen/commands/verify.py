@@ -1,8 +1,8 @@
 """`reportgen verify`, `reportgen keygen`, `reportgen sign`: prove that a report matches its data.
 
 verify REPORT [INPUT] [--signature SIG --public-key PUB]  exit 0 verified, 1 mismatch, 2 unreadable
-keygen DIR                                                  DIR/PRIVATE.pem (unencrypted, 0600), DIR/PUBLIC.pem
-sign REPORT --key PRIVATE.pem [--verifier NAME]             REPORT.sig.json, only for a report that verifies
+keygen -o DIR (or keygen DIR)                               DIR/PRIVATE.pem (unencrypted, 0600), DIR/PUBLIC.pem
+sign REPORT --key PRIVATE.pem [--verifier NAME] [-o SIG]    REPORT.sig.json, only for a report that verifies
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 from reportgen import signing
+from reportgen.commands import (StandardChoice, add_output_file, add_output_folder, add_result_format,
+                                 output_or_positional)
 from reportgen.errors import ReportgenError
-from reportgen.evaluate import __version__
+from reportgen.version import __version__
 from reportgen.output import atomic_write
-from reportgen.standard import load_standard
 from reportgen.verify import VerifyResult, verify_report
 
 
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", nargs="?", help="optional disclosure file (.yaml, .json, .xlsx) it was made from")
     p.add_argument("--signature", metavar="SIG", help="signature file written by `reportgen sign`")
     p.add_argument("--public-key", metavar="PUB", help="the verifier's PUBLIC.pem")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    add_result_format(p, "every check with its differences")
     p.set_defaults(func=run_verify)
 
     p = sub.add_parser(
@@ -40,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Write DIR/PRIVATE.pem (PKCS8, NOT encrypted: the file is created readable by you only, "
         "mode 0600; keep it secret) and DIR/PUBLIC.pem (give it to anyone who checks your signatures). "
         "Existing keys are never overwritten.")
-    p.add_argument("dir", help="folder for the two key files")
+    p.add_argument("dir", nargs="?", metavar="DIR", help="the same as -o DIR")
+    add_output_folder(p, None, "the two key files (PRIVATE.pem, PUBLIC.pem)")
     p.set_defaults(func=run_keygen)
 
     p = sub.add_parser(
@@ -52,9 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--key", required=True, metavar="PRIVATE.pem", help="private key from `reportgen keygen`")
     p.add_argument("--verifier", metavar="NAME",
                    help="who verified (default: verification.provider declared in the report)")
-    p.add_argument("--level", choices=load_standard().enum_values("verification_level"),
-                   help="verification level attested (default: verification.level declared in the report)")
-    p.add_argument("-o", "--output", metavar="SIG", help="signature file (default: REPORT.sig.json)")
+    p.add_argument("--level", metavar="LEVEL",
+                   type=StandardChoice("a verification level of clause 10",
+                                       lambda std: std.enum_values("verification_level")),
+                   help="verification level attested, a value of verification.level (default: the level the "
+                   "report declares)")
+    add_output_file(p, metavar="SIG", what="signature file to write", default="REPORT.sig.json")
     p.set_defaults(func=run_sign)
 
 
@@ -108,7 +113,7 @@ def render_text(result: VerifyResult) -> str:
 # --- keygen and sign --------------------------------------------------------------------------------
 
 def run_keygen(args: argparse.Namespace) -> int:
-    private, public = signing.generate_keypair(Path(args.dir))
+    private, public = signing.generate_keypair(Path(output_or_positional(args, "dir", "reportgen keygen -o keys/")))
     print(f"wrote {private} (Ed25519 private key, PKCS8, not encrypted, mode 0600: keep it secret)")
     print(f"wrote {public} (public key: give it to whoever checks your signatures)")
     return 0
