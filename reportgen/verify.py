@@ -116,17 +116,13 @@ def read_pdf(path: Path) -> tuple[Any, str]:
 
 
 def read_xlsx(path: Path) -> tuple[Any, Any]:
-    """The About-sheet JSON (reassembled by the workbook renderer's own reader) and the cell values."""
-    from openpyxl import load_workbook
+    """The About-sheet JSON and the cell values, the file opened by the one bounded opener of workbooks."""
+    from reportgen.inputs.tree import read_bytes
+    from reportgen.inputs.xlsx_zip import MAX_FILE_BYTES, open_report
+    from reportgen.render.xlsx import embedded_in
 
-    from reportgen.render.xlsx import read_embedded
-
-    payload = read_embedded(path)  # InputError for a workbook that carries no disclosure
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputError(f"{path} cannot be read as a workbook ({type(exc).__name__}: {exc}).") from None
-    return payload, wb
+    wb = open_report(path, read_bytes(path, MAX_FILE_BYTES, what="a workbook report"))
+    return embedded_in(wb, path), wb  # InputError for a workbook that carries no disclosure
 
 
 def check_payload_shape(payload: Any, path: Path) -> None:

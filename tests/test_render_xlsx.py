@@ -253,7 +253,7 @@ def test_split_utf16_counts_code_units():
 def test_read_embedded_refuses_other_files(tmp_path):
     bad = tmp_path / "not.xlsx"
     bad.write_text("hello")
-    with pytest.raises(InputError, match="not a readable"):
+    with pytest.raises(InputError, match="not an Excel"):
         read_embedded(bad)
     plain = tmp_path / "plain.xlsx"
     Workbook().save(plain)

@@ -6,8 +6,10 @@ and delete rows, move columns and add their own sheets. Cells are delivered raw,
 (numbers, dates, booleans, text); numbers typed as text go to the core's `parse_number`, which reads
 both notations or flags an ambiguous one. Nothing here decides whether a value is valid.
 
-The file is checked before openpyxl parses it (size, old/encrypted formats, macros, zip bombs), so a
-bad file ends with one sentence that says what to do, never a traceback. openpyxl parses XML through
+The file is opened by `xlsx_zip`, the one bounded opener of workbooks (size, old/encrypted formats,
+macros, zip bombs, malformed XML, a budget of XML tags), so a bad file ends with one sentence that says
+what to do, never a traceback. Reading stops, with a warning naming the cell, after MAX_SHEET_ROWS rows of
+a sheet or MAX_ROWS in all: a stray cell in row 1,048,576 costs nothing. openpyxl parses XML through
 defusedxml, which is installed with reportgen.
 
 A formula whose result was never saved (a file written by a program and never opened in a spreadsheet)
@@ -18,27 +20,25 @@ is delivered as the value `{"__formula__": "=A1+B2"}`; values.py turns that mark
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import re
-import warnings
+import sys
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from reportgen.errors import InputError
 from reportgen.inputs import RawEntry, RawInput
+from reportgen.inputs.xlsx_zip import (MAX_FILE_BYTES, TagBudget, TooManyTags, check_container,
+                                       load_checked, refuse, rows_of)
 from reportgen.model import Location
 from reportgen.resources import t
 from reportgen.standard import Standard
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 100  # uncompressed ÷ compressed, checked on members above RATIO_FLOOR bytes
-RATIO_FLOOR = 10 * 1024 * 1024
-MAX_MEMBERS = 10_000
 HEADER_SCAN_ROWS = 50
+HEADER_SCAN_COLUMNS = 100
+MAX_SHEET_ROWS = 5_000  # rows read per sheet; the longest sheet of a filled template has about 60
+MAX_ROWS = 50_000  # rows read in a whole workbook, which has about 250
 FORMULA_MARKER = "__formula__"
 
 # Column key → key of its header text in templates/strings*.yaml. The template writes them in this
@@ -66,7 +66,6 @@ LISTS_SHEET = "Lists"
 
 _ID_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 _NUMBER_HEAD = re.compile(r"^\s*[-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?")
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _norm(text: Any) -> str:
@@ -85,71 +84,20 @@ def header_names() -> dict[str, str]:
     return out
 
 
-# -- checks on the raw file -----------------------------------------------------------------------
-def _refuse(path: Path, why: str) -> InputError:
-    return InputError(f"{path.name}: {why}")
-
-
-def check_container(path: Path, data: bytes) -> zipfile.ZipFile:
-    """Refuse what openpyxl must not be handed: return the opened zip of a plausible .xlsx."""
-    suffix = path.suffix.lower()
-    if data.startswith(_OLE2[:4]):
-        if suffix == ".xls":
-            raise _refuse(path, "this is the old Excel 97–2003 format (.xls), which reportgen does not read. "
-                                "Open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx).")
-        raise _refuse(path, "this workbook is password-protected (encrypted), or in the old .xls format. "
-                            "Remove the password (in Excel: File > Info > Protect Workbook) and save it as "
-                            ".xlsx.")
-    if not data.startswith(b"PK"):
-        raise _refuse(path, "this is not an Excel .xlsx workbook (it is not a zip archive): the file is "
-                            "damaged or in another format. Save it from Excel or LibreOffice as .xlsx.")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _refuse(path, "the workbook is damaged (its zip structure cannot be read). Open it in "
-                            "Excel or LibreOffice, let it repair the file, and save it again.") from None
-    names = {i.filename for i in infos}
-    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES or any(
-        i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
-    ):
-        raise _refuse(path, f"the workbook would unpack to more than {MAX_UNZIPPED_BYTES // 1048576} MB or is "
-                            "abnormally compressed (a zip bomb?); reportgen does not open it. A filled "
-                            "template is well under 1 MB: start again from `reportgen template`.")
-    if any(i.flag_bits & 0x1 for i in infos):
-        raise _refuse(path, "parts of the workbook are encrypted. Remove the password and save it as .xlsx.")
-    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-        raise _refuse(path, "this is an OpenDocument spreadsheet (.ods). In LibreOffice, use File > Save As "
-                            "and choose Excel 2007-365 (.xlsx).")
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise _refuse(path, "the workbook contains macros (.xlsm), which reportgen does not open. Save it "
-                            "as an Excel workbook without macros (.xlsx).")
-    if "xl/workbook.xml" not in names:
-        raise _refuse(path, "this zip file is not an Excel workbook (it has no xl/workbook.xml). Save the "
-                            "spreadsheet from Excel or LibreOffice as .xlsx.")
-    return archive
-
-
+# -- the raw file -----------------------------------------------------------------------------------
 def _has_formulas(archive: zipfile.ZipFile) -> bool:
     """Cheap test on the sheet XML, so that the second (formula) pass runs only when needed."""
+    marks = (b"<f>", b"<f ", b":f>", b":f ")
     for name in archive.namelist():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            blob = archive.read(name)
-            if b"<f>" in blob or b"<f " in blob or b":f>" in blob or b":f " in blob:
-                return True
+            with archive.open(name) as fh:  # sizes proven by check_container: streamed, never whole
+                tail = b""
+                while chunk := fh.read(1 << 16):
+                    text = tail + chunk
+                    if any(m in text for m in marks):
+                        return True
+                    tail = text[-2:]
     return False
-
-
-def _load(path: Path, data: bytes, *, data_only: bool) -> Any:
-    import openpyxl  # kept off the YAML path
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
-            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except Exception as exc:  # openpyxl raises many types on malformed parts
-        raise _refuse(path, f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
-                            "Excel or LibreOffice and save it again as .xlsx.") from None
 
 
 def _edition_mark(wb: Any) -> tuple[str | None, str | None]:
@@ -238,45 +186,81 @@ def read_workbook(path: str | Path, std: Standard) -> RawInput:
     data = read_bytes(p, MAX_FILE_BYTES)
     try:
         return _read_workbook(p, data, std)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         # zip members are read lazily (read-only mode): a damaged one only shows up while reading
-        raise _refuse(p, f"the workbook is damaged ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
-                         "Excel or LibreOffice and save it again as .xlsx.") from None
+        raise refuse(p, f"the workbook is damaged ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
+                        "Excel or LibreOffice and save it again as .xlsx.") from None
 
 
 def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
     archive = check_container(p, data)
     formulas_present = _has_formulas(archive)
-    wb = _load(p, data, data_only=True)
+    tags = TagBudget(p)  # one budget for both passes
+    wb = load_checked(p, data, data_only=True, budget=tags)
     try:
         std_id, edition = _edition_mark(wb)
         if edition is not None and (edition != std.edition or (std_id and std_id != std.id)):
             made_for = f"{std_id or std.id} {edition}"
-            raise _refuse(p, f"this workbook was made for {made_for}, but reportgen checks against "
-                             f"{std.id} {std.edition}. Generate a new workbook with `reportgen template` and "
-                             "copy your values into it.")
+            raise refuse(p, f"this workbook was made for {made_for}, but reportgen checks against "
+                            f"{std.id} {std.edition}. Generate a new workbook with `reportgen template` and "
+                            "copy your values into it.")
         raw = RawInput(source=p.name, kind="xlsx", meta={"standard": std_id, "edition": edition, "sheets": []})
         pending: list[tuple[str, str, int, int]] = []  # (field, sheet, row, col) of empty value cells
         _read_sheets(wb, p, std, raw, pending)
     finally:
         wb.close()
     if not raw.meta["sheets"]:
-        raise _refuse(p, f"no sheet has a “{t('col_field', 'en')}” column next to a “{t('col_value', 'en')}” "
-                         "column, so no value can be found. Restore the header row (or the deleted column) "
-                         "from a fresh `reportgen template`, or copy your values into one.")
+        raise refuse(p, f"no sheet has a “{t('col_field', 'en')}” column next to a “{t('col_value', 'en')}” "
+                        "column, so no value can be found. Restore the header row (or the deleted column) "
+                        "from a fresh `reportgen template`, or copy your values into one.")
     if formulas_present and pending:
-        _mark_formulas(p, data, raw, pending)
+        _mark_formulas(p, data, raw, pending, tags)
     return raw
+
+
+class _RowBudget:
+    """Rows read per sheet (MAX_SHEET_ROWS) and per workbook (MAX_ROWS): stray cells far down, or
+    thousands of sheets, cost a bounded time. A stop is said on stderr, with where it happened."""
+
+    def __init__(self, p: Path) -> None:
+        self.p, self.left, self.stopped = p, MAX_ROWS, False
+
+    def rows(self, ws: Any) -> Iterator[tuple[Any, ...]]:
+        """The rows of `ws`, from row 1, HEADER_SCAN_COLUMNS wide, until a bound is reached."""
+        r = 0
+        try:
+            for r, row in enumerate(rows_of(self.p, ws, max_col=HEADER_SCAN_COLUMNS), start=1):
+                if r > MAX_SHEET_ROWS:
+                    self._warn(f"{ws.title}!A{r}", f"this sheet has more than {MAX_SHEET_ROWS:,} rows")
+                    return
+                if self.left <= 0:
+                    self.stopped = True
+                    self._warn(f"{ws.title}!A{r}", f"the workbook has more than {MAX_ROWS:,} rows")
+                    return
+                self.left -= 1
+                yield row
+        except TooManyTags as exc:
+            self.stopped = True
+            self._warn(f"{ws.title}!A{r + 1}", f"its sheets hold more than {exc.limit:,} XML tags")
+
+    def _warn(self, where: str, why: str) -> None:
+        print(f"reportgen: warning: {self.p.name}: reading stopped at {where}: {why}, far more than a "
+              "disclosure workbook (about 250 rows). The cells from there on are ignored; delete the rows, "
+              "columns or sheets that do not belong to the disclosure (Ctrl+End shows the last used cell).",
+              file=sys.stderr)
 
 
 def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[tuple[str, str, int, int]]) -> None:
     names = header_names()
     lower_ids = {fid.lower(): fid for fid in std.fields}
+    budget = _RowBudget(p)
     for ws in wb.worksheets:
+        if budget.stopped:
+            break
         if ws.title == LISTS_SHEET:
             continue
         ws.reset_dimensions()  # some writers store a wrong <dimension>; read every stored row
-        stream = ws.iter_rows()
+        stream = budget.rows(ws)
         top = list(itertools.islice(stream, HEADER_SCAN_ROWS))
         found = _find_header(top, names)
         if found is None:
@@ -312,19 +296,25 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
                 raw.entries[fid] = entry
 
 
-def _mark_formulas(p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]]) -> None:
+def _mark_formulas(p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]],
+                   tags: TagBudget) -> None:
     """Second pass, formulas only: a formula cell whose saved result is empty becomes the marker value."""
-    wb = _load(p, data, data_only=False)
+    wb = load_checked(p, data, data_only=False, budget=tags)
     try:
-        wanted: dict[str, list[tuple[str, int, int]]] = {}
+        wanted: dict[str, dict[tuple[int, int], str]] = {}
         for fid, sheet, row, col in pending:
-            wanted.setdefault(sheet, []).append((fid, row, col))
+            wanted.setdefault(sheet, {})[(row, col)] = fid
         for sheet, cells in wanted.items():
             ws = wb[sheet]
             ws.reset_dimensions()
-            rows = list(ws.iter_rows(values_only=True))
-            for fid, row, col in cells:
-                formula = rows[row - 1][col - 1] if row <= len(rows) and col <= len(rows[row - 1]) else None
+            last_row, last_col = max(r for r, _ in cells), max(c for _, c in cells)
+            formulas = {}  # only the cells asked for are kept
+            for r, values in enumerate(rows_of(p, ws, max_row=last_row, max_col=last_col, values_only=True), 1):
+                for c, value in enumerate(values, 1):
+                    if (r, c) in cells:
+                        formulas[(r, c)] = value
+            for (row, col), fid in cells.items():
+                formula = formulas.get((row, col))
                 if isinstance(formula, str) and formula.startswith("=") and fid not in raw.entries:
                     where = Location(file=p.name, cell=f"{sheet}!{_letter(col)}{row}", path=fid)
                     raw.entries[fid] = RawEntry(fid, {FORMULA_MARKER: formula}, where)

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.writer.excel import ExcelWriter
@@ -272,36 +272,40 @@ def split_utf16(text: str, limit: int) -> list[str]:
 def read_embedded(path: str | Path) -> dict[str, Any]:
     """The JSON a workbook written by `write_xlsx` carries (embed.payload), reassembled and parsed.
 
-    Looks, from the last sheet back, for a cell of column A holding exactly "disclosure.json" and joins
-    the cells below it until the first empty one. Raises InputError with a clear message otherwise.
-    """
+    The file is opened by the one bounded opener of workbooks (inputs.xlsx_zip). Raises InputError with
+    a clear message for a file that is not such a workbook."""
+    from reportgen.inputs.tree import read_bytes
+    from reportgen.inputs.xlsx_zip import MAX_FILE_BYTES, open_workbook
+
     path = Path(path)
+    wb = open_workbook(path, read_bytes(path, MAX_FILE_BYTES, what="a workbook report"))
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file.") from exc
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc.__class__.__name__}).") from exc
-    try:
-        for ws in reversed(wb.worksheets):
-            column = ws.iter_rows(min_col=1, max_col=1, values_only=True)
-            for (value,) in column:
-                if value == ATTACHMENT_NAME:
-                    text = "".join(str(v) for (v,) in _until_empty(column))
-                    try:
-                        data = json.loads(text)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' "
-                                         f"is damaged ({exc.msg} at character {exc.pos}).") from exc
-                    if not isinstance(data, dict):
-                        raise InputError(f"{path}: the embedded JSON is not an object.")
-                    return data
-    except InputError:
-        raise
-    except Exception as exc:  # sheets are parsed lazily: a damaged part surfaces while reading
-        raise InputError(f"{path}: the workbook is damaged ({exc.__class__.__name__}: {str(exc)[:100]}).") from None
+        return embedded_in(wb, path)
     finally:
         wb.close()
+
+
+def embedded_in(wb: Any, path: Path) -> dict[str, Any]:
+    """The JSON of an open workbook: from the last sheet back, the first cell of column A holding exactly
+    "disclosure.json", joined with the cells below it until the first empty one."""
+    from reportgen.inputs.xlsx_zip import rows_of
+
+    for ws in reversed(wb.worksheets):
+        column = rows_of(path, ws, min_col=1, max_col=1, values_only=True)
+        for (value,) in column:
+            if value == ATTACHMENT_NAME:
+                text = "".join(str(v) for (v,) in _until_empty(column))
+                try:
+                    data = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' "
+                                     f"is damaged ({exc.msg} at character {exc.pos}).") from None
+                except RecursionError:
+                    raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' is "
+                                     "nested deeper than any disclosure; it was not written by reportgen.") from None
+                if not isinstance(data, dict):
+                    raise InputError(f"{path}: the embedded JSON is not an object.")
+                return data
     raise InputError(f"{path}: no embedded disclosure found (no cell '{ATTACHMENT_NAME}' in column A). "
                      "Was this workbook written by `reportgen render --format xlsx`?")
 
