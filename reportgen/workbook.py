@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -29,6 +28,7 @@ from reportgen.output import atomic_write
 from reportgen.resources import strings, t
 from reportgen.standard import Field, Standard
 from reportgen.workbook_lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
+from reportgen.xlsx_text import TextGuard
 
 # Sections that share a sheet; any other section, and every phase, gets a sheet of its own.
 SECTION_SHEETS: list[tuple[str, list[str]]] = [
@@ -96,12 +96,6 @@ def sheet_name(key: str, groups: list[str], std: Standard, lang: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip()
 
 
-def _text(cell: Any, value: Any) -> None:
-    """Write text as text: a leading `=` must not turn a reporter's words into a formula."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32767]
-    cell.data_type = "s"
-
-
 def _details(f: Field, lang: str) -> str:
     parts = []
     if f.condition is not None:
@@ -112,34 +106,34 @@ def _details(f: Field, lang: str) -> str:
     return " ".join(parts)
 
 
-def _write_value(cell: Any, f: Field, v: FieldValue, std: Standard, lang: str) -> None:
+def _write_value(cell: Any, f: Field, v: FieldValue, std: Standard, lang: str, guard: TextGuard) -> None:
     value = v.value
     if f.type == "enum":
-        _text(cell, std.enum_label(f.enum or "", value, lang))
+        guard.put(cell, std.enum_label(f.enum or "", value, lang))
     elif f.type == "bool":
-        _text(cell, std.enum_label("bool", value, lang))
+        guard.put(cell, std.enum_label("bool", value, lang))
     elif f.type == "date" and isinstance(value, dt.date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value
     else:
-        _text(cell, value)
+        guard.put(cell, value)  # text as text: a leading `=` never turns a reporter's words into a formula
 
 
-def _write_rejected(cells: dict[str, Any], raw: Any) -> None:
+def _write_rejected(cells: dict[str, Any], raw: Any, guard: TextGuard) -> None:
     """A value the core rejected goes back as the reporter typed it, so it is flagged again, not lost."""
     mapping = raw if isinstance(raw, dict) else {"value": raw}
     keys = {"value": "value", "unit": "unit", "method": "method", "source": "source",
             "uncertainty_pct": "uncertainty", "withheld": "withheld", "note": "note"}
     for k, col in keys.items():
         if mapping.get(k) is not None:
-            _text(cells[col], mapping[k])
+            guard.put(cells[col], mapping[k])
 
 
 class _SheetWriter:
-    def __init__(self, wb: Workbook, std: Standard, lang: str, lists: Lists) -> None:
-        self.wb, self.std, self.lang, self.lists = wb, std, lang, lists
+    def __init__(self, wb: Workbook, std: Standard, lang: str, lists: Lists, guard: TextGuard) -> None:
+        self.wb, self.std, self.lang, self.lists, self.guard = wb, std, lang, lists, guard
         self.unit_dvs: dict[str, DataValidation] = {}
 
     def write(self, ws: Any, title: str, intro: str, groups: list[str], values: dict[str, FieldValue],
@@ -201,14 +195,14 @@ class _SheetWriter:
                               errorStyle="warning", **extra)
 
     def _row(self, ws: Any, row: int, f: Field, value: FieldValue | None, rejected: Any) -> None:
-        std, lang = self.std, self.lang
+        std, lang, text = self.std, self.lang, self.guard.put
         cells = {key: ws.cell(row=row, column=COL[key]) for key, _ in COLUMNS}
         cells["field_id"].value = f.id
         cells["obligation"].value = f.obligation
-        _text(cells["label"], f.label.get(lang))
+        text(cells["label"], f.label.get(lang))
         details = _details(f, lang)
         if details:
-            _text(cells["details"], details)
+            text(cells["details"], details)
         for key, c in cells.items():  # one named style per cell: fast, and consistent when rows move
             c.style = STYLE_OF[key]
         if f.obligation in ("M", "M*"):
@@ -237,21 +231,21 @@ class _SheetWriter:
         else:
             cells["unit"].style = "rg_not_applicable"
         if value is not None and value.origin == "withheld":
-            _text(cells["withheld"], std.enum_label("withheld_reason", value.withheld, lang))
+            text(cells["withheld"], std.enum_label("withheld_reason", value.withheld, lang))
             if value.note:
-                _text(cells["note"], value.note)
+                text(cells["note"], value.note)
         elif value is not None and value.origin == "supplied":
-            _write_value(cells["value"], f, value, std, lang)
+            _write_value(cells["value"], f, value, std, lang, self.guard)
             if value.method:
-                _text(cells["method"], std.enum_label("method", value.method, lang))
+                text(cells["method"], std.enum_label("method", value.method, lang))
             if value.source:
-                _text(cells["source"], value.source)
+                text(cells["source"], value.source)
             if value.uncertainty_pct is not None:
                 cells["uncertainty"].value = value.uncertainty_pct
             if value.note:
-                _text(cells["note"], value.note)
+                text(cells["note"], value.note)
         elif rejected is not None:
-            _write_rejected(cells, rejected)
+            _write_rejected(cells, rejected, self.guard)
         ws.row_dimensions[row].height = _height(cells)
 
 
@@ -267,15 +261,17 @@ def _height(cells: dict[str, Any]) -> float:
 
 
 def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue] | None = None,
-                   rejected: dict[str, Any] | None = None, source: str | None = None) -> Workbook:
-    """The workbook for `std` in `lang`, prefilled with supplied/withheld `values` when given."""
-    values, rejected = values or {}, rejected or {}
+                   rejected: dict[str, Any] | None = None, source: str | None = None,
+                   guard: TextGuard | None = None) -> Workbook:
+    """The workbook for `std` in `lang`, prefilled with supplied/withheld `values` when given. Every
+    text cell is written through `guard`, which keeps it XML-legal and records what it replaced."""
+    values, rejected, guard = values or {}, rejected or {}, guard or TextGuard()
     wb = Workbook()
     ws0 = wb.active
     ws0.title = t("wb_sheet_instructions", lang)
     lists = Lists(wb, std, lang)
     add_styles(wb)
-    writer = _SheetWriter(wb, std, lang, lists)
+    writer = _SheetWriter(wb, std, lang, lists, guard)
     plan = sheet_plan(std)
     names = {key: sheet_name(key, groups, std, lang) for key, groups in plan}
     boundary_sheet = names.get("boundary", "")
@@ -291,7 +287,7 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
         writer.write(ws, title, intro, groups, values, rejected)
     contents = {key: ", ".join(f"{std.group(g).label.get(lang)} ({t('clause', lang)} {std.group(g).clause})"
                                for g in groups) for key, groups in plan}
-    instructions(ws0, std, lang, names, contents, source)
+    instructions(ws0, std, lang, names, contents, source, guard)
     stamp_edition(wb, std)
     wb.properties.creator = "reportgen"
     wb.properties.title = t("wb_title", lang).format(standard=std.id, edition=std.edition)
@@ -305,6 +301,10 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
 def write_template(path: Path, std: Standard, lang: str = "en", values: dict[str, FieldValue] | None = None,
                    rejected: dict[str, Any] | None = None, source: str | None = None,
                    protect: Iterable[Path] = ()) -> Path:
-    """Build and save the workbook atomically; never over an input file."""
-    wb = build_workbook(std, lang, values, rejected, source)
-    return atomic_write(Path(path), lambda tmp: wb.save(tmp), protect)
+    """Build and save the workbook atomically; never over an input file. Characters a workbook cannot
+    hold are written as U+FFFD, and a warning on stderr names their cells."""
+    guard = TextGuard()
+    wb = build_workbook(std, lang, values, rejected, source, guard)
+    written = atomic_write(Path(path), lambda tmp: wb.save(tmp), protect)
+    guard.warn(written, source)
+    return written

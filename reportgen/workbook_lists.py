@@ -21,6 +21,7 @@ from reportgen.inputs.xlsx import (COLUMNS, LISTS_SHEET, NAME_EDITION, NAME_STAN
                                    PROP_STANDARD)
 from reportgen.resources import strings, t
 from reportgen.standard import Standard
+from reportgen.xlsx_text import TextGuard
 
 FONT_NAME = "Calibri"  # the default of Excel; named explicitly so that LibreOffice does not fall back to a serif
 
@@ -81,8 +82,10 @@ def stamp_edition(wb: Workbook, std: Standard) -> None:
 
 
 def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
-                 sheet_contents: dict[str, str], source: str | None) -> None:
-    """The first sheet: purpose, how to fill, withheld values, legends of obligations, methods, columns."""
+                 sheet_contents: dict[str, str], source: str | None, guard: TextGuard) -> None:
+    """The first sheet: purpose, how to fill, withheld values, legends of obligations, methods, columns.
+
+    Its texts go through `guard`: the name of the --from file is the user's."""
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
     ws.sheet_view.showGridLines = False
@@ -91,8 +94,10 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
     def put(a: Any = None, b: Any = None, *, font: Font | None = None, height: float | None = None,
             wrap: bool = True) -> None:
         nonlocal row
-        ca, cb = ws.cell(row=row, column=1, value=a), ws.cell(row=row, column=2, value=b)
-        for c in (ca, cb):
+        ca, cb = ws.cell(row=row, column=1), ws.cell(row=row, column=2)
+        for c, value in ((ca, a), (cb, b)):
+            if value is not None:
+                guard.put(c, value)
             c.alignment = WRAP_TOP if wrap else Alignment(vertical="top")  # headings overflow into B
             c.font = font or _font()
         lines = max(len(str(b or "")) // 105, len(str(a or "")) // 24 if wrap else 0) + 1

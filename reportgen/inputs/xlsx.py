@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -34,6 +33,7 @@ from reportgen.inputs.xlsx_zip import (MAX_FILE_BYTES, TagBudget, TooManyTags, c
 from reportgen.model import Location
 from reportgen.resources import t
 from reportgen.standard import Standard
+from reportgen.xlsx_text import warn
 
 HEADER_SCAN_ROWS = 50
 HEADER_SCAN_COLUMNS = 100
@@ -244,10 +244,9 @@ class _RowBudget:
             self._warn(f"{ws.title}!A{r + 1}", f"its sheets hold more than {exc.limit:,} XML tags")
 
     def _warn(self, where: str, why: str) -> None:
-        print(f"reportgen: warning: {self.p.name}: reading stopped at {where}: {why}, far more than a "
-              "disclosure workbook (about 250 rows). The cells from there on are ignored; delete the rows, "
-              "columns or sheets that do not belong to the disclosure (Ctrl+End shows the last used cell).",
-              file=sys.stderr)
+        warn(f"{self.p.name}: reading stopped at {where}: {why}, far more than a disclosure workbook "
+             "(about 250 rows). The cells from there on are ignored; delete the rows, columns or sheets that "
+             "do not belong to the disclosure (Ctrl+End shows the last used cell).")
 
 
 def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[tuple[str, str, int, int]]) -> None:

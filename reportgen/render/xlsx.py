@@ -36,6 +36,7 @@ from reportgen.render.xlsx_sheets import (
 )
 from reportgen.standard import load_standard
 from reportgen.units import Units
+from reportgen.xlsx_text import TextGuard, json_legal
 
 CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 characters
 SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",
@@ -45,18 +46,23 @@ LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure st
 
 
 def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
-    """Write the workbook atomically to `path`; refuses to replace any file in `protect`."""
-    wb = build_workbook(ev)
+    """Write the workbook atomically to `path`; refuses to replace any file in `protect`. Characters a
+    workbook cannot hold are written as U+FFFD, and a warning on stderr names their cells."""
+    guard = TextGuard()
+    wb = build_workbook(ev, guard)
     when = document_date(ev).replace(tzinfo=None)  # openpyxl stores naive datetimes
-    return write_bytes(Path(path), workbook_bytes(wb, when), protect)
+    written = write_bytes(Path(path), workbook_bytes(wb, when), protect)
+    guard.warn(written, ev.source)
+    return written
 
 
-def build_workbook(ev: Evaluation) -> Workbook:
+def build_workbook(ev: Evaluation, guard: TextGuard | None = None) -> Workbook:
     std = load_standard(ev.standard.edition, ev.standard.id)
     c = Ctx(ev=ev, std=std, lang=ev.language, convert=Units(std).convert)
+    guard = guard or TextGuard()
     wb = Workbook()
     wb.remove(wb.active)
-    sheets = [Sheet(wb.create_sheet(c.t(key))) for key in SHEETS]
+    sheets = [Sheet(wb.create_sheet(c.t(key)), guard) for key in SHEETS]
     builders = [summary_sheet, disclosure_sheet, missing_sheet, calculations_sheet, boundary_sheet,
                 functional_units_sheet, crosswalk_sheet, about_sheet]
     for sheet, build in zip(sheets, builders):
@@ -65,7 +71,7 @@ def build_workbook(ev: Evaluation) -> Workbook:
     props = wb.properties
     props.created = props.modified = document_date(ev).replace(tzinfo=None)
     props.creator = props.lastModifiedBy = f"reportgen {__version__}"
-    props.title = _clean_prop(_system_title(c))
+    props.title = guard.text(_system_title(c), "the document title").replace("\n", " ")[:250]
     props.subject = f"{ev.standard.id} {ev.standard.edition}"
     props.identifier = ev.fingerprint
     props.language = ev.language
@@ -85,10 +91,6 @@ def workbook_bytes(wb: Workbook, when: dt.datetime) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, src.read(info.filename))
     return out.getvalue()
-
-
-def _clean_prop(text: str) -> str:
-    return "".join(ch for ch in text if ch >= " ")[:250]
 
 
 def _system_title(c: Ctx) -> str:
@@ -244,7 +246,7 @@ def about_sheet(s: Sheet, c: Ctx) -> None:
     s.ws.row_dimensions[row].height = 75
     note.alignment = TOP_WRAP
     row += 1
-    parts = split_utf16(payload_json(ev), CHUNK)
+    parts = split_utf16(json_legal(payload_json(ev)), CHUNK)  # escaped, not replaced: it must verify
     s.put(row, 1, ATTACHMENT_NAME, font=BOLD, measure=False)
     s.put(row, 2, c.t("xlsx_parts").format(n=len(parts)), measure=False)
     s.ws.print_area = f"A1:B{row}"  # the JSON rows are data, not something to print

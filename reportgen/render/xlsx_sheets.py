@@ -3,8 +3,9 @@
 Every value goes through `Sheet.put`, which is where the workbook's guarantees are kept: numbers stay
 numbers (with a number format chosen for their size), dates stay dates, and every string, above all
 text that came from the user, is stored as a plain string that can never become a formula, whatever
-its first character (`=`, `+`, `-`, `@`, tab, CR). openpyxl would otherwise store a string starting with
-"=" as a formula; Excel and LibreOffice would evaluate it on opening.
+its first character (`=`, `+`, `-`, `@`, tab, CR), and that XML can hold (`xlsx_text.TextGuard`).
+openpyxl would otherwise store a string starting with "=" as a formula; Excel and LibreOffice would
+evaluate it on opening.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,6 +25,7 @@ from reportgen import fmt
 from reportgen.model import Evaluation, FieldValue
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
+from reportgen.xlsx_text import TextGuard
 
 # Characters that make a spreadsheet treat typed text as a formula (OWASP "CSV injection" list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,16 +71,11 @@ def number_format(value: float | int) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
 
-def clean_text(text: str) -> str:
-    """Drop the control characters that XML 1.0 (hence xlsx) cannot hold; keep tab, LF and CR."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-
-
 class Sheet:
     """A worksheet plus the width each column needs; `put` is the only way cells are written."""
 
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
+    def __init__(self, ws: Worksheet, guard: TextGuard) -> None:
+        self.ws, self.guard = ws, guard
         self.widths: dict[int, int] = {}
         self.texts: list[Cell] = []  # text cells that wrap if longer than their column is wide
         self.unit_columns: set[int] = set()  # columns of units, set off from the number before them
@@ -102,9 +99,7 @@ class Sheet:
             cell.number_format = DATE_FORMAT
             width = 11
         elif value is not None:
-            text = clean_text(str(value))
-            cell.value = text
-            cell.data_type = "s"  # never "f": no string written here is ever a formula
+            text = self.guard.put(cell, value).value  # never "f": no string written here is a formula
             if text.startswith(FORMULA_TRIGGERS):
                 cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
             width = max((len(line) for line in text.splitlines()), default=0)
