@@ -96,6 +96,13 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
     inputs = canonical_tree(parsed.values)
 
     validate.boundary_values(ctx, language)
+    activity = None
+    if "activity" in raw.meta:  # Annex D, clause 8.0: DuckDB is imported only here
+        from reportgen import activity as activity_mod
+
+        activity, tables = activity_mod.apply(raw, ctx)
+        if tables:
+            inputs["activity"] = tables
     calc.derive(ctx, language)
     missing, applicable, satisfied, coverage = validate.obligations(ctx, language)
     validate.run_checks(ctx, language)
@@ -128,6 +135,7 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
         data_quality=calc.data_quality(ctx, sums),
         inputs=inputs,
         rejected={k: _jsonable(v) for k, v in parsed.rejected.items()},
+        activity=activity,
     )
 
 
@@ -147,6 +155,6 @@ def evaluate_file(path: str | Path, lang: str | None = None, standard: Standard 
 
 
 def evaluate_mapping(data: dict[str, Any], lang: str | None = None, standard: Standard | None = None,
-                     source: str = "<mapping>") -> Evaluation:
+                     source: str = "<mapping>", base_dir: str | Path | None = None) -> Evaluation:
     std = standard or load_standard()
-    return evaluate(from_mapping(data, std, source), std, lang)
+    return evaluate(from_mapping(data, std, source, base_dir=base_dir), std, lang)

@@ -117,6 +117,50 @@ class Standard(BaseModel):
     edition: str
 
 
+class ActivityPeriod(BaseModel):
+    start: str  # ISO 8601, UTC
+    end: str
+
+
+class ActivityTable(BaseModel):
+    """One activity table read (Annex D, D.6): kind, phase, rows, period covered, digest, matched share."""
+
+    table: str
+    path: str
+    phase: str | None
+    rows: int
+    counted_rows: int | None
+    period: ActivityPeriod | None
+    sha256: str
+    matched_share: float | None
+    description: str | None = None
+
+
+class ActivityPhase(BaseModel):
+    """Per phase (D.6): activity energy, its matched share, hourly-matched and period-average GHG (kgCO2e)."""
+
+    energy_kwh: float | None
+    matched_share: float | None
+    hourly_ghg: float | None
+    average_ghg: float | None
+    difference_pct: float | None
+
+
+class ActivityMonth(BaseModel):
+    phase: str
+    month: str  # YYYY-MM, UTC
+    energy_kwh: float
+    ghg_kg: float | None  # hourly-matched GHG of the month's matched energy
+
+
+class ActivityReport(BaseModel):
+    """The activity part of the evaluation (D.5, D.6): digests and aggregates, never the rows."""
+
+    tables: list[ActivityTable]
+    phases: dict[str, ActivityPhase]
+    monthly: list[ActivityMonth]
+
+
 class Evaluation(BaseModel):
     """Everything known about one disclosure once checked against the standard."""
 
@@ -147,6 +191,7 @@ class Evaluation(BaseModel):
     rejected: dict[str, Any] = PydField(
         default_factory=dict, description="values ignored with E-TYPE/E-UNIT, as given, by field id"
     )
+    activity: ActivityReport | None = PydField(default=None, description="Annex D: activity tables and hourly matching")
 
     @property
     def is_complete(self) -> bool:

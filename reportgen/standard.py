@@ -156,6 +156,7 @@ class Standard(_Strict):
     calculations: Calculations
     crosswalk: dict[str, Any]
     directory: Path
+    activity: "ActivitySpec | None" = None  # Annex D (D1.1), absent from editions without activity data
 
     # -- lookups -------------------------------------------------------------------------------
     @property
@@ -280,6 +281,10 @@ def load_from_directory(directory: Path) -> Standard:
         "crosswalk": _read_yaml(directory / "crosswalk.yaml") or {},
         "directory": directory,
     }
+    for extra in sorted(directory.glob("findings-*.yaml")):  # catalogue additions (A8, Annex D)
+        data["findings"] = {**data["findings"], **((_read_yaml(extra) or {}).get("findings") or {})}
+    if (directory / "activity.yaml").is_file():
+        data["activity"] = _read_yaml(directory / "activity.yaml")
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
@@ -300,3 +305,8 @@ def load_standard(edition: str = "D1", standard_id: str = "AILD") -> Standard:
         known = ", ".join(available_editions()) or "none"
         raise StandardError(f"no encoded standard {standard_id} {edition} (available: {known})")
     return load_from_directory(directory)
+
+
+from reportgen.activity.spec import ActivitySpec  # noqa: E402  (its module needs Localized, defined above)
+
+Standard.model_rebuild()

@@ -48,3 +48,17 @@ def finding(ev, code: str, field: str | None = None):
 
 def run(tree: dict[str, Any], **kw):
     return evaluate_mapping(tree, **kw)
+
+
+@pytest.fixture(scope="session")
+def std11(tmp_path_factory):
+    """D1 with Annex D's data (activity.yaml, its finding codes), until edition D1.1 loads by name."""
+    import shutil
+
+    from reportgen.standard import load_from_directory
+
+    target = tmp_path_factory.mktemp("std") / "aild-d1"
+    shutil.copytree(ROOT / "standard" / "aild-d1", target)
+    for name in ("activity.yaml", "findings-activity.yaml"):
+        shutil.copy(ROOT / "standard" / "aild-d1.1" / name, target / name)
+    return load_from_directory(target)

@@ -57,16 +57,21 @@ def read_input(path: str | Path, standard: Standard) -> RawInput:
     else:
         tree, kind = tree_mod.parse_yaml(p, text), "yaml"
     raw = flatten(tree.data, standard, source=p.name, kind=kind, lines=tree.lines, raw_scalars=tree.raw_scalars)
+    raw.meta["base_dir"] = str(p.parent)
     for sub, line in tree.duplicates:
         raw.duplicates.append(RawEntry(".".join(sub), None, Location(file=p.name, line=line, path=".".join(sub))))
     return raw
 
 
-def from_mapping(data: dict[str, Any], standard: Standard, source: str = "<mapping>") -> RawInput:
-    """Build raw input from an in-memory tree (notebooks, tests, re-evaluation of embedded inputs)."""
+def from_mapping(data: dict[str, Any], standard: Standard, source: str = "<mapping>",
+                 base_dir: str | Path | None = None) -> RawInput:
+    """Build raw input from an in-memory tree (notebooks, tests, re-evaluation of embedded inputs).
+    Activity table paths (Annex D) are relative to `base_dir`, by default the working directory."""
     if not isinstance(data, dict):
         raise InputError(f"{source}: the top level must be a mapping of field groups.")
-    return flatten(data, standard, source=source, kind="mapping")
+    raw = flatten(data, standard, source=source, kind="mapping")
+    raw.meta["base_dir"] = str(base_dir or ".")
+    return raw
 
 
 def _prefixes(standard: Standard) -> set[str]:
@@ -101,6 +106,11 @@ def flatten(
     def walk(node: dict[str, Any], prefix: tuple[str, ...], keys: tuple[str, ...]) -> None:
         for key, value in node.items():
             sub_keys = (*keys, str(key))
+            if not prefix and str(key) == "activity" and standard.activity is not None:
+                from reportgen.activity.declare import Declared  # Annex D (D1.1): tables, not a field
+
+                out.meta["activity"] = Declared(value=value, source=source, lines=lines)
+                continue
             path = (*prefix, *str(key).split("."))
             fid = ".".join(path)
             if fid in standard.fields:

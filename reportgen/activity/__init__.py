@@ -1,0 +1,51 @@
+"""Annex D (edition D1.1): figures derived from activity tables — metering, scheduler records, request
+logs and hourly grid carbon intensity — with hourly matching of energy and intensity.
+
+`engine.run` is the whole of it as one function (declarations + standard + context → derived values,
+findings and report data); the pipeline calls it as clause 8.0. DuckDB is imported only by `scan`, and
+only when a disclosure declares tables, so that other disclosures check as fast as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportgen.context import Context
+    from reportgen.inputs import RawInput
+    from reportgen.model import ActivityReport
+
+
+def declared(raw: "RawInput") -> Any:
+    """The `activity` declaration a reader found (D.1), or None."""
+    return raw.meta.get("activity")
+
+
+def apply(raw: "RawInput", ctx: "Context") -> tuple["ActivityReport | None", list[dict[str, Any]]]:
+    """Clause 8.0: derive from the declared tables into `ctx` (never over a supplied or withheld value),
+    add the findings, and return the report part and the fingerprint entries (D.5)."""
+    from reportgen.activity.engine import Scope, run
+
+    decl = declared(raw)
+    if decl is None or ctx.standard.activity is None:
+        return None, []
+    std = ctx.standard
+    scope = Scope(base_dir=Path(raw.meta.get("base_dir") or "."), status={p: ctx.status(p) for p in std.phase_ids},
+                  facility=ctx.facility, pue={p: v for p in std.phase_ids if (v := ctx.num(f"{p}.pue")) is not None},
+                  period=_period(ctx), values=dict(ctx.values), lang=ctx.lang)
+    outcome, findings = run(decl, std, scope)
+    ctx.findings.items.extend(findings)
+    for fid, value in outcome.values.items():
+        if fid not in ctx.values:
+            ctx.values[fid] = value
+    return outcome.report, outcome.fingerprint
+
+
+def _period(ctx: "Context") -> tuple[dt.date, dt.date] | None:
+    """The reporting period when both dates are given and the end is not before the start (5)."""
+    start, end = ctx.raw("report.reporting_period_start"), ctx.raw("report.reporting_period_end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end >= start:
+        return start, end
+    return None

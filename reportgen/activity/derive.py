@@ -1,0 +1,200 @@
+"""D.3 and D.5–D.6 from the activity sums: derived values with traces and bases, W-ACT-3, I-ACT-5, W-ACT-6,
+the report part and the fingerprint entries. Plain arithmetic on a few numbers per phase."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen import fmt
+from reportgen.activity.engine import Aggregates, PhaseSums, Scope, TableResult
+from reportgen.activity.spec import ActivitySpec
+from reportgen.findings import Findings
+from reportgen.model import (ActivityMonth, ActivityPeriod, ActivityPhase, ActivityReport, ActivityTable, FieldValue,
+                             Trace, TraceInput)
+from reportgen.standard import Localized, Standard
+
+CLAUSE = "8.0"  # Annex D, D.3: applied before 8.1
+
+
+@dataclass
+class ActivityOutcome:
+    """What Annex D gives the evaluation: values to add where nothing was supplied or withheld, the basis
+    (A4) of each, the report part, and the fingerprint entries (D.5)."""
+
+    values: dict[str, FieldValue] = field(default_factory=dict)
+    basis: dict[str, str] = field(default_factory=dict)
+    report: ActivityReport | None = None
+    fingerprint: list[dict[str, Any]] = field(default_factory=list)
+
+
+def weakest(bases: list[str], spec: ActivitySpec) -> str:
+    order = spec.basis_order
+    return max(bases, key=order.index) if bases else "calculated"
+
+
+def _n(x: float, lang: str) -> str:
+    return fmt.number(x, lang, sig=6)
+
+
+class _Phase:
+    """Derivations of one phase: knows what the reporter gave, adds values and findings."""
+
+    def __init__(self, phase: str, sums: PhaseSums, agg: Aggregates, spec: ActivitySpec, std: Standard,
+                 scope: Scope, findings: Findings, out: ActivityOutcome) -> None:
+        self.p, self.s, self.agg, self.spec, self.std = phase, sums, agg, spec, std
+        self.scope, self.findings, self.out, self.lang = scope, findings, out, scope.lang
+
+    def given(self, key: str) -> FieldValue | None:
+        return self.scope.values.get(f"{self.p}.{key}")
+
+    def supplied_number(self, key: str) -> float | None:
+        v = self.given(key)
+        if v is None or v.origin != "supplied" or not v.counted or isinstance(v.value, bool):
+            return None
+        return float(v.value) if isinstance(v.value, (int, float)) else None
+
+    def tables_note(self, nos: list[int], rows: int) -> list[str]:
+        by_no = {t.decl.no: t for t in self.agg.tables}
+        notes = [f"{by_no[n].decl.path} (sha256 {by_no[n].sha256[:12]}…)" for n in dict.fromkeys(nos)]
+        return [f"{'; '.join(notes)}: {rows:,} rows counted".replace(",", "\u202f" if self.lang == "fr" else ",")]
+
+    def offer(self, key: str, value: float | int, basis: str, expression: str, notes: list[str],
+              inputs: list[TraceInput] | None = None, formula: Localized | None = None,
+              source: str | None = None) -> bool:
+        """Derive PHASE.key unless it was supplied or withheld; W-ACT-6 when a supplied figure disagrees."""
+        fid = f"{self.p}.{key}"
+        if fid not in self.std.fields:
+            return False
+        given = self.given(key)
+        if given is not None:
+            supplied = self.supplied_number(key)
+            if key in self.spec.compared_fields and supplied is not None and \
+                    abs(supplied - value) > self.spec.agreement_tolerance * abs(value):
+                unit = self.std.fields[fid].unit or ""
+                diff = (supplied - value) / value if value else math.inf
+                self.findings.add("W-ACT-6", fid, given.location, supplied=f"{_n(supplied, self.lang)} {unit}".strip(),
+                                  activity=f"{_n(value, self.lang)} {unit}".strip(),
+                                  difference=fmt.percent(diff, self.lang) if math.isfinite(diff) else "∞")
+            return False
+        f = self.std.fields[fid]
+        text = (formula or self.spec.formulas[key]).get(self.lang)
+        self.out.values[fid] = FieldValue(
+            value=value, unit=f.unit, origin="derived", method="calculated", source=source,
+            trace=Trace(clause=CLAUSE, formula=text, expression=expression, inputs=inputs or [], notes=notes))
+        self.out.basis[fid] = basis
+        return True
+
+    def run(self) -> ActivityPhase | None:
+        s, kinds = self.s, self.spec.kinds
+        if s.accelerator_hours is not None:
+            self.offer("accelerator_hours", s.accelerator_hours, kinds["accelerator_usage"].basis,
+                       f"Σ accelerators × hours = {_n(s.accelerator_hours, self.lang)} h",
+                       self.tables_note(s.usage_tables, s.usage_rows))
+        for key in ("requests", "input_tokens", "output_tokens"):
+            total = s.requests.get(key)
+            if total is not None and s.request_rows:
+                count = int(math.floor(total + 0.5))  # halves away from zero (values are not negative)
+                self.offer(key, count, kinds["requests"].basis, f"Σ {key} = {_n(total, self.lang)} → {count:,}",
+                           self.tables_note(s.request_tables, s.request_rows))
+        if s.energy is None:
+            return None
+        energy_basis = kinds["accelerator_usage"].power_basis if s.energy_from_power else kinds["energy"].basis
+        energy_basis = energy_basis or "estimated"
+        inputs = []
+        if s.energy_from_power and self.scope.facility:
+            pue = self.scope.values[f"{self.p}.pue"]
+            inputs.append(TraceInput(field=f"{self.p}.pue", value=float(pue.value), unit=None, origin="supplied",
+                                     source=pue.source))
+        energy_derived = self.offer(
+            "energy", s.energy, energy_basis, f"Σ {'accelerators × hours × avg_power_w ÷ 1000' if s.energy_from_power else 'energy_kwh'}"
+            f" = {_n(s.energy, self.lang)} kWh", self.tables_note(s.energy_tables, s.energy_rows), inputs,
+            formula=self.spec.formulas["energy_from_power" if s.energy_from_power else "energy"])
+        if not self.agg.grid_read:
+            return ActivityPhase(energy_kwh=s.energy, matched_share=None, hourly_ghg=None, average_ghg=None,
+                                 difference_pct=None)
+        return self.match(energy_basis, energy_derived)
+
+    def match(self, energy_basis: str, energy_derived: bool) -> ActivityPhase:
+        s, lang = self.s, self.lang
+        grid_basis = self.spec.kinds["grid_intensity"].basis
+        unmatched = max(s.energy - s.matched_energy, 0.0)
+        if unmatched <= 1e-12 * max(s.energy, 1.0):
+            unmatched = 0.0
+        share = s.matched_energy / s.energy if s.energy else None
+        fallback = self.supplied_number("grid_intensity")
+        hourly: float | None = s.matched_ghg
+        used_fallback = bool(unmatched) and fallback is not None
+        label = self.std.group(self.p).label.get(lang)
+        if unmatched:
+            hourly = s.matched_ghg + unmatched * fallback / 1000 if fallback is not None else None
+            self.findings.add("W-ACT-3", f"{self.p}.ghg_location", None, variant=None if fallback is not None else "no_fallback",
+                              phase=label, share=fmt.percent(unmatched / s.energy, lang),
+                              energy=fmt.quantity(unmatched, "kWh", lang), matched=fmt.percent(share or 0.0, lang),
+                              zones=", ".join(s.unmatched_zones) or "—")
+        average = None
+        if hourly is not None:
+            average = (s.average_ghg_matched or 0.0) + (unmatched * fallback / 1000 if used_fallback else 0.0)
+            bases = [energy_basis, grid_basis]
+            inputs = []
+            if used_fallback:
+                gi = self.scope.values[f"{self.p}.grid_intensity"]
+                bases.append(gi.method or "not_stated")
+                inputs.append(TraceInput(field=f"{self.p}.grid_intensity", value=float(gi.value), unit=gi.unit,
+                                         origin="supplied", source=gi.source))
+            expr = f"Σ E × I ÷ 1000 = {_n(s.matched_ghg, lang)} kgCO2e"
+            if used_fallback:
+                expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000"
+            expr += f" = {_n(hourly, lang)} kgCO2e"
+            notes = self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows)
+            if energy_derived:
+                self.offer("ghg_location", hourly, weakest(bases, self.spec), expr, notes, inputs)
+            diff = (hourly - average) / average * 100 if average else None
+            self.findings.add("I-ACT-5", f"{self.p}.ghg_location", None, phase=label,
+                              hourly=fmt.quantity(hourly, "kgCO2e", lang), average=fmt.quantity(average, "kgCO2e", lang),
+                              difference=(("+" if diff >= 0 else "") + fmt.number(diff, lang, sig=3) + " %") if diff is not None else "—")
+        else:
+            diff = None
+        if not unmatched and s.energy > 0:
+            descriptions = [t.decl.description for t in self.agg.grid_tables if t.decl.description]
+            mean = s.matched_ghg * 1000 / s.energy
+            self.offer("grid_intensity", mean, weakest([energy_basis, grid_basis], self.spec),
+                       f"{_n(s.matched_ghg * 1000, lang)} ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
+                       self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
+                       source="; ".join(descriptions) or None)
+        return ActivityPhase(energy_kwh=s.energy, matched_share=share, hourly_ghg=hourly, average_ghg=average,
+                             difference_pct=diff)
+
+
+def derive(agg: Aggregates, spec: ActivitySpec, std: Standard, scope: Scope, findings: Findings) -> ActivityOutcome:
+    out = ActivityOutcome()
+    phases: dict[str, ActivityPhase] = {}
+    for phase, sums in agg.phases.items():
+        part = _Phase(phase, sums, agg, spec, std, scope, findings, out).run()
+        if part is not None:
+            phases[phase] = part
+    out.report = ActivityReport(tables=[_table(t) for t in agg.tables], phases=phases,
+                                monthly=[ActivityMonth(**m) for m in agg.monthly])
+    out.fingerprint = [fingerprint_entry(t, spec) for t in agg.tables]
+    return out
+
+
+def _table(t: TableResult) -> ActivityTable:
+    period = ActivityPeriod(start=t.period[0].isoformat().replace("+00:00", "Z"),
+                            end=t.period[1].isoformat().replace("+00:00", "Z")) if t.period else None
+    return ActivityTable(table=t.decl.table, path=t.decl.path, phase=t.decl.phase, rows=t.rows,
+                         counted_rows=t.counted if t.decl.table != "grid_intensity" else None, period=period,
+                         sha256=t.sha256, matched_share=t.matched_share, description=t.decl.description)
+
+
+def fingerprint_entry(t: TableResult, spec: ActivitySpec) -> dict[str, Any]:
+    """D.5: {table, sha256, rows} plus phase and description when declared, and basis for grid tables."""
+    entry: dict[str, Any] = {"table": t.decl.table, "sha256": t.sha256, "rows": t.rows}
+    if t.decl.phase:
+        entry["phase"] = t.decl.phase
+    if t.decl.description:
+        entry["description"] = t.decl.description
+    if t.decl.table == "grid_intensity":
+        entry["basis"] = t.decl.effective_basis(spec)
+    return entry

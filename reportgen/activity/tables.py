@@ -1,0 +1,158 @@
+"""One declared table in DuckDB: its grouping pass, its checked groups, its rejected rows, its repeated keys.
+
+After `load`, the temporary table `r<no>` holds one row per distinct raw key of the file with its
+normalized phase and zone, its start and end in microseconds UTC (`s_us`, `e_us`), the reason its rows are
+rejected (`err`, NULL when the key is good), the number of rows `n`, of rows whose numbers are good `nok`,
+and the sums of those numbers (`sum_<column>`, `cnt_<column>` for the rows that give one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from reportgen.activity.scan import US_PER_HOUR, Progress, Source, lit, q, row_checks
+from reportgen.activity.spec import Kind
+
+# The raw key cells a kind groups on, by role, and the alias of each in the grouped table.
+_KEY_ALIASES = {"phase": "ph", "zone": "zn", "start": "s", "datetime": "s", "end": "e"}
+
+
+@dataclass
+class Loaded:
+    """What the grouping pass and its checks found in one table."""
+
+    rows: int = 0
+    bad: int = 0
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    repeated: int = 0
+
+
+class Table:
+    def __init__(self, con: duckdb.DuckDBPyConnection, src: Source, kind_name: str, kind: Kind,
+                 declared_phase: str | None, allowed_phases: list[str], duration_us: int) -> None:
+        self.con, self.src, self.kind_name, self.kind = con, src, kind_name, kind
+        self.declared_phase, self.allowed, self.duration_us = declared_phase, allowed_phases, duration_us
+        self.name = f"r{src.no}"
+        self.listed = 10  # E-ACT-2 lists the first rows (activity.yaml listed_bad_rows)
+        self.time_role = "datetime" if "datetime" in kind.columns else "start"
+        self.keys = [r for r in ("phase", "zone", self.time_role, "end") if r in kind.columns]
+        self.cols, self.ok, self.reason = row_checks(src, kind.numbers, kind.required)
+
+    # -- the grouping pass ----------------------------------------------------------------------------
+    def _row_select(self, extra: str = "") -> str:
+        keys = [f"{self.src.raw_time(r) if r in ('start', 'datetime', 'end') else self.src.text(r)} AS {_KEY_ALIASES[r]}"
+                for r in self.keys]
+        return ", ".join([*keys, *self.cols, f"{self.ok} AS ok", *([extra] if extra else [])])
+
+    def load(self, label: str) -> Loaded:
+        sums = []
+        for role in self.kind.numbers:
+            v = q("v_" + role)
+            sums += [f"sum({v}) FILTER (WHERE ok) AS {q('sum_' + role)}",
+                     f"count({v}) FILTER (WHERE ok) AS {q('cnt_' + role)}"]
+        if "avg_power_w" in self.kind.numbers:  # energy from power needs Σ accelerators × W per key
+            sums.append('sum("v_accelerators" * "v_avg_power_w") FILTER (WHERE ok) AS sum_acc_w')
+        aliases = ", ".join(_KEY_ALIASES[r] for r in self.keys)
+        sql = (f"CREATE OR REPLACE TEMP TABLE g{self.src.no} AS SELECT {aliases}, count(*) AS n, "
+               f"count(*) FILTER (WHERE ok) AS nok, {', '.join(sums)} "
+               f"FROM (SELECT {self._row_select()} FROM {self.src.relation()}) GROUP BY ALL")
+        Progress(self.con, label).run(sql)
+        self._normalize()
+        rows, bad = self.con.execute(
+            f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN err IS NULL THEN n - nok ELSE n END), 0) "
+            f"FROM {self.name}").fetchone()
+        out = Loaded(rows=int(rows), bad=int(bad))
+        if out.bad:
+            out.bad_rows = self._bad_rows()
+        out.repeated = self._repeated(out.bad == 0)
+        return out
+
+    def _normalize(self) -> None:
+        src, no = self.src, self.src.no
+        if self.kind.phase == "from_column_or_declared":
+            declared = lit(self.declared_phase) if self.declared_phase else "NULL"
+            phase = f"coalesce(lower(ph), {declared})" if "ph" in self._aliases() else declared
+        else:
+            phase = lit("inference") if self.kind.phase == "inference" else "NULL"
+        zone = "upper(zn)" if "zn" in self._aliases() else "NULL::VARCHAR"
+        s = src.parse_time("s", self.time_role)
+        if src.roles.get("end") is None:
+            e = f"s_us + {self.duration_us}"
+        elif "end" in self.kind.required:
+            e = src.parse_time("e", "end")
+        else:
+            e = f"CASE WHEN e IS NULL THEN s_us + {self.duration_us} ELSE {src.parse_time('e', 'end')} END"
+        checks = [f"WHEN s_us IS NULL THEN {lit(self.time_role)}", f"WHEN e_us IS NULL OR e_us <= s_us THEN 'end'"]
+        if self.time_role == "datetime":
+            checks.append(f"WHEN s_us % {US_PER_HOUR} <> 0 THEN 'datetime'")
+        if "zone" in self.kind.required:
+            checks.append("WHEN zone IS NULL THEN 'zone'")
+        if self.kind.phase != "none":
+            allowed = ", ".join(lit(p) for p in self.allowed) or "NULL"
+            checks.append(f"WHEN phase IS NULL OR phase NOT IN ({allowed}) THEN 'phase'")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {self.name} AS SELECT *, CASE {' '.join(checks)} END AS err FROM "
+            f"(SELECT *, {e} AS e_us FROM (SELECT *, {phase} AS phase, {zone} AS zone, {s} AS s_us FROM g{no}))")
+
+    def _aliases(self) -> list[str]:
+        return [_KEY_ALIASES[r] for r in self.keys]
+
+    def _join_on(self, left: str, right: str) -> str:
+        return " AND ".join(f"{left}.{a} IS NOT DISTINCT FROM {right}.{a}" for a in self._aliases())
+
+    # -- rejected rows (E-ACT-2) -------------------------------------------------------------------
+    def _bad_rows(self) -> list[tuple[int, str]]:
+        """The first rejected rows, as (ROW, column): ROW counts a CSV's header as row 1; in Parquet it is
+        the 1-based row index. CSV rows are numbered by a single-threaded, ordered read of the file."""
+        if self.src.parquet:
+            number, threads = "file_row_number + 1", None
+        else:
+            number, threads = "row_number() OVER () + 1", self.con.execute("SELECT current_setting('threads')").fetchone()[0]
+        sql = (f"SELECT x.rn, coalesce(g.err, x.why) FROM (SELECT {number} AS rn, * FROM (SELECT "
+               f"{self._row_select(f'CASE WHEN NOT ({self.ok}) THEN {self.reason} END AS why')}"
+               f"{', file_row_number' if self.src.parquet else ''} FROM {self.src.relation(numbered=True)})) AS x "
+               f"JOIN {self.name} AS g ON {self._join_on('x', 'g')} WHERE g.err IS NOT NULL OR NOT x.ok "
+               f"ORDER BY x.rn LIMIT {self.listed}")
+        try:
+            if threads is not None:
+                self.con.execute("SET threads = 1")
+                self.con.execute("SET preserve_insertion_order = true")
+            return [(int(r), str(w)) for r, w in self.con.execute(sql).fetchall()]
+        finally:
+            if threads is not None:
+                self.con.execute(f"SET threads = {int(threads)}")
+                self.con.execute("SET preserve_insertion_order = false")
+
+    # -- repeated keys (W-ACT-4) ----------------------------------------------------------------------
+    def _repeated(self, clean: bool) -> int:
+        """Counted-eligible rows that repeat an earlier row's key. Keys without a site or job id are
+        counted on the groups; with one, a second pass counts distinct keys (hashed first; an exact
+        count confirms any repeat the hashes suggest)."""
+        extra = [c for c in self.kind.key if c not in ("phase", "zone", "start", "datetime")]
+        present = [c for c in extra if self.src.roles.get(c) is not None]
+        norm_key = ", ".join(k for k in ("phase", "zone", "s_us") if k != "phase" or self.kind.phase != "none")
+        if self.kind_name == "grid_intensity":
+            return 0  # grid keys are compared across all grid tables (engine)
+        if not present:
+            total, distinct = self.con.execute(
+                f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({norm_key})) FROM {self.name} "
+                f"WHERE err IS NULL AND nok > 0").fetchone()
+            return int(total) - int(distinct)
+        site = self.src.text(present[0])
+        injective = self.con.execute(
+            f"SELECT count(DISTINCT ({', '.join(self._aliases())})) = count(DISTINCT ({norm_key})) "
+            f"FROM {self.name}").fetchone()[0]
+        if clean and injective:
+            base = f"SELECT hash({', '.join(self._aliases())}, site) AS k FROM (SELECT {self._row_select(f'{site} AS site')} FROM {self.src.relation()})"
+            exact = f"SELECT DISTINCT {', '.join(self._aliases())}, site FROM (SELECT {self._row_select(f'{site} AS site')} FROM {self.src.relation()})"
+        else:
+            rows = (f"(SELECT {self._row_select(f'{site} AS site')} FROM {self.src.relation()}) AS x JOIN {self.name} AS g "
+                    f"ON {self._join_on('x', 'g')} WHERE g.err IS NULL AND x.ok")
+            base = f"SELECT hash({', '.join('g.' + k for k in norm_key.split(', '))}, x.site) AS k FROM {rows}"
+            exact = f"SELECT DISTINCT {', '.join('g.' + k for k in norm_key.split(', '))}, x.site FROM {rows}"
+        total, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT k) FROM ({base})").fetchone()
+        if total == distinct:
+            return 0
+        return int(total) - int(self.con.execute(f"SELECT count(*) FROM ({exact})").fetchone()[0])
