@@ -66,6 +66,7 @@ def codes(ev, prefix: str = "") -> list[str]:
 def one(ev, code: str):
     hits = [f for f in ev.findings if f.code == code]
     assert len(hits) == 1, [(f.code, f.message) for f in ev.findings]
+    assert hits[0].fix and "{" not in hits[0].message + hits[0].fix  # every template filled
     return hits[0]
 
 
