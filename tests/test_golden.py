@@ -167,6 +167,36 @@ inputs: object
 rejected: object
 """,
 }
+# 1.1 adds the activity part of Annex D (edition D1.1, D.6), null when no table is declared.
+SHAPES["1.1"] = SHAPES["1.0"].rstrip("\n") + """
+activity: null|object
+activity.tables: array
+activity.tables.[]: object
+activity.tables.[].table: string
+activity.tables.[].path: string
+activity.tables.[].phase: null|string
+activity.tables.[].rows: integer
+activity.tables.[].counted_rows: integer|null
+activity.tables.[].period: null|object
+activity.tables.[].period.start: string
+activity.tables.[].period.end: string
+activity.tables.[].sha256: string
+activity.tables.[].matched_share: null|number
+activity.tables.[].description: null|string
+activity.phases: object
+activity.phases.*: object
+activity.phases.*.energy_kwh: null|number
+activity.phases.*.matched_share: null|number
+activity.phases.*.hourly_ghg: null|number
+activity.phases.*.average_ghg: null|number
+activity.phases.*.difference_pct: null|number
+activity.monthly: array
+activity.monthly.[]: object
+activity.monthly.[].phase: string
+activity.monthly.[].month: string
+activity.monthly.[].energy_kwh: number
+activity.monthly.[].ghg_kg: null|number
+"""
 
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:

@@ -38,6 +38,14 @@ def _n(x: float, lang: str) -> str:
     return fmt.number(x, lang, sig=6)
 
 
+def signed_percent(pct: float | None, lang: str) -> str:
+    """+3.2 % / −3.2 % (a true minus sign), three significant digits."""
+    if pct is None or not math.isfinite(pct):
+        return "—"
+    return ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + "\u202f%" if lang == "fr" else \
+        ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + " %"
+
+
 class _Phase:
     """Derivations of one phase: knows what the reporter gave, adds values and findings."""
 
@@ -145,22 +153,21 @@ class _Phase:
                                          origin="supplied", source=gi.source))
             expr = f"Σ E × I ÷ 1000 = {_n(s.matched_ghg, lang)} kgCO2e"
             if used_fallback:
-                expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000"
-            expr += f" = {_n(hourly, lang)} kgCO2e"
+                expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000 = {_n(hourly, lang)} kgCO2e"
             notes = self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows)
             if energy_derived:
                 self.offer("ghg_location", hourly, weakest(bases, self.spec), expr, notes, inputs)
             diff = (hourly - average) / average * 100 if average else None
             self.findings.add("I-ACT-5", f"{self.p}.ghg_location", None, phase=label,
                               hourly=fmt.quantity(hourly, "kgCO2e", lang), average=fmt.quantity(average, "kgCO2e", lang),
-                              difference=(("+" if diff >= 0 else "") + fmt.number(diff, lang, sig=3) + " %") if diff is not None else "—")
+                              difference=signed_percent(diff, lang))
         else:
             diff = None
         if not unmatched and s.energy > 0:
             descriptions = [t.decl.description for t in self.agg.grid_tables if t.decl.description]
             mean = s.matched_ghg * 1000 / s.energy
             self.offer("grid_intensity", mean, weakest([energy_basis, grid_basis], self.spec),
-                       f"{_n(s.matched_ghg * 1000, lang)} ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
+                       f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
                        self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
                        source="; ".join(descriptions) or None)
         return ActivityPhase(energy_kwh=s.energy, matched_share=share, hourly_ghg=hourly, average_ghg=average,

@@ -127,32 +127,23 @@ class Source:
         name = self.roles[role]
         return next(t for n, t in self.columns if n == name).upper()
 
-    # -- expressions over one row -------------------------------------------------------------------
-    def text(self, role: str) -> str:
-        c = self.col(role)
-        if c is None:
-            return "NULL::VARCHAR"
-        return f"NULLIF(trim({c}), '')" if self.type_of(role) == "VARCHAR" else f"CAST({c} AS VARCHAR)"
-
-    def raw_time(self, role: str) -> str:
-        c = self.col(role)
-        if c is None:
-            return "NULL::VARCHAR"
-        if self.type_of(role).startswith("TIMESTAMP"):
-            return c
-        return self.text(role)
+    # -- expressions over one row: cells are grouped as written, normalized once per group ---------------
+    def cell(self, role: str) -> str:
+        """A key cell as written (grouping key of the first pass), NULL when the column is absent."""
+        return self.col(role) or "NULL::VARCHAR"
 
     def number(self, role: str) -> tuple[str, str]:
-        """(value, present) expressions; an empty cell is absent, not zero (D.2)."""
+        """(value, absent) expressions of a number cell; an empty cell is absent, not zero (D.2)."""
         c = self.col(role)
         if c is None:
-            return "NULL::DOUBLE", "false"
+            return "NULL::DOUBLE", "true"
         typ = self.type_of(role)
-        if typ == "VARCHAR":
-            return f"TRY_CAST(NULLIF(trim({c}), '') AS DOUBLE)", f"(NULLIF(trim({c}), '') IS NOT NULL)"
+        if typ == "VARCHAR":  # a decimal point only: no grouping underscores that DuckDB would accept
+            return f"CASE WHEN contains({c}, '_') THEN NULL ELSE TRY_CAST({c} AS DOUBLE) END", \
+                f"({c} IS NULL OR trim({c}) = '')"
         if typ.startswith(_NUMERIC):
-            return f"CAST({c} AS DOUBLE)", f"({c} IS NOT NULL)"
-        return "NULL::DOUBLE", f"({c} IS NOT NULL)"
+            return f"CAST({c} AS DOUBLE)", f"({c} IS NULL)"
+        return "NULL::DOUBLE", f"({c} IS NULL)"
 
     def parse_time(self, raw: str, role: str) -> str:
         """Microseconds since 1970 UTC of a grouped raw timestamp, NULL when it is bad (D.2)."""
@@ -164,23 +155,26 @@ class Source:
         if typ.startswith("TIMESTAMP"):  # Parquet timestamp not adjusted to UTC: no offset
             return f"epoch_us(CAST({raw} AS TIMESTAMPTZ))" if role in self.utc_default else "NULL::BIGINT"
         pattern = TS_UTC_DEFAULT if role in self.utc_default else TS_WITH_OFFSET
-        return f"CASE WHEN regexp_full_match({raw}, {lit(pattern)}) THEN epoch_us(TRY_CAST({raw} AS TIMESTAMPTZ)) END"
+        text = f"trim(CAST({raw} AS VARCHAR))"
+        return f"CASE WHEN regexp_full_match({text}, {lit(pattern)}) THEN epoch_us(TRY_CAST({text} AS TIMESTAMPTZ)) END"
+
+
+def norm_text(raw: str) -> str:
+    """A grouped text cell, trimmed; empty means absent."""
+    return f"NULLIF(trim(CAST({raw} AS VARCHAR)), '')"
 
 
 def row_checks(src: Source, numbers: list[str], required: list[str]) -> tuple[list[str], str, str]:
     """Per-row number columns (v_<role>), the row's validity, and the name of its first bad column."""
     cols, conds, reasons = [], [], []
     for role in numbers:
-        value, present = src.number(role)
+        if src.col(role) is None:
+            continue
+        value, absent = src.number(role)
         cols.append(f"{value} AS {q('v_' + role)}")
         v = q("v_" + role)
         valid = f"({v} IS NOT NULL AND isfinite({v}) AND {v} >= 0)"
-        if role in required:
-            ok = f"({present} AND {valid})"
-        elif src.col(role) is not None:
-            ok = f"(NOT {present} OR {valid})"
-        else:
-            continue
+        ok = valid if role in required else f"(CASE WHEN {v} IS NOT NULL THEN isfinite({v}) AND {v} >= 0 ELSE {absent} END)"
         conds.append(ok)
         reasons.append(f"WHEN NOT {ok} THEN {lit(role)}")
     validity = " AND ".join(conds) or "true"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from reportgen.activity.scan import US_PER_HOUR, Progress, Source, lit, q, row_checks
+from reportgen.activity.scan import US_PER_HOUR, Progress, Source, lit, norm_text, q, row_checks
 from reportgen.activity.spec import Kind
 
 # The raw key cells a kind groups on, by role, and the alias of each in the grouped table.
@@ -42,17 +42,19 @@ class Table:
 
     # -- the grouping pass ----------------------------------------------------------------------------
     def _row_select(self, extra: str = "") -> str:
-        keys = [f"{self.src.raw_time(r) if r in ('start', 'datetime', 'end') else self.src.text(r)} AS {_KEY_ALIASES[r]}"
-                for r in self.keys]
+        keys = [f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys]
         return ", ".join([*keys, *self.cols, f"{self.ok} AS ok", *([extra] if extra else [])])
 
     def load(self, label: str) -> Loaded:
         sums = []
         for role in self.kind.numbers:
+            if self.src.col(role) is None:
+                sums += [f"NULL::DOUBLE AS {q('sum_' + role)}", f"0 AS {q('cnt_' + role)}"]
+                continue
             v = q("v_" + role)
             sums += [f"sum({v}) FILTER (WHERE ok) AS {q('sum_' + role)}",
                      f"count({v}) FILTER (WHERE ok) AS {q('cnt_' + role)}"]
-        if "avg_power_w" in self.kind.numbers:  # energy from power needs Σ accelerators × W per key
+        if "avg_power_w" in self.kind.numbers and self.src.col("avg_power_w"):  # energy from power: Σ accelerators × W
             sums.append('sum("v_accelerators" * "v_avg_power_w") FILTER (WHERE ok) AS sum_acc_w')
         aliases = ", ".join(_KEY_ALIASES[r] for r in self.keys)
         sql = (f"CREATE OR REPLACE TEMP TABLE g{self.src.no} AS SELECT {aliases}, count(*) AS n, "
@@ -73,17 +75,17 @@ class Table:
         src, no = self.src, self.src.no
         if self.kind.phase == "from_column_or_declared":
             declared = lit(self.declared_phase) if self.declared_phase else "NULL"
-            phase = f"coalesce(lower(ph), {declared})" if "ph" in self._aliases() else declared
+            phase = f"coalesce(lower({norm_text('ph')}), {declared})" if "ph" in self._aliases() else declared
         else:
             phase = lit("inference") if self.kind.phase == "inference" else "NULL"
-        zone = "upper(zn)" if "zn" in self._aliases() else "NULL::VARCHAR"
+        zone = f"upper({norm_text('zn')})" if "zn" in self._aliases() else "NULL::VARCHAR"
         s = src.parse_time("s", self.time_role)
         if src.roles.get("end") is None:
             e = f"s_us + {self.duration_us}"
         elif "end" in self.kind.required:
             e = src.parse_time("e", "end")
         else:
-            e = f"CASE WHEN e IS NULL THEN s_us + {self.duration_us} ELSE {src.parse_time('e', 'end')} END"
+            e = f"CASE WHEN {norm_text('e')} IS NULL THEN s_us + {self.duration_us} ELSE {src.parse_time('e', 'end')} END"
         checks = [f"WHEN s_us IS NULL THEN {lit(self.time_role)}", f"WHEN e_us IS NULL OR e_us <= s_us THEN 'end'"]
         if self.time_role == "datetime":
             checks.append(f"WHEN s_us % {US_PER_HOUR} <> 0 THEN 'datetime'")
@@ -127,32 +129,37 @@ class Table:
 
     # -- repeated keys (W-ACT-4) ----------------------------------------------------------------------
     def _repeated(self, clean: bool) -> int:
-        """Counted-eligible rows that repeat an earlier row's key. Keys without a site or job id are
-        counted on the groups; with one, a second pass counts distinct keys (hashed first; an exact
-        count confirms any repeat the hashes suggest)."""
+        """Rows that repeat an earlier row's key (`end` is not part of it). Keys without a site or job id
+        are counted on the groups; with one, a second pass counts distinct keys, hashed (an exact count
+        confirms any repeat the hashes suggest). That pass reads raw cells when the raw key cells map one
+        to one onto normalized keys and no row was rejected, else it joins each row to its checked group."""
+        if self.kind_name == "grid_intensity":
+            return 0  # grid keys are compared across all grid tables (aggregate)
+        norm = [k for k in ("phase", "zone", "s_us") if k != "phase" or self.kind.phase != "none"]
         extra = [c for c in self.kind.key if c not in ("phase", "zone", "start", "datetime")]
         present = [c for c in extra if self.src.roles.get(c) is not None]
-        norm_key = ", ".join(k for k in ("phase", "zone", "s_us") if k != "phase" or self.kind.phase != "none")
-        if self.kind_name == "grid_intensity":
-            return 0  # grid keys are compared across all grid tables (engine)
         if not present:
             total, distinct = self.con.execute(
-                f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({norm_key})) FROM {self.name} "
+                f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({', '.join(norm)})) FROM {self.name} "
                 f"WHERE err IS NULL AND nok > 0").fetchone()
             return int(total) - int(distinct)
-        site = self.src.text(present[0])
+        raw_keys = [a for a in self._aliases() if a != "e"]
+        cells = ", ".join([*(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys if r != "end"),
+                           f"{self.src.cell(present[0])} AS site"])
         injective = self.con.execute(
-            f"SELECT count(DISTINCT ({', '.join(self._aliases())})) = count(DISTINCT ({norm_key})) "
-            f"FROM {self.name}").fetchone()[0]
+            f"SELECT count(DISTINCT ({', '.join(raw_keys)})) = count(DISTINCT ({', '.join(norm)})) "
+            f"FROM {self.name} WHERE err IS NULL").fetchone()[0]
         if clean and injective:
-            base = f"SELECT hash({', '.join(self._aliases())}, site) AS k FROM (SELECT {self._row_select(f'{site} AS site')} FROM {self.src.relation()})"
-            exact = f"SELECT DISTINCT {', '.join(self._aliases())}, site FROM (SELECT {self._row_select(f'{site} AS site')} FROM {self.src.relation()})"
+            rows = f"(SELECT {cells} FROM {self.src.relation()})"
+            key = [*raw_keys, "site"]
         else:
-            rows = (f"(SELECT {self._row_select(f'{site} AS site')} FROM {self.src.relation()}) AS x JOIN {self.name} AS g "
+            full = ", ".join(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys)
+            rows = (f"(SELECT {full}, {self.src.cell(present[0])} AS site, {self.ok} AS ok FROM "
+                    f"(SELECT *, {', '.join(self.cols)} FROM {self.src.relation()})) AS x JOIN {self.name} AS g "
                     f"ON {self._join_on('x', 'g')} WHERE g.err IS NULL AND x.ok")
-            base = f"SELECT hash({', '.join('g.' + k for k in norm_key.split(', '))}, x.site) AS k FROM {rows}"
-            exact = f"SELECT DISTINCT {', '.join('g.' + k for k in norm_key.split(', '))}, x.site FROM {rows}"
-        total, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT k) FROM ({base})").fetchone()
+            key = [*(f"g.{k}" for k in norm), "x.site"]
+        total, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT hash({', '.join(key)})) FROM {rows}").fetchone()
         if total == distinct:
             return 0
-        return int(total) - int(self.con.execute(f"SELECT count(*) FROM ({exact})").fetchone()[0])
+        exact = self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {rows})").fetchone()[0]
+        return int(total) - int(exact)

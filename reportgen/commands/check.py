@@ -91,6 +91,11 @@ def render_text(ev: Evaluation) -> str:
             out.append(f"  {_c(std.indicators[name].label.get(lang), lang)} {fmt.quantity(uv.value, uv.unit, lang)}")
     if ev.inference_share is not None:
         out.append(f"{_c(t('inference_share', lang), lang)} {fmt.percent(ev.inference_share, lang)}")
+    if ev.activity is not None:
+        from reportgen.activity.text import lines as activity_lines
+
+        out.append("")
+        out.extend(activity_lines(ev.activity, std, lang))
     out.append("")
     out.append(f"{_c(t('fingerprint', lang), lang)} {ev.fingerprint}")
     return "\n".join(out) + "\n"
