@@ -13,6 +13,7 @@ import os
 import sys
 
 from reportgen.errors import ReportgenError
+from reportgen.terminal import visible_output
 from reportgen.version import __version__
 
 COMMANDS = ["check", "standard_cmd", "template", "render", "verify", "interop"]
@@ -39,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with visible_output():  # control characters from inputs are shown escaped, never obeyed
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -53,11 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # never a traceback for users; REPORTGEN_DEBUG=1 shows it
+    except Exception as exc:  # a bug (exit 3): never a traceback for users; REPORTGEN_DEBUG=1 shows it
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        print(f"reportgen: internal error ({type(exc).__name__}: {exc}). Please report it with the input "
-              "file; set REPORTGEN_DEBUG=1 to see the details.", file=sys.stderr)
+        print(f"reportgen: internal error, a bug in reportgen ({type(exc).__name__}: {exc}). Please report it "
+              "with the input file; set REPORTGEN_DEBUG=1 to see the details.", file=sys.stderr)
         return 3
 
 

@@ -108,8 +108,8 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
     validate.run_checks(ctx, language)
     sums = calc.totals(ctx)
 
+    counts = findings.close()  # words the per-code cap summaries; counts include what was left out
     ordered = sorted(findings.items, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code, f.field or ""))
-    counts = {s: sum(f.severity == s for f in ordered) for s in ("error", "warning", "info")}
     complete = not missing and counts["error"] == 0
     return Evaluation(
         standard=StandardRef(id=std.id, edition=std.edition),

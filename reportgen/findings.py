@@ -1,4 +1,8 @@
-"""Build findings from the message templates of `findings.yaml` (Annex B), in the report language."""
+"""Build findings from the message templates of `findings.yaml` (Annex B), in the report language.
+
+Findings are capped per code (`rules.yaml` findings_cap): a file of 10,000 unknown keys gives the first
+50 E-FIELD findings and one more saying how many were left out, not a 500-page findings table.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,45 @@ class Findings:
         self.standard = standard
         self.lang = lang
         self.items: list[Finding] = []
+        cap = standard.rules["findings_cap"]
+        self.cap: int = cap["per_code"]
+        self.exempt: frozenset[str] = frozenset(cap.get("exempt", ()))
+        self.listed: dict[str, int] = {}
+        self.omitted: dict[str, int] = {}
+        self._summary: dict[str, Finding] = {}
+
+    def room(self, code: str) -> bool:
+        """Whether another finding of `code` will be listed (callers skip costly suggestions if not)."""
+        return code in self.exempt or self.listed.get(code, 0) < self.cap
+
+    def _leave_out(self, code: str) -> None:
+        """Count a finding beyond the cap; its summary finding is listed where the first left out came."""
+        self.omitted[code] = self.omitted.get(code, 0) + 1
+        if code not in self._summary:
+            spec = self.standard.findings[code]
+            self._summary[code] = Finding(code=code, severity=spec.severity, field=None, clause=spec.clause,
+                                          location=None, message="", fix="")
+            self.items.append(self._summary[code])
+
+    def close(self) -> dict[str, int]:
+        """Word the summaries of what the cap left out; return the findings per severity, those left out
+        included and the summaries not."""
+        from reportgen import fmt  # Babel: loaded here only
+        from reportgen.resources import t
+
+        for code, summary in self._summary.items():
+            n = self.omitted[code]
+            summary.message = t("findings_omitted", self.lang).format(
+                total=fmt.number(n + self.cap, self.lang), cap=fmt.number(self.cap, self.lang),
+                rest=fmt.number(n, self.lang), code=code)
+            summary.fix = t("findings_omitted_fix", self.lang)
+        out = {"error": 0, "warning": 0, "info": 0}
+        summaries = {id(f) for f in self._summary.values()}
+        for f in self.items:
+            out[f.severity] += id(f) not in summaries
+        for code, n in self.omitted.items():
+            out[self.standard.findings[code].severity] += n
+        return out
 
     def add(
         self,
@@ -33,7 +76,12 @@ class Findings:
         variant: str | None = None,
         clause: str | None = None,
         **params: Any,
-    ) -> Finding:
+    ) -> Finding | None:
+        """Add a finding, or only count it (and return None) when its code already has `cap` listed."""
+        if not self.room(code):
+            self._leave_out(code)
+            return None
+        self.listed[code] = self.listed.get(code, 0) + 1
         spec = self.standard.findings[code]
         var = spec.variants.get(variant) if variant else None
         message = (var.message if var and var.message else spec.message).get(self.lang)

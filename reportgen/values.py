@@ -36,6 +36,8 @@ class Parsed:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, int) and abs(value).bit_length() > 1024:  # str() refuses > 4,300 digits
+        return f"an integer of about {abs(value).bit_length() * 0.30103:,.0f} digits"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -56,12 +58,17 @@ class ValueParser:
     # -- scalars by type ------------------------------------------------------------------------
     def number(self, value: Any) -> float:
         if _is_number(value):
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond float range
+                raise TypeProblem("too_large") from None
         elif isinstance(value, str):
             try:
                 number = parse_number(value)
             except NumberError as exc:
                 raise TypeProblem(exc.kind) from None
+            if math.isinf(number):  # digits beyond float range (readers keep such numbers as text)
+                raise TypeProblem("too_large")
         else:
             raise TypeProblem("not_number")
         if not math.isfinite(number):  # .nan, .inf in YAML, NaN in JSON
@@ -103,8 +110,8 @@ class ValueParser:
                 return value.date()
             if isinstance(value, dt.date):
                 return value
-            try:
-                return dt.date.fromisoformat(str(value).strip())
+            try:  # YAML 1.2 has no timestamps: dates arrive as text, sometimes with a time
+                return dt.datetime.fromisoformat(str(value).strip()).date()
             except ValueError:
                 raise TypeProblem("date") from None
         if t == "email":
@@ -218,6 +225,8 @@ class ValueParser:
             if not m:
                 raise TypeProblem("not_number")
             number_text, unit_text = m.group(1), m.group(2) or None
+            if unit_text and not (unit_text[0].isalpha() or unit_text[0] in "%°"):
+                raise TypeProblem("not_number")  # 1:20, 12/5, 3-4: not a number with a unit
             number = self.number(number_text)
         else:
             number = self.number(value)
@@ -237,6 +246,9 @@ def parse_all(raw: RawInput, standard: Standard, findings: Findings, parser: Val
     out = Parsed()
     ids = list(standard.fields)
     for unk in raw.unknown:  # E-FIELD names the unknown id itself as its field
+        if not findings.room("E-FIELD"):  # counted, not listed: skip the costly suggestion
+            findings.add("E-FIELD", unk.field, unk.location)
+            continue
         if unk.is_group:
             example = next(f for f in ids if f.startswith(unk.field + "."))
             findings.add("E-FIELD", unk.field, unk.location, variant="group", example=example)
@@ -250,7 +262,7 @@ def parse_all(raw: RawInput, standard: Standard, findings: Findings, parser: Val
                      nearest=nearest[0] if nearest else "")
     for dup in raw.duplicates:
         findings.add("E-TYPE", dup.field if dup.field in standard.fields else None, dup.location,
-                     variant="structure", detail="given more than once; only the first is used")
+                     variant="duplicate", path=dup.field)
     for fid, entry in raw.entries.items():
         f = standard.fields[fid]
         try:

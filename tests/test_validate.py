@@ -230,3 +230,19 @@ def test_method_and_withheld_reason_accept_their_labels(acme):
     assert ev.values["data.energy"].method == "measured"
     assert ev.values["training.compute_flop"].withheld == "withheld_by_supplier"
     assert ev.inputs["data"]["energy"]["method"] == "measured"  # codes in the fingerprinted tree
+
+
+def test_findings_cap_comes_from_rules_yaml(acme, std):
+    """rules.yaml findings_cap: per_code listed, one summary with the rest, counts not capped, exempt codes."""
+    assert std.rules["findings_cap"]["per_code"] == 50
+    small = std.model_copy(update={"rules": {**std.rules, "findings_cap": {"per_code": 2, "exempt": ["M-REQ"]}}})
+    for i in range(5):
+        acme["training"][f"unknown_{i}"] = i
+    acme["training"]["energy"] = "five"
+    ev = evaluate_mapping(acme, standard=small)
+    e_field = [f for f in ev.findings if f.code == "E-FIELD"]
+    assert [f.field for f in e_field] == [None, "training.unknown_0", "training.unknown_1"]
+    assert e_field[0].message == "5 E-FIELD findings: only the first 2 are listed, the other 3 are not."
+    assert e_field[0].severity == "error" and e_field[0].location is None
+    assert ev.counts["error"] == 6  # 5 E-FIELD and 1 E-TYPE; the summary itself is not counted
+    assert [f.field for f in ev.findings if f.code == "E-TYPE"] == ["training.energy"]

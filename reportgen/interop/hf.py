@@ -25,9 +25,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reportgen.errors import InputError
+from reportgen.inputs.tree import load_yaml
 from reportgen.interop import Fragment, country_alpha2, country_name, quantity, read_text, round_sig
 from reportgen.model import Evaluation
 from reportgen.standard import Standard
@@ -50,14 +49,7 @@ def front_matter(path: str | Path) -> dict[str, Any]:
     if not m:
         raise InputError(f"{p} has no YAML front matter: the first line must be '---' and a second '---' "
                          f"line must close the block. {FIX}")
-    try:
-        data = yaml.load(m.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{p}:{mark.line + 2}" if mark else str(p)  # +1 for 0-based, +1 for the opening '---'
-        raise InputError(f"{where}: the front matter is not valid YAML ({exc.problem}).") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{p}: the front matter is not valid YAML ({exc}).") from None
+    data = load_yaml(p, m.group(1), line_offset=1).data  # the card's own lines; untrusted: node budget
     if not isinstance(data, dict):
         raise InputError(f"{p}: the front matter is not a mapping of metadata keys. {FIX}")
     return data
