@@ -95,8 +95,8 @@ def _build(loader: Any, node: Any, path: tuple[str, ...], tree: Tree, budget: li
     budget[0] += 1
     line = node.start_mark.line + 1 + tree.line_offset
     if budget[0] > MAX_NODES:
-        raise InputError(f"{tree.file}: the document holds more than {MAX_NODES:,} values once its aliases "
-                         "(*name) are expanded, far more than any disclosure or model card holds. Check that this "
+        raise InputError(f"{tree.file}: the document holds more than {MAX_NODES:,} keys and values (an alias "
+                         "counts as all it repeats), far more than any disclosure or model card. Check that this "
                          "is the right file, or write out what the aliases repeat.")
     if depth > MAX_DEPTH:
         raise InputError(f"{_located(tree, line)}: the document is nested more than {MAX_DEPTH} levels deep; a "
