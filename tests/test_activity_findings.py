@@ -254,3 +254,24 @@ def test_a_disclosure_without_activity_does_not_import_duckdb():
             "assert 'duckdb' not in sys.modules, 'duckdb imported'; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_workbook_lists_its_tables_on_an_activity_sheet(base, std11):
+    import openpyxl
+
+    from reportgen.evaluate import evaluate as evaluate_raw
+    from reportgen.inputs import read_input
+
+    tmp, _ = base
+    wb = openpyxl.load_workbook(SAMPLES / "acme-assistant-7b.xlsx")
+    ws = wb.create_sheet("Activity")
+    ws.append(["Table", "Path", "Phase", "Description"])
+    ws.append(["energy", "energy.csv", "training", "hall meter"])
+    ws.append([])
+    ws.append(["grid_intensity", "grid.csv", None, "EM"])
+    ws.append(["meter", "x.csv"])
+    wb.save(tmp / "d.xlsx")
+    ev = evaluate_raw(read_input(tmp / "d.xlsx", std11), std11)
+    assert [t["table"] for t in ev.inputs["activity"]] == ["energy", "grid_intensity"]
+    assert one(ev, "E-ACT-1").location.cell == "Activity!A5"
+    assert ev.activity.phases["training"].energy_kwh == 60

@@ -46,11 +46,15 @@ class Declared:
     value: Any
     source: str
     lines: dict[tuple[str, ...], int]
+    cells: dict[tuple[str, ...], str] | None = None  # workbook: the row of each table (`activity!A3`)
 
 
 def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: Findings) -> list[TableDecl]:
     """The well-formed declarations, in order; every other entry becomes one E-ACT-1."""
     def loc(*keys: str) -> Location:
+        if declared.cells is not None:
+            cell = declared.cells.get(("activity", *keys[:1])) or declared.cells.get(("activity",))
+            return Location(file=declared.source, cell=cell, path=".".join(["activity", *keys]))
         line = declared.lines.get(("activity", *keys)) or declared.lines.get(("activity",))
         return Location(file=declared.source, line=line, path=".".join(["activity", *keys]))
 

@@ -48,7 +48,9 @@ def read_input(path: str | Path, standard: Standard) -> RawInput:
     if suffix in SPREADSHEET_SUFFIXES:
         from reportgen.inputs.xlsx import read_workbook  # openpyxl stays off the YAML path
 
-        return read_workbook(p, standard)
+        raw = read_workbook(p, standard)
+        raw.meta["base_dir"] = str(p.parent)
+        return raw
     from reportgen.inputs import tree as tree_mod
 
     text = tree_mod.decode(p, tree_mod.read_bytes(p))

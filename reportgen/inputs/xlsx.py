@@ -260,6 +260,9 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
             continue
         ws.reset_dimensions()  # some writers store a wrong <dimension>; read every stored row
         stream = budget.rows(ws)
+        if ws.title.strip().lower() == "activity" and std.activity is not None:
+            _read_activity(ws.title, stream, p, std, raw)
+            continue
         top = list(itertools.islice(stream, HEADER_SCAN_ROWS))
         found = _find_header(top, names)
         if found is None:
@@ -293,6 +296,31 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
                 raw.duplicates.append(entry)
             else:
                 raw.entries[fid] = entry
+
+
+def _read_activity(title: str, rows: Iterator[tuple[Any, ...]], p: Path, std: Standard, raw: RawInput) -> None:
+    """D.1: the `activity` sheet lists the tables, one row per table, the declaration keys as headers
+    (found in the first rows, without regard to case); empty rows are skipped."""
+    from reportgen.activity.declare import Declared
+
+    keys = std.activity.declaration.keys if std.activity else []
+    header: dict[int, str] | None = None
+    tables: list[dict[str, Any]] = []
+    cells: dict[tuple[str, ...], str] = {("activity",): f"{title}!A1"}
+    for r, cells_row in enumerate(rows, start=1):
+        row = tuple(_cell_value(c, "value") for c in cells_row)
+        texts = [str(c).strip() if c is not None else "" for c in row]
+        if header is None:
+            found = {i: t.lower() for i, t in enumerate(texts) if t}
+            if "table" in found.values() and "path" in found.values():
+                header = found
+            continue
+        entry = {name: row[i] for i, name in header.items() if i < len(row) and row[i] is not None}
+        if entry:
+            cells[("activity", str(len(tables)))] = f"{title}!A{r}"
+            tables.append({k: (str(v) if k in keys and not isinstance(v, str) and k != "table" else v)
+                           for k, v in entry.items()})
+    raw.meta["activity"] = Declared(value=tables, source=p.name, lines={}, cells=cells)
 
 
 def _mark_formulas(p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]],
