@@ -275,3 +275,31 @@ def test_workbook_lists_its_tables_on_an_activity_sheet(base, std11):
     assert [t["table"] for t in ev.inputs["activity"]] == ["energy", "grid_intensity"]
     assert one(ev, "E-ACT-1").location.cell == "Activity!A5"
     assert ev.activity.phases["training"].energy_kwh == 60
+
+
+class _SlowQuery:
+    """Stands in for a DuckDB connection whose query takes 1.3 s, half done when polled."""
+
+    def execute(self, sql, params):
+        import time
+        time.sleep(1.3)
+        return self
+
+    def fetchall(self):
+        return [(1,)]
+
+    def query_progress(self):
+        return 50.0
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch, tty):
+    import io
+
+    from reportgen.activity.scan import Progress
+
+    err = io.StringIO()
+    err.isatty = lambda: tty  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", err)
+    assert Progress(_SlowQuery(), "energy.csv").run("SELECT 1") == [(1,)]
+    assert ("[###############               ]  50.0 %" in err.getvalue()) is tty
