@@ -38,6 +38,11 @@ def add_lang(parser: argparse.ArgumentParser,
     parser.add_argument("--lang", choices=LANGS, default=None, help=help)
 
 
+def colon(label: str, lang: str) -> str:
+    """`label:` in English, `label :` (no-break space) in French typography."""
+    return f"{label}\u00a0:" if lang == "fr" else f"{label}:"
+
+
 def add_output_file(parser: argparse.ArgumentParser, metavar: str = "FILE", what: str = "file to write",
                     default: str | None = "standard output") -> None:
     """`-o/--output FILE` of a command that writes one file (`default` says what happens without it)."""

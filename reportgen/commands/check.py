@@ -7,7 +7,7 @@ import json
 import sys
 
 from reportgen import fmt
-from reportgen.commands import add_input, add_lang, add_result_format
+from reportgen.commands import add_input, add_lang, add_result_format, colon as _c
 from reportgen.evaluate import evaluate_file
 from reportgen.model import Evaluation
 from reportgen.resources import t
@@ -33,11 +33,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_text(ev))
     return ev.exit_code
-
-
-def _c(label: str, lang: str) -> str:
-    """`label:` in English, `label :` (no-break space) in French typography."""
-    return f"{label}\u00a0:" if lang == "fr" else f"{label}:"
 
 
 def render_text(ev: Evaluation) -> str:

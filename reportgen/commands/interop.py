@@ -16,9 +16,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.commands import add_input, add_output_file, add_phase
+from reportgen.commands import add_input, add_lang, add_output_file, add_phase
 from reportgen.errors import ReportgenError
 from reportgen.interop import Fragment
+from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
 
 
@@ -60,6 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     eu.add_argument("--format", choices=["markdown", "json"], default="markdown",
                     help="the document's format: markdown (default) or json")
     add_output_file(eu)
+    add_lang(eu, help="language of the labels and text (default: en); the form's item references stay as the "
+             "form words them")
     eu.set_defaults(func=run_export_eu)
     hx = esub.add_parser("hf-model-card", help="the co2_eq_emissions YAML block for a model card",
                          description="Print the co2_eq_emissions block (emissions in grams) for a model card's "
@@ -68,6 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_phase(hx, _card_phases, "a phase a model card reports",
               help="training or finetuning (default: training, else finetuning, whichever has a value)")
     add_output_file(hx)
+    add_lang(hx, help="language of the header comment and the notes (default: en); the block's keys and values "
+             "are what model cards expect")
     hx.set_defaults(func=run_export_hf)
 
     sch = sub.add_parser("schema", help="print the JSON Schema of the input format (or of the result)",
@@ -100,12 +105,12 @@ def _io(p: argparse.ArgumentParser) -> None:
                    "is never overwritten)")
 
 
-def _emit(text: str, output: str | None, protect: list[Path]) -> None:
+def _emit(text: str, output: str | None, protect: list[Path], lang: str = "en") -> None:
     if output:
         from reportgen.output import write_bytes
 
         path = write_bytes(Path(output), text.encode("utf-8"), protect=protect)
-        print(f"wrote {path}", file=sys.stderr)
+        print(t("wrote", lang).format(path=path), file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -158,10 +163,11 @@ def run_export_eu(args: argparse.Namespace) -> int:
     from reportgen.interop import eu_ai_act
 
     std = load_standard()
-    ev = evaluate_file(args.input, lang="en", standard=std)
-    text = eu_ai_act.as_json(ev, std) if args.format == "json" else eu_ai_act.as_markdown(ev, std)
-    _emit(text, args.output, [Path(args.input)])
-    _, missing = eu_ai_act.items(ev, std)
+    lang = args.lang or "en"
+    ev = evaluate_file(args.input, lang=lang, standard=std)  # trace expressions in the document's language
+    text = eu_ai_act.as_json(ev, std, lang) if args.format == "json" else eu_ai_act.as_markdown(ev, std, lang)
+    _emit(text, args.output, [Path(args.input)], lang)
+    _, missing = eu_ai_act.items(ev, std, lang)
     return 1 if missing else 0
 
 
@@ -170,18 +176,18 @@ def run_export_hf(args: argparse.Namespace) -> int:
     from reportgen.interop import dump_yaml, hf
 
     std = load_standard()
-    ev = evaluate_file(args.input, lang="en", standard=std)
+    lang = args.lang or "en"
+    ev = evaluate_file(args.input, lang="en", standard=std)  # the block's values are for a model card
     try:
         block, gaps = hf.export_block(ev, std, args.phase)
     except ValueError as exc:
         print(f"reportgen: {exc}", file=sys.stderr)
         return 1
     for fid in gaps:
-        print(f"note: {fid} has no value, so the block has no {'geographical_location' if 'location' in fid else 'hardware_used'}.",
-              file=sys.stderr)
-    header = [f"co2_eq_emissions for the model card's front matter, from {ev.source} ({ev.standard.id} "
-              f"{ev.standard.edition}); emissions in grams of CO2e."]
-    _emit(dump_yaml(block, header), args.output, [Path(args.input)])
+        key = "geographical_location" if "location" in fid else "hardware_used"
+        print(t("hf_gap", lang).format(field=fid, key=key), file=sys.stderr)
+    header = [t("hf_header", lang).format(source=ev.source, standard=f"{ev.standard.id} {ev.standard.edition}")]
+    _emit(dump_yaml(block, header), args.output, [Path(args.input)], lang)
     return 0
 
 

@@ -14,12 +14,16 @@ import sys
 from pathlib import Path
 
 from reportgen import signing
-from reportgen.commands import (StandardChoice, add_output_file, add_output_folder, add_result_format,
-                                 output_or_positional)
+from reportgen.commands import (StandardChoice, add_lang, add_output_file, add_output_folder, add_result_format,
+                                 colon, output_or_positional)
 from reportgen.errors import ReportgenError
 from reportgen.version import __version__
 from reportgen.output import atomic_write
+from reportgen.resources import strings, t
 from reportgen.verify import VerifyResult, verify_report
+from reportgen.verify_checks import Check, show
+
+LANG_HELP = "language of the messages (default: en)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--signature", metavar="SIG", help="signature file written by `reportgen sign`")
     p.add_argument("--public-key", metavar="PUB", help="the verifier's PUBLIC.pem")
     add_result_format(p, "every check with its differences")
+    add_lang(p, help="language of the text output (default: en; the JSON output is in English)")
     p.set_defaults(func=run_verify)
 
     p = sub.add_parser(
@@ -43,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Existing keys are never overwritten.")
     p.add_argument("dir", nargs="?", metavar="DIR", help="the same as -o DIR")
     add_output_folder(p, None, "the two key files (PRIVATE.pem, PUBLIC.pem)")
+    add_lang(p, help=LANG_HELP)
     p.set_defaults(func=run_keygen)
 
     p = sub.add_parser(
@@ -60,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="verification level attested, a value of verification.level (default: the level the "
                    "report declares)")
     add_output_file(p, metavar="SIG", what="signature file to write", default="REPORT.sig.json")
+    add_lang(p, help=LANG_HELP + "; the signed statement itself has no language")
     p.set_defaults(func=run_sign)
 
 
@@ -74,7 +81,7 @@ def run_verify(args: argparse.Namespace) -> int:
         json.dump(result_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result))
+        sys.stdout.write(render_text(result, args.lang or "en"))
     return result.exit_code
 
 
@@ -88,25 +95,43 @@ def result_json(result: VerifyResult) -> dict:
     }
 
 
-def render_text(result: VerifyResult) -> str:
+def check_text(check: Check, lang: str) -> tuple[str, str]:
+    """The name and sentence of a check. In English, the check's own sentence with the report's specifics;
+    in another language, what the check establishes (templates/strings-cli.yaml, by check name)."""
+    entry = strings()["verify_checks"].get(check.name) if lang != "en" else None
+    return (entry["name"], entry["does"]) if entry else (check.name, check.detail)
+
+
+def _show(value: object, lang: str) -> str:
+    if value is None:
+        return t("verify_nothing", lang)
+    if isinstance(value, (list, tuple)) and not value:
+        return t("verify_none", lang)
+    return show(value)
+
+
+def render_text(result: VerifyResult, lang: str = "en") -> str:
     """What was checked, one line each; under a failed check, every difference: field, expected, found."""
-    kind = "PDF" if result.kind == "pdf" else "workbook"
-    made = f", made by reportgen {result.tool_version}" if result.tool_version else ""
-    out = [f"Verifying {result.report} ({kind}, {result.standard}{made})",
-           f"Fingerprint: {result.fingerprint}"]
+    kind = t("verify_kind_pdf" if result.kind == "pdf" else "verify_kind_xlsx", lang)
+    made = t("verify_made_by", lang).format(version=result.tool_version) if result.tool_version else ""
+    out = [t("verify_heading", lang).format(report=result.report, kind=kind, standard=result.standard, made=made),
+           f"{colon(t('fingerprint', lang), lang)} {result.fingerprint}"]
+    marks = {True: t("verify_ok", lang), False: t("verify_fail", lang)}
+    width = max(len(m) for m in marks.values())
     for c in result.checks:
-        out.append(f"  {'ok  ' if c.ok else 'FAIL'}  {c.name}: {c.detail}")
+        name, detail = check_text(c, lang)
+        out.append(f"  {marks[c.ok]:<{width}}  {colon(name, lang)} {detail}")
         for d in c.differences:
-            out.append(f"          {d}")
+            out.append("          " + t("verify_difference", lang).format(
+                field=d.field, expected=_show(d.expected, lang), found=_show(d.found, lang)))
     failed = result.failed()
     if not failed:
-        out.append(f"Verified: all {len(result.checks)} checks passed.")
+        out.append(t("verify_passed", lang).format(n=len(result.checks)))
     else:
-        names = ", ".join(c.name for c in failed)
-        out.append(f"NOT VERIFIED: {len(failed)} of {len(result.checks)} checks failed ({names}).")
+        names = ", ".join(check_text(c, lang)[0] for c in failed)
+        out.append(t("verify_failed", lang).format(k=len(failed), n=len(result.checks), names=names))
         if result.tool_version and result.tool_version != __version__:
-            out.append(f"Note: the report was made by reportgen {result.tool_version} and checked with "
-                       f"{__version__}; a changed calculation between versions can explain a difference.")
+            out.append(t("verify_version_note", lang).format(made=result.tool_version, now=__version__))
     return "\n".join(out) + "\n"
 
 
@@ -114,8 +139,9 @@ def render_text(result: VerifyResult) -> str:
 
 def run_keygen(args: argparse.Namespace) -> int:
     private, public = signing.generate_keypair(Path(output_or_positional(args, "dir", "reportgen keygen -o keys/")))
-    print(f"wrote {private} (Ed25519 private key, PKCS8, not encrypted, mode 0600: keep it secret)")
-    print(f"wrote {public} (public key: give it to whoever checks your signatures)")
+    lang = args.lang or "en"
+    print(t("keygen_private", lang).format(path=private))
+    print(t("keygen_public", lang).format(path=public))
     return 0
 
 
@@ -123,9 +149,10 @@ def run_sign(args: argparse.Namespace) -> int:
     report = Path(args.report)
     key = signing.load_private_key(Path(args.key))  # a bad key fails before any work
     result = verify_report(report)
+    lang = args.lang or "en"
     if not result.ok:
-        sys.stdout.write(render_text(result))
-        print(f"reportgen: {report} does not verify; it was not signed.", file=sys.stderr)
+        sys.stdout.write(render_text(result, lang))
+        print(f"reportgen: {t('sign_refused', lang).format(report=report)}", file=sys.stderr)
         return 1
     values = result.payload["evaluation"].get("values") or {}
 
@@ -155,5 +182,6 @@ def run_sign(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else signing.signature_path(report)
     text = signing.dumps_signature(doc)
     atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), protect=[report, Path(args.key)])
-    print(f"wrote {out} (signed by {verifier}, {level}, key {doc['public_key_fingerprint'][:19]}…)")
+    print(t("sign_wrote", lang).format(path=out, verifier=verifier, level=level,
+                                        key=doc["public_key_fingerprint"][:19]))
     return 0

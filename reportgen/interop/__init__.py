@@ -69,8 +69,12 @@ def round_sig(x: float, digits: int) -> float | int:
     return int(r) if r.is_integer() and abs(r) < 2**53 else r
 
 
-def sig_text(x: float, digits: int = 3) -> str:
-    """A number to `digits` significant figures for a form: 8.60 × 10^22, 80.9, 1,230."""
+_FRENCH_NUMBER = str.maketrans({",": "\u202f", ".": ","})  # grouping, decimal mark
+
+
+def sig_text(x: float, digits: int = 3, lang: str = "en") -> str:
+    """A number to `digits` significant figures for a form, trailing zeros kept: 8.60 × 10^22, 80.9, 1,230
+    (in French 8,60 × 10^22, 80,9, 1 230)."""
     if x == 0:
         return "0"
     exp = math.floor(math.log10(abs(x)))
@@ -78,10 +82,11 @@ def sig_text(x: float, digits: int = 3) -> str:
         mantissa = x / 10**exp
         if round(abs(mantissa), digits - 1) >= 10:  # 9.996e22 rounds to 10.0: carry into the exponent
             mantissa, exp = mantissa / 10, exp + 1
-        return f"{mantissa:.{digits - 1}f} × 10^{exp}"
-    decimals = max(0, digits - 1 - exp)
-    rounded = round(x, digits - 1 - exp)
-    return f"{rounded:,.{decimals}f}"
+        text = f"{mantissa:.{digits - 1}f} × 10^{exp}"
+    else:
+        decimals = max(0, digits - 1 - exp)
+        text = f"{round(x, digits - 1 - exp):,.{decimals}f}"
+    return text.translate(_FRENCH_NUMBER) if lang == "fr" else text
 
 
 def read_text(path: Path, what: str, fix: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from reportgen.interop import sig_text
 from reportgen.model import Evaluation
+from reportgen.resources import t
 from reportgen.standard import Standard
 from reportgen.units import Units
 
@@ -55,30 +56,31 @@ def _order(std: Standard) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: r[1].split(" ", 1)[0])  # stable sort: 2(d) items, then 2(e)
 
 
-def items(ev: Evaluation, std: Standard) -> tuple[list[Item], list[Item]]:
-    """The answered items and the missing ones (field id and label) of a disclosure."""
+def items(ev: Evaluation, std: Standard, lang: str = "en") -> tuple[list[Item], list[Item]]:
+    """The answered items and the missing ones (field id and label in `lang`) of a disclosure."""
     units = Units(std)
     answered: list[Item] = []
     missing: list[Item] = []
     for fid, ref in _order(std):
         f = std.fields[fid]
-        item = Item(ref=ref, field=fid, label=f.label.get("en"))
+        item = Item(ref=ref, field=fid, label=f.label.get(lang))
         v = ev.values.get(fid)
         if v is None or (v.origin != "withheld" and v.value is None):
             missing.append(item)
             continue
         item.origin, item.method, item.source = v.origin, v.method, v.source
         if v.origin == "withheld":
-            item.display = f"withheld ({v.withheld}{': ' + v.note if v.note else ''})"
+            item.display = f"{t('eu_withheld', lang)} ({v.withheld}{': ' + v.note if v.note else ''})"
             (answered if v.withheld in std.withheld_satisfies and v.note else missing).append(item)
             continue
         if v.trace is not None:
-            item.formula = f"clause {v.trace.clause}: {v.trace.formula}; {v.trace.expression}"
+            item.formula = (f"{t('clause', lang)} {v.trace.clause}{_punct(':', lang)} {v.trace.formula}"
+                            f"{_punct(';', lang)} {v.trace.expression}")
         if f.type == "quantity" and isinstance(v.value, (int, float)):
             unit = DISPLAY_UNIT.get(fid, f.unit or "")
             value = units.convert(float(v.value), f.unit or unit, unit)
             item.value, item.unit = float(f"{value:.{SIG_FIGS}g}"), unit
-            item.display = f"{sig_text(value, SIG_FIGS)} {unit}"
+            item.display = f"{sig_text(value, SIG_FIGS, lang)} {unit}"
         else:
             item.value = v.value
             item.display = str(v.value)
@@ -86,8 +88,8 @@ def items(ev: Evaluation, std: Standard) -> tuple[list[Item], list[Item]]:
     return answered, missing
 
 
-def as_json(ev: Evaluation, std: Standard) -> str:
-    answered, missing = items(ev, std)
+def as_json(ev: Evaluation, std: Standard, lang: str = "en") -> str:
+    answered, missing = items(ev, std, lang)
     doc = {
         "framework": "EU AI Act Annex XI §1 point 2(d)-(e) / GPAI Code of Practice Model Documentation Form",
         "standard": f"{ev.standard.id} {ev.standard.edition}",
@@ -100,31 +102,35 @@ def as_json(ev: Evaluation, std: Standard) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+def _punct(mark: str, lang: str) -> str:
+    """`:` or `;`, after a no-break space in French typography."""
+    return f"\u00a0{mark}" if lang == "fr" else mark
+
+
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ") if text not in (None, "") else "—"
 
 
-def as_markdown(ev: Evaluation, std: Standard) -> str:
-    answered, missing = items(ev, std)
+def as_markdown(ev: Evaluation, std: Standard, lang: str = "en") -> str:
+    answered, missing = items(ev, std, lang)
     name = ev.values.get("system.model_name")
     version = ev.values.get("system.model_version")
     title = " ".join(str(v.value) for v in (name, version) if v is not None and v.value is not None)
-    out = [f"# EU AI Act Annex XI §1 2(d)–(e){' — ' + title if title else ''}", "",
-           f"From the {ev.standard.id} {ev.standard.edition} disclosure {ev.source or ''} "
-           f"(fingerprint `{ev.fingerprint}`), as the GPAI Code of Practice Model Documentation Form asks it: "
-           f"figures to {SIG_FIGS} significant figures.", "",
-           "| Item | Answer | How it was obtained | AILD field |", "|---|---|---|---|"]
+    out = [f"# {t('eu_title', lang)}{' — ' + title if title else ''}", "",
+           t("eu_intro", lang).format(standard=f"{ev.standard.id} {ev.standard.edition}", source=ev.source or "",
+                                      fingerprint=ev.fingerprint, n=SIG_FIGS), "",
+           t("eu_columns", lang), "|---|---|---|---|"]
     for i in answered:
-        how = {"supplied": i.method or "supplied", "derived": "derived by reportgen",
-               "withheld": "withheld"}.get(i.origin or "", "")
-        details = "; ".join(x for x in (how, i.formula, i.source) if x)
+        how = {"supplied": i.method or t("eu_supplied", lang), "derived": t("eu_derived", lang),
+               "withheld": t("eu_withheld", lang)}.get(i.origin or "", "")
+        details = f"{_punct(';', lang)} ".join(x for x in (how, i.formula, i.source) if x)
         out.append(f"| {_cell(i.ref)} | {_cell(i.display)} | {_cell(details)} | `{i.field}` |")
     out.append("")
     if missing:
-        out.append(f"## Missing ({len(missing)})")
+        out.append(f"## {t('eu_missing', lang).format(n=len(missing))}")
         out.append("")
         for i in missing:
             out.append(f"- {i.ref}: {i.label} (`{i.field}`)")
     else:
-        out.append("Nothing the form asks for in 2(d)–(e) is missing.")
+        out.append(t("eu_nothing_missing", lang))
     return "\n".join(out) + "\n"
