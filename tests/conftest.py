@@ -16,7 +16,7 @@ SAMPLES = ROOT / "samples"
 # The normative texts live with the edition they define (issue 11, item 4): a clone needs nothing beside it.
 EDITION_D1 = ROOT / "standard" / "aild-d1"
 SPEC = EDITION_D1 / "SPEC.md"
-AMENDMENT_1 = EDITION_D1 / "AMENDMENT-1.md"
+AMENDMENT_1 = ROOT / "standard" / "aild-d1.1" / "AMENDMENT-1.md"  # edition D1.1 = SPEC.md as amended
 
 
 @pytest.fixture(scope="session")
