@@ -303,3 +303,15 @@ def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch, tty):
     monkeypatch.setattr(sys, "stderr", err)
     assert Progress(_SlowQuery(), "energy.csv").run("SELECT 1") == [(1,)]
     assert ("[###############               ]  50.0 %" in err.getvalue()) is tty
+
+
+def test_ragged_csv_is_unreadable_and_naive_parquet_times_are_rows_without_offset(base, std11):
+    import duckdb
+
+    tmp, tree = base
+    (tmp / "ragged.csv").write_text(f"start,energy_kwh\n{iso(T0)},1\n{iso(T0 + H)},1,5\n", encoding="utf-8")
+    duckdb.sql(f"COPY (SELECT TIMESTAMP '2025-03-01 00:00:00' AS start, 1.0 AS energy_kwh) TO '{tmp / 'n.parquet'}' "
+               "(FORMAT parquet)")
+    ev = evaluate(tree, std11, tmp, [{**ENERGY, "path": "ragged.csv"}, {**ENERGY, "path": "n.parquet"}])
+    assert "(line 3: Expected Number of Columns: 2 Found: 3)" in one(ev, "E-ACT-1").message
+    assert "n.parquet:1 (start)" in one(ev, "E-ACT-2").message

@@ -89,9 +89,14 @@ def header_of(path: Path, con: duckdb.DuckDBPyConnection, parquet: bool) -> list
 
 
 def _reason(exc: Exception) -> str:
-    """DuckDB's message, first line, without its error class prefix."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text.split(": ", 1)[1] if text.split(": ", 1)[0].endswith("Error") and ": " in text else text
+    """DuckDB's message for people: its first line without the error class, and for a CSV error the
+    line's problem (its "Possible fixes" are DuckDB options, not the reporter's)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()] or [type(exc).__name__]
+    first = lines[0].split(": ", 1)[1] if lines[0].split(": ", 1)[0].endswith("Error") and ": " in lines[0] else lines[0]
+    if first.startswith("CSV Error on Line"):
+        detail = next((ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible fixes"))), "")
+        return f"{first.replace('CSV Error on Line:', 'line')}: {detail}".rstrip(": ")
+    return first
 
 
 @dataclass
