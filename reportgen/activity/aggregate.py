@@ -180,7 +180,7 @@ def _match(con: Any, grid_read: bool, phases: dict[str, PhaseSums], by_no: dict[
         return
     for phase, matched_e, ghg, zones in con.execute(
             "SELECT phase, coalesce(sum(energy_kwh) FILTER (WHERE intensity IS NOT NULL), 0), coalesce(sum(ghg_kg), 0), "
-            "string_agg(DISTINCT coalesce(zone, '—'), ', ' ORDER BY coalesce(zone, '—')) FILTER (WHERE intensity IS NULL) "
+            "string_agg(DISTINCT coalesce(match_zone, '—'), ', ' ORDER BY coalesce(match_zone, '—')) FILTER (WHERE intensity IS NULL) "
             "FROM matched GROUP BY phase").fetchall():
         ps = phases[phase]
         ps.matched_energy, ps.matched_ghg = float(matched_e), float(ghg)
@@ -190,7 +190,7 @@ def _match(con: Any, grid_read: bool, phases: dict[str, PhaseSums], by_no: dict[
             "za AS (SELECT w.phase, g.zone, avg(g.intensity) AS ai FROM w JOIN grid_hourly AS g "
             "ON g.hour >= w.f AND g.hour <= w.l GROUP BY ALL) "
             "SELECT m.phase, sum(m.energy_kwh * za.ai) / 1000 FROM matched AS m JOIN za ON za.phase = m.phase "
-            "AND za.zone = m.zone WHERE m.intensity IS NOT NULL GROUP BY m.phase").fetchall():
+            "AND za.zone = m.match_zone WHERE m.intensity IS NOT NULL GROUP BY m.phase").fetchall():
         phases[phase].average_ghg_matched = float(avg_ghg)
     for tbl, share in con.execute(
             "SELECT tbl, sum(energy_kwh) FILTER (WHERE intensity IS NOT NULL) / sum(energy_kwh) FROM matched "

@@ -5,13 +5,15 @@
 -- result as an `energy` table (columns start, end, zone, phase, energy_kwh): one row per phase, zone and
 -- clock hour, which reportgen reads like any other activity table (README, "Activity data").
 --
--- Dialect: DuckDB, which shares with PostgreSQL everything used here except the hour series, written
--- `unnest(generate_series(a, b, INTERVAL 1 HOUR))`. Elsewhere write it as:
---   PostgreSQL   generate_series(a, b, INTERVAL '1 hour')                 (set-returning, in the select list)
---   BigQuery     UNNEST(GENERATE_TIMESTAMP_ARRAY(a, b, INTERVAL 1 HOUR))  (CROSS JOIN it)
---   Snowflake    LATERAL FLATTEN(ARRAY_GENERATE_RANGE(0, n)) and DATEADD(hour, value, a)
--- and `epoch(x)` (seconds since 1970, a double) as EXTRACT(EPOCH FROM x) / UNIX_SECONDS(x) / DATE_PART(epoch_second, x).
--- Timestamps are TIMESTAMP WITH TIME ZONE, read in UTC (SET TimeZone = 'UTC').
+-- Dialect: written for DuckDB in the subset it shares with PostgreSQL (date_trunc, EXTRACT(EPOCH ...),
+-- INTERVAL '1 hour', least/greatest, LEFT JOIN), except for one construct, the series of clock hours a
+-- row covers, written `unnest(generate_series(a, b, INTERVAL '1 hour'))`. Elsewhere write it as:
+--   PostgreSQL   generate_series(a, b, INTERVAL '1 hour')                     (set-returning, select list)
+--   BigQuery     CROSS JOIN UNNEST(GENERATE_TIMESTAMP_ARRAY(a, b, INTERVAL 1 HOUR)) AS hour
+--   Snowflake    LATERAL FLATTEN(ARRAY_GENERATE_RANGE(0, n_hours)), then DATEADD(hour, value, a)
+-- and EXTRACT(EPOCH FROM x) (seconds since 1970, fractional) as UNIX_MICROS(x) / 1e6 in BigQuery or
+-- DATE_PART(epoch_microsecond, x) / 1e6 in Snowflake. Timestamps are TIMESTAMP WITH TIME ZONE, in UTC
+-- (SET TimeZone = 'UTC').
 --
 -- Each statement starts with a `-- name:` line. Inputs are relations with these columns:
 --   activity_rows(phase, zone, start_utc, end_utc, counted_start, counted_end, energy_kwh, rows)
@@ -30,20 +32,21 @@
 -- energy_kwh × overlap(hour, [counted_start, counted_end)) ÷ (end_utc − start_utc).
 WITH hours AS (
     SELECT r.*, unnest(generate_series(date_trunc('hour', r.counted_start),
-                                       r.counted_end - INTERVAL 1 MICROSECOND,
-                                       INTERVAL 1 HOUR)) AS hour
+                                       r.counted_end - INTERVAL '1 microsecond',
+                                       INTERVAL '1 hour')) AS hour
     FROM activity_rows AS r
     WHERE r.counted_end > r.counted_start
 )
 SELECT phase,
        zone,
        hour AS start,
-       hour + INTERVAL 1 HOUR AS "end",
-       sum(energy_kwh * (epoch(least(counted_end, hour + INTERVAL 1 HOUR)) - epoch(greatest(counted_start, hour)))
-           / (epoch(end_utc) - epoch(start_utc))) AS energy_kwh,
+       hour + INTERVAL '1 hour' AS "end",
+       sum(energy_kwh * (EXTRACT(EPOCH FROM least(counted_end, hour + INTERVAL '1 hour'))
+                         - EXTRACT(EPOCH FROM greatest(counted_start, hour)))
+           / (EXTRACT(EPOCH FROM end_utc) - EXTRACT(EPOCH FROM start_utc))) AS energy_kwh,
        sum(rows) AS rows
 FROM hours
-GROUP BY ALL;
+GROUP BY phase, zone, hour;
 
 -- name: grid_hourly
 -- One intensity per zone (trimmed, upper case) and clock hour: the mean of the rows that give one (D.3).
@@ -52,20 +55,20 @@ SELECT upper(trim(zone)) AS zone,
        sum(intensity * rows) / sum(rows) AS intensity
 FROM grid_rows
 WHERE rows > 0
-GROUP BY ALL;
+GROUP BY upper(trim(zone)), date_trunc('hour', datetime);
 
 -- name: match
 -- E(z, h) × I(z, h) ÷ 1000 in kgCO2e per phase, zone and hour. Energy without a zone takes the zone of the
 -- grid tables when they hold exactly one; energy without an intensity for its zone and hour is unmatched
--- (intensity and ghg_kg NULL).
+-- (intensity and ghg_kg NULL). `match_zone` is the zone matched on.
 WITH single_zone AS (
     SELECT CASE WHEN count(DISTINCT zone) = 1 THEN min(zone) END AS zone FROM grid_hourly
 ), e AS (
-    SELECT h.* REPLACE (coalesce(upper(trim(h.zone)), (SELECT zone FROM single_zone)) AS zone)
+    SELECT h.*, coalesce(upper(trim(h.zone)), (SELECT zone FROM single_zone)) AS match_zone
     FROM hourly_energy AS h
 )
 SELECT e.*,
        g.intensity,
        e.energy_kwh * g.intensity / 1000 AS ghg_kg
 FROM e
-LEFT JOIN grid_hourly AS g ON g.zone = e.zone AND g.hour = e.start;
+LEFT JOIN grid_hourly AS g ON g.zone = e.match_zone AND g.hour = e.start;
