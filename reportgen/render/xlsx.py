@@ -304,7 +304,7 @@ def embedded_in(wb: Any, path: Path) -> dict[str, Any]:
                                      f"is damaged ({exc.msg} at character {exc.pos}).") from None
                 except RecursionError:
                     raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' is "
-                                     "nested deeper than any disclosure; it was not written by reportgen.") from None
+                                     "nested deeper than any disclosure; reportgen did not write it.") from None
                 if not isinstance(data, dict):
                     raise InputError(f"{path}: the embedded JSON is not an object.")
                 return data
