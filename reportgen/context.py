@@ -66,6 +66,9 @@ class Context:
                 self.available(f"{p}.{key}") and self.included(p)
                 for p in self.standard.phase_ids if f"{p}.{key}" in self.standard.fields
             )
+        if op == "any_supplied":  # A6: any quantity of a group (`aggregate.*`) supplied or withheld
+            group = cond.field.removesuffix(".*")
+            return any(self.supplied(f.id) for f in self.standard.fields_of(group) if f.type == "quantity")
         if op == "supplied":
             return self.supplied(cond.field)
         if op == "not_supplied":

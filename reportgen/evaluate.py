@@ -87,10 +87,12 @@ def _language(raw: RawInput, std: Standard, parser: ValueParser, lang: str | Non
 
 def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None = None) -> Evaluation:
     """Evaluate raw inputs against the standard. Never raises on bad values: they become findings."""
-    std = standard or load_standard()
+    std = standard or raw.standard or load_standard()
     parser = ValueParser(std)
     language = _language(raw, std, parser, lang)
     findings = Findings(std, language)
+    if raw.edition_defaulted and std is raw.standard and "I-ED-1" in std.findings:
+        findings.add("I-ED-1")  # A1: no edition named, the latest applied
     parsed = parse_all(raw, std, findings, parser)
     ctx = Context(std, parsed.values, findings, rejected=set(parsed.rejected), lang=language)
     inputs = canonical_tree(parsed.values)
@@ -104,9 +106,13 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
         if tables:
             inputs["activity"] = tables
     calc.derive(ctx, language)
+    if std.semantics.basis:
+        calc.assign_bases(ctx)
     missing, applicable, satisfied, coverage = validate.obligations(ctx, language)
     validate.run_checks(ctx, language)
     sums = calc.totals(ctx)
+    validate.published_aggregates(ctx, sums, language)
+    share_total = sums.get(std.inference_share_indicator)
 
     counts = findings.close()  # words the per-code cap summaries; counts include what was left out
     ordered = sorted(findings.items, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code, f.field or ""))
@@ -130,8 +136,9 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
         boundary={p: ctx.status(p) for p in std.phase_ids},
         values={fid: ctx.values[fid] for fid in std.fields if fid in ctx.values},
         totals=sums,
-        functional_units=calc.functional_units(ctx),
+        functional_units=calc.functional_units(ctx).model_copy(update={"published": calc.published_per_unit(ctx)}),
         inference_share=calc.inference_share(ctx, sums),
+        inference_share_partial=share_total.partial if std.semantics.partial_shares and share_total else None,
         data_quality=calc.data_quality(ctx, sums),
         inputs=inputs,
         rejected={k: _jsonable(v) for k, v in parsed.rejected.items()},
@@ -150,11 +157,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def evaluate_file(path: str | Path, lang: str | None = None, standard: Standard | None = None) -> Evaluation:
-    std = standard or load_standard()
-    return evaluate(read_input(path, std), std, lang)
+    """Evaluate a file under the edition it names (A1), or under `standard` when one is imposed."""
+    raw = read_input(path, standard)
+    return evaluate(raw, raw.standard, lang)
 
 
 def evaluate_mapping(data: dict[str, Any], lang: str | None = None, standard: Standard | None = None,
                      source: str = "<mapping>", base_dir: str | Path | None = None) -> Evaluation:
-    std = standard or load_standard()
-    return evaluate(from_mapping(data, std, source, base_dir=base_dir), std, lang)
+    """Evaluate an in-memory tree under the edition it names (A1), or under `standard` when imposed."""
+    raw = from_mapping(data, standard, source, base_dir=base_dir)
+    return evaluate(raw, raw.standard, lang)

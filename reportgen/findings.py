@@ -90,6 +90,8 @@ class Findings:
         if field and field in self.standard.fields:
             values.setdefault("label", self.standard.fields[field].label.get(self.lang))
         values.setdefault("field", field or "")
+        values.setdefault("standard", self.standard.name)
+        values.setdefault("edition", self.standard.edition)
         finding = Finding(
             code=code,
             severity=spec.severity,

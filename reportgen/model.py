@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -79,8 +79,17 @@ class FieldValue(BaseModel):
     withheld: str | None = None
     note: str | None = None
     counted: bool = True  # False for values of phases outside the boundary (6.1)
+    basis: str | None = None  # A4 (D1.1): what the number rests on; None for values without a number, and under D1
     trace: Trace | None = None
     location: Location | None = None
+
+
+class Published(BaseModel):
+    """A6: a lifecycle aggregate as published, shown beside the computed total, never added to it."""
+
+    value: float
+    unit: str
+    scope: str | None
 
 
 class Total(BaseModel):
@@ -90,6 +99,14 @@ class Total(BaseModel):
     missing_phases: list[str]
     by_phase: dict[str, float]
     shares: dict[str, float]
+    shares_partial: bool | None = PydField(
+        None, description="A3 (D1.1): the shares divide by a partial total (upper bounds); None under D1")
+    location_based_phases: list[str] = PydField(
+        default_factory=list, description="A2 (D1.1): phases that entered this market-based total with "
+        "their location-based figure (no ghg_market of their own)")
+    by_basis: dict[str, float] = PydField(
+        default_factory=dict, description="A4 (D1.1): the total split by the basis of each phase's value")
+    published: Published | None = None
 
 
 class UnitValue(BaseModel):
@@ -100,6 +117,9 @@ class UnitValue(BaseModel):
 class FunctionalUnits(BaseModel):
     per_request: dict[str, UnitValue] = {}
     per_1k_output_tokens: dict[str, UnitValue] = {}
+    published: dict[str, UnitValue | str | None] | None = PydField(
+        None, description="A6 (D1.1): per-unit figures as published: `definition` and one {value, unit} "
+        "per indicator; shown beside the derived figures, never compared with them")
 
 
 class MissingItem(BaseModel):
@@ -186,6 +206,8 @@ class Evaluation(BaseModel):
     totals: dict[str, Total]
     functional_units: FunctionalUnits
     inference_share: float | None
+    inference_share_partial: bool | None = PydField(
+        None, description="A3 (D1.1): the GHG total it divides by is partial; None under D1")
     data_quality: dict[str, dict[str, float]]
     inputs: dict[str, Any] = PydField(description="canonical input tree fingerprinted by clause 10")
     rejected: dict[str, Any] = PydField(

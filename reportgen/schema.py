@@ -23,7 +23,7 @@ from typing import Any
 import pycountry  # the same list `check` looks country codes up in
 
 from reportgen import rules
-from reportgen.standard import Field, Standard, load_standard
+from reportgen.standard import Field, Standard, available_editions, load_standard
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"  # ISO 8601; 02-30 is for check
@@ -132,9 +132,10 @@ class _Builder:
     def quantity(self, f: Field) -> dict[str, Any]:
         """A bare number or text in the canonical unit, text with a unit, or the mapping form (4.2)."""
         std, dim = self.std, self.std.dimension_of(f) or ""
-        units, canonical = std.dimensions[dim].units, std.dimensions[dim].canonical
+        units, canonical = std.dimensions[dim].units, f.unit or std.dimensions[dim].canonical  # A6: Wh, mL...
         b = bounds(std, f)
-        name = f"Quantity{_camel(dim)}" + ("" if self._same_bounds(dim) else f".{f.id}")
+        shared = self._same_bounds(dim) and canonical == std.dimensions[dim].canonical
+        name = f"Quantity{_camel(dim)}" + ("" if shared else f".{f.id}")
         if name not in self.defs:
             scale_free = all(x == 0 for x in [b.get("minimum", 0), b.get("maximum", 0), *b["excluded"]])
             number = _numeric(b if scale_free else _sign_only(b))  # unit-dependent bounds: in allOf below
@@ -259,7 +260,11 @@ def json_schema(std: Standard | None = None) -> dict[str, Any]:
         b.defs[name] = {"type": "object", "additionalProperties": False, "description": label, "properties": props}
         return {"anyOf": [_ref(name), {"type": "null"}]}
 
-    props = {g.id: group((g.id,), tree[g.id]) for g in [*std.sections, *std.phases] if g.id in tree}
+    known = ", ".join(available_editions())
+    props = {"standard": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": (
+        f"The edition this disclosure follows (Amendment 1, A1), one of: {known}; compared without regard to "
+        "case or repeated spaces. Absent, null or empty: the latest edition applies.")}}
+    props.update({g.id: group((g.id,), tree[g.id]) for g in [*std.sections, *std.phases] if g.id in tree})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": f"{std.id} {std.edition} disclosure input",
             "description": _root_description(std, b.codes),

@@ -12,9 +12,10 @@ import functools
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from reportgen.editions import (  # noqa: F401  (the edition registry is part of this module's API)
+    available_editions, editions_root, latest_edition, raw_edition, resolve_edition, shipped_editions)
 from reportgen.errors import StandardError
 
 Obligation = Literal["M", "M*", "R", "O"]
@@ -42,7 +43,7 @@ class Localized(_Strict):
 class Condition(_Strict):
     """The condition of an M* field, as data: `field op value` (Annex A, column Condition)."""
 
-    op: Literal["eq", "ne", "in", "supplied", "not_supplied", "available", "any_available"]
+    op: Literal["eq", "ne", "in", "supplied", "not_supplied", "available", "any_available", "any_supplied"]
     field: str
     value: str | list[str] | None = None
     text: Localized
@@ -103,6 +104,37 @@ class Indicator(_Strict):
     report_unit: str
     per_unit: dict[str, Any]
     fields: dict[str, str]
+    # A2: a phase without a value of its own enters this total with its value of the indicator named here
+    fallback: str | None = None
+    # A6: the fields of a published lifecycle aggregate and of a published per-unit figure
+    published: str | None = None
+    published_per_unit: str | None = None
+
+
+class Semantics(_Strict):
+    """Calculation behaviours that differ between editions, as switches (defaults: edition D1)."""
+
+    # 8.5 reading 1 (D1): ghg_market sums the market-based fields only; A2 (D1.1): same boundary as
+    # the location-based total, a phase without ghg_market entering with its location-based figure.
+    market_total: Literal["own_fields", "same_boundary"] = "own_fields"
+    partial_shares: bool = False  # A3: shares of a partial total are labelled partial
+    basis: bool = False  # A4: every value has a basis; the data-quality summary is by basis, not method
+
+
+class Published(_Strict):
+    """A6: the text fields that qualify published aggregates and per-unit figures."""
+
+    scope: str
+    definition: str
+
+
+class ClauseChange(_Strict):
+    """One clause of an amendment, for `reportgen standard diff`."""
+
+    id: str
+    clause: str
+    action: Literal["added", "amended", "replaced"]
+    title: Localized
 
 
 class Variant(_Strict):
@@ -155,8 +187,14 @@ class Standard(_Strict):
     rules: dict[str, Any]
     calculations: Calculations
     crosswalk: dict[str, Any]
+    semantics: Semantics = Semantics()
+    published: Published | None = None
+    base: str | None = None  # the edition an amendment applies to
+    clauses: list[ClauseChange] = []  # what the amendment changes (empty for a base edition)
+    texts: list[str] = []  # the normative texts of the edition, files beside its data
     directory: Path
     activity: "ActivitySpec | None" = None  # Annex D (D1.1), absent from editions without activity data
+    data_dirs: list[Path] = []  # an amended edition's base directories, for files it does not override
 
     # -- lookups -------------------------------------------------------------------------------
     @property
@@ -169,10 +207,20 @@ class Standard(_Strict):
     def is_phase(self, gid: str) -> bool:
         return gid in self.phase_ids
 
+    @property
+    def name(self) -> str:
+        return f"{self.id} {self.edition}"
+
     def dimension_of(self, field: Field) -> str | None:
+        """The dimension whose canonical unit is the field's; else the one that accepts it (A6: Wh)."""
         if field.unit is None:
             return None
-        return next(name for name, d in self.dimensions.items() if d.canonical == field.unit)
+        return next((n for n, d in self.dimensions.items() if d.canonical == field.unit), None) or next(
+            n for n, d in self.dimensions.items() if field.unit in d.units)
+
+    def basis_order(self) -> list[str]:
+        """A4: bases from strongest to weakest (the order of the `basis` enumeration)."""
+        return list(self.enums.get("basis", {}))
 
     def fields_of(self, gid: str) -> list[Field]:
         return [f for f in self.fields.values() if f.group == gid]
@@ -185,9 +233,16 @@ class Standard(_Strict):
         entry = self.enums.get(name, {}).get(key)
         return entry.get(lang) if entry else str(value)
 
+    def data_file(self, name: str) -> Path:
+        """A file of the edition, or of the edition it amends when it has none of its own."""
+        for d in (self.directory, *self.data_dirs):
+            if (d / name).is_file():
+                return d / name
+        return self.directory / name
+
     @property
     def units_file(self) -> Path:
-        return self.directory / "units.txt"
+        return self.data_file("units.txt")
 
     # -- cross-reference checks ---------------------------------------------------------------
     @model_validator(mode="after")
@@ -201,17 +256,31 @@ class Standard(_Strict):
                 problems.append(f"{f.id}: enum '{f.enum}' is not defined under enums")
             if f.unit and f.unit not in units:
                 problems.append(f"{f.id}: unit '{f.unit}' is not a unit of any dimension")
-            if f.unit and not any(d.canonical == f.unit for d in self.dimensions.values()):
-                problems.append(f"{f.id}: unit '{f.unit}' is not the canonical unit of a dimension")
             if f.derivable_by and f.derivable_by not in self.calculations.formulas:
                 problems.append(f"{f.id}: derivable_by '{f.derivable_by}' has no formula")
             c = f.condition
-            if c and c.op != "any_available" and c.field not in self.fields:
+            if c and c.op == "any_supplied" and not any(x.startswith(c.field.rstrip("*")) for x in self.fields):
+                problems.append(f"{f.id}: condition tests no field of '{c.field}'")
+            elif c and c.op not in ("any_available", "any_supplied") and c.field not in self.fields:
                 problems.append(f"{f.id}: condition tests unknown field '{c.field}'")
         for name, ind in self.indicators.items():
             for phase, fid in ind.fields.items():
                 if fid not in self.fields or phase not in self.phase_ids:
                     problems.append(f"indicators.{name}: '{phase}: {fid}' is not a known phase field")
+            if ind.fallback is not None and ind.fallback not in self.indicators:
+                problems.append(f"indicators.{name}: fallback '{ind.fallback}' is not an indicator")
+            for ref in (ind.published, ind.published_per_unit):
+                if ref is not None and ref not in self.fields:
+                    problems.append(f"indicators.{name}: published field '{ref}' is not a field")
+        if self.published is not None:
+            for ref in (self.published.scope, self.published.definition):
+                if ref not in self.fields:
+                    problems.append(f"published: '{ref}' is not a field")
+        if self.semantics.basis and "basis" not in self.enums:
+            problems.append("semantics.basis needs the enumeration `basis` (strongest first)")
+        for code in [r.get("code") for r in self.rules.values() if isinstance(r, dict) and "code" in r]:
+            if code not in self.findings:
+                problems.append(f"rules: code {code} is not in the findings")
         for rule in self.rules.get("range", []):
             if rule["code"] not in self.findings:
                 problems.append(f"rules.range: code {rule['code']} is not in findings.yaml")
@@ -225,66 +294,9 @@ class Standard(_Strict):
         return self
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as exc:
-        raise StandardError(f"cannot read standard file {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise StandardError(f"standard file {path} is not valid YAML: {exc}") from exc
-
-
-def _expand_per_phase(raw: dict[str, Any], phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Turn an Annex A row written with PHASE into one field per phase."""
-    out = []
-    for ph in phases:
-        f = {**raw, "id": raw["id"].replace("PHASE", ph["id"]), "template_id": raw["id"]}
-        f["label"] = {k: f"{v.split(' (')[0]}: {ph['label'][k]}" for k, v in raw["label"].items()}
-        if raw.get("condition"):
-            cond = raw["condition"]
-            f["condition"] = {**cond, "field": cond["field"].replace("PHASE", ph["id"]),
-                              "text": {k: v.replace("PHASE", ph["id"]) for k, v in cond["text"].items()}}
-        out.append(f)
-    return out
-
-
-def editions_root() -> Path:
-    """Where the editions live: shipped inside the wheel, or the repository's `standard/`."""
-    packaged = Path(__file__).parent / "_data" / "standard"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "standard"
-
-
-def available_editions() -> list[str]:
-    return sorted(p.name for p in editions_root().iterdir() if (p / "standard.yaml").is_file())
-
-
 def load_from_directory(directory: Path) -> Standard:
     """Load and check one edition directory. Raises StandardError with a readable message."""
-    base = _read_yaml(directory / "standard.yaml")
-    if not isinstance(base, dict):
-        raise StandardError(f"{directory / 'standard.yaml'}: top level must be a mapping")
-    fields_doc = _read_yaml(directory / "fields.yaml") or {}
-    fields: dict[str, Any] = {}
-    for raw in fields_doc.get("fields", []):
-        items = _expand_per_phase(raw, base.get("phases", [])) if raw.get("per_phase") else [raw]
-        for item in items:
-            if item.get("id") in fields:
-                raise StandardError(f"{directory / 'fields.yaml'}: field {item['id']} is defined twice")
-            fields[item.get("id", f"#{len(fields)}")] = item
-    data = {
-        **base,
-        "fields": fields,
-        "findings": (_read_yaml(directory / "findings.yaml") or {}).get("findings", {}),
-        "rules": _read_yaml(directory / "rules.yaml") or {},
-        "calculations": _read_yaml(directory / "calculations.yaml") or {},
-        "crosswalk": _read_yaml(directory / "crosswalk.yaml") or {},
-        "directory": directory,
-    }
-    for extra in sorted(directory.glob("findings-*.yaml")):  # catalogue additions (A8, Annex D)
-        data["findings"] = {**data["findings"], **((_read_yaml(extra) or {}).get("findings") or {})}
-    if (directory / "activity.yaml").is_file():
-        data["activity"] = _read_yaml(directory / "activity.yaml")
+    data = {**raw_edition(directory), "directory": directory}
     try:
         return Standard.model_validate(data)
     except ValidationError as exc:
@@ -298,10 +310,11 @@ def load_from_directory(directory: Path) -> Standard:
 
 
 @functools.lru_cache(maxsize=8)
-def load_standard(edition: str = "D1", standard_id: str = "AILD") -> Standard:
-    """Load an edition by id and edition name (e.g. AILD, D1)."""
-    directory = editions_root() / f"{standard_id}-{edition}".lower()
-    if not (directory / "standard.yaml").is_file():
+def load_standard(edition: str | None = None, standard_id: str = "AILD") -> Standard:
+    """Load a shipped edition by id and exact edition name (e.g. AILD, D1.1); None: the latest."""
+    edition = edition if edition is not None else latest_edition(standard_id)
+    directory = shipped_editions().get(f"{standard_id} {edition}")
+    if directory is None:
         known = ", ".join(available_editions()) or "none"
         raise StandardError(f"no encoded standard {standard_id} {edition} (available: {known})")
     return load_from_directory(directory)

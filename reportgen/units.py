@@ -89,9 +89,10 @@ class Units:
             self._accepted[dimension] = {self.ureg.parse_units(u): u for u in spellings}
         return self._accepted[dimension]
 
-    def to_canonical(self, value: float, unit_text: str, dimension: str) -> float:
-        """Convert `value unit_text` to the dimension's canonical unit, or raise UnitError."""
-        canonical = self.standard.dimensions[dimension].canonical
+    def to_canonical(self, value: float, unit_text: str, dimension: str, target: str | None = None) -> float:
+        """Convert `value unit_text` to the dimension's canonical unit (or to `target`, a field's own
+        canonical unit such as the Wh of A6), or raise UnitError."""
+        canonical = target or self.standard.dimensions[dimension].canonical
         text = normalize_unit(unit_text)
         try:
             unit = self.ureg.parse_units(text)

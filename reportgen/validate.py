@@ -6,11 +6,12 @@ rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is
 
 from __future__ import annotations
 
-from reportgen import rules
+from reportgen import fmt, rules
 from reportgen.calc import it_energy
 from reportgen.context import Context
-from reportgen.model import MissingItem
+from reportgen.model import MissingItem, Total
 from reportgen.resources import t
+from reportgen.units import Units
 
 
 def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, float | None]:
@@ -153,3 +154,31 @@ def run_checks(ctx: Context, lang: str) -> None:
     boundary_rules(ctx, lang)
     arithmetic(ctx, lang)
     data_quality(ctx, lang)
+
+
+def published_aggregates(ctx: Context, sums: dict[str, Total], lang: str) -> None:
+    """A6 W-CALC-2: a published aggregate more than the tolerance away from a computed total that has a
+    value for every included phase the indicator has a field for. The message quotes the aggregate's
+    scope and names the phases summed; whether they match is for the reader to judge."""
+    std = ctx.standard
+    spec = std.rules.get("aggregate_consistency")
+    if not spec:
+        return
+    units = Units(std)
+    for name, ind in std.indicators.items():
+        total = sums[name]
+        if not ind.published or total.published is None or total.value is None:
+            continue
+        if any(p not in total.by_phase for p in ind.fields if ctx.included(p)):
+            continue
+        gap = rules.relative_gap(total.published.value, total.value)
+        if gap is None or gap <= spec["tolerance"]:
+            continue
+
+        def shown(x: float, ind=ind) -> str:
+            return fmt.quantity(units.convert(x, ind.unit, ind.report_unit), ind.report_unit, lang)
+
+        phases = ", ".join(std.group(p).label.get(lang) for p in total.by_phase)
+        ctx.findings.add(spec["code"], ind.published, ctx.values[ind.published].location,
+                         value=shown(total.published.value), total=shown(total.value),
+                         diff=fmt.number(gap * 100, lang, sig=3), phases=phases, scope=total.published.scope or "—")

@@ -233,7 +233,7 @@ class ValueParser:
         if unit_text in (None, ""):
             return number
         try:
-            return self.units.to_canonical(number, str(unit_text), dimension)
+            return self.units.to_canonical(number, str(unit_text), dimension, f.unit)
         except UnitError:
             raise TypeProblem("unit", code="E-UNIT", unit=str(unit_text), dimension=dimension,
                               allowed=", ".join(self.standard.dimensions[dimension].units),

@@ -22,11 +22,11 @@ from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protecti
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reportgen.inputs.xlsx import COLUMNS
+from reportgen.inputs.xlsx import COLUMNS, EDITION_ROW
 from reportgen.model import FieldValue
 from reportgen.output import atomic_write
 from reportgen.resources import strings, t
-from reportgen.standard import Field, Standard
+from reportgen.standard import Field, Standard, available_editions
 from reportgen.workbook_lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
 from reportgen.xlsx_text import TextGuard
 
@@ -35,6 +35,7 @@ SECTION_SHEETS: list[tuple[str, list[str]]] = [
     ("identification", ["report", "organization", "system"]),
     ("boundary", ["boundary"]),
     ("methodology", ["methodology", "verification"]),
+    ("published", ["aggregate", "functional_unit"]),  # D1.1 (A6)
 ]
 COL = {key: i for i, (key, _) in enumerate(COLUMNS, start=1)}
 WIDTHS = {"field_id": 30, "obligation": 11, "label": 38, "value": 30, "unit": 12, "method": 15,
@@ -157,6 +158,9 @@ class _SheetWriter:
         ws.add_data_validation(withheld_dv)
         row = HEADER_ROW + 1
         first = row
+        if groups[0] == std.sections[0].id:  # the identification sheet carries the edition (A1)
+            self._edition_row(ws, row)
+            row += 1
         for gid in groups:
             if len(groups) > 1:  # a band naming the group, e.g. "Organization — clause 5"
                 g = std.group(gid)
@@ -189,6 +193,20 @@ class _SheetWriter:
         for attr in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort",
                      "autoFilter"):
             setattr(ws.protection, attr, False)
+
+    def _edition_row(self, ws: Any, row: int) -> None:
+        """A1: the row of id `standard`, prefilled with this workbook's edition; emptied, the latest applies."""
+        cells = {key: ws.cell(row=row, column=COL[key]) for key, _ in COLUMNS}
+        for key, c in cells.items():
+            c.style = STYLE_OF[key] if key in ("field_id", "label", "details", "value") else "rg_not_applicable"
+        cells["field_id"].value = EDITION_ROW
+        self.guard.put(cells["label"], t("wb_edition_label", self.lang))
+        self.guard.put(cells["details"], t("wb_edition_help", self.lang).format(editions=", ".join(available_editions())))
+        self.guard.put(cells["value"], self.std.name)
+        dv = self._list_dv('"' + ",".join(available_editions()) + '"')
+        ws.add_data_validation(dv)
+        dv.add(cells["value"])
+        ws.row_dimensions[row].height = _height(cells)
 
     def _list_dv(self, name: str, **extra: Any) -> DataValidation:
         return DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,

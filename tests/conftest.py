@@ -15,13 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 # The normative texts live with the edition they define (issue 11, item 4): a clone needs nothing beside it.
 EDITION_D1 = ROOT / "standard" / "aild-d1"
+EDITION_D11 = ROOT / "standard" / "aild-d1.1"
 SPEC = EDITION_D1 / "SPEC.md"
-AMENDMENT_1 = ROOT / "standard" / "aild-d1.1" / "AMENDMENT-1.md"  # edition D1.1 = SPEC.md as amended
+AMENDMENT_1 = EDITION_D11 / "AMENDMENT-1.md"  # D1.1 = D1 + this text (standard/aild-d1.1/amendment.yaml)
 
 
 @pytest.fixture(scope="session")
 def std():
+    """The latest edition (D1.1), the one a disclosure without a `standard` key is evaluated under."""
     return load_standard()
+
+
+@pytest.fixture(scope="session")
+def std_d1():
+    return load_standard("D1")
 
 
 @pytest.fixture(scope="session")

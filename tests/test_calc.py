@@ -143,8 +143,10 @@ def test_functional_units(acme):
     assert per_tok["energy"].value == pytest.approx(240000 * 1000 / 400_000_000 * 1000)
 
 
-def test_data_quality_shares(acme):
+def test_data_quality_shares_by_method_under_d1(acme):
+    """D1's 9.3: shares by method (D1.1 replaces it by the basis of A4: test_edition_d11.py)."""
     from reportgen import evaluate_mapping
+    acme["standard"] = "AILD D1"
     ev = evaluate_mapping(acme)
     dq = ev.data_quality["energy"]
     assert sum(dq.values()) == pytest.approx(1)

@@ -34,7 +34,7 @@ def test_samples(capsys, sample, status, code):
 def test_json_output_shape(capsys):
     rc, out, _ = cli(capsys, "check", str(SAMPLES / "llama-3.1-405b.yaml"), "--format", "json")
     d = json.loads(out)
-    assert d["standard"] == {"id": "AILD", "edition": "D1"}
+    assert d["standard"] == {"id": "AILD", "edition": "D1.1"}
     assert 0 <= d["completeness"] <= 1 and d["fingerprint"].startswith("sha256:") and len(d["fingerprint"]) == 71
     assert d["missing"] == sorted(d["missing"])
     for f in d["findings"]:

@@ -11,6 +11,7 @@ from importlib import metadata
 
 import pytest
 
+import reportgen.editions as editions_module
 import reportgen.standard as standard_module
 from reportgen.cli import build_parser, main
 from reportgen.commands import StandardChoice
@@ -76,10 +77,12 @@ def broken_standard(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "standard", root)
     with (root / "aild-d1" / "standard.yaml").open("a", encoding="utf-8") as fh:
         fh.write("phases: [\n")
-    monkeypatch.setattr(standard_module, "editions_root", lambda: root)
+    monkeypatch.setattr(editions_module, "editions_root", lambda: root)  # where the editions are found
     standard_module.load_standard.cache_clear()
+    editions_module.shipped_editions.cache_clear()
     yield root / "aild-d1" / "standard.yaml"
     standard_module.load_standard.cache_clear()
+    editions_module.shipped_editions.cache_clear()
 
 
 def test_help_and_version_work_when_the_standard_is_broken(broken_standard, capsys):
@@ -137,9 +140,9 @@ def test_template_takes_o_like_the_others_and_keeps_its_positional_form(tmp_path
 def test_render_output_is_a_folder_and_output_dir_still_works(tmp_path, capsys):
     code, _, err = cli(capsys, "render", ACME, "-o", tmp_path / "new" / "folder", "--format", "xlsx")
     assert code == 0 and [p.name for p in (tmp_path / "new" / "folder").iterdir()] == [
-        "Acme-Assistant-2.1-AILD-D1.xlsx"]
+        "Acme-Assistant-2.1-AILD-D1.1.xlsx"]
     code, _, _ = cli(capsys, "render", ACME, "--output-dir", tmp_path / "old", "--format", "xlsx")
-    assert code == 0 and (tmp_path / "old" / "Acme-Assistant-2.1-AILD-D1.xlsx").is_file()
+    assert code == 0 and (tmp_path / "old" / "Acme-Assistant-2.1-AILD-D1.1.xlsx").is_file()
 
 
 def test_keygen_takes_o_like_render(tmp_path, capsys):
@@ -191,7 +194,7 @@ def test_a_bad_level_is_refused_before_any_work(tmp_path, capsys):
 
 def test_schema_prints_the_input_schema_by_default_and_the_result_schema_on_request(tmp_path, capsys):
     code, out, _ = cli(capsys, "schema")
-    assert code == 0 and json.loads(out)["title"] == "AILD D1 disclosure input"
+    assert code == 0 and json.loads(out)["title"] == "AILD D1.1 disclosure input"
     code, _, _ = cli(capsys, "schema", "--evaluation", "-o", tmp_path / "evaluation.schema.json")
     written = json.loads((tmp_path / "evaluation.schema.json").read_text(encoding="utf-8"))
     assert code == 0 and written["title"].startswith("reportgen evaluation, format ")

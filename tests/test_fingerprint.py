@@ -15,7 +15,7 @@ from conftest import SAMPLES
 
 def test_fingerprint_definition(acme):
     ev = evaluate_mapping(acme)
-    payload = {"standard": "AILD", "edition": "D1", "inputs": ev.inputs}
+    payload = {"standard": "AILD", "edition": "D1.1", "inputs": ev.inputs}  # the edition the sample names
     assert ev.fingerprint == "sha256:" + hashlib.sha256(rfc8785.dumps(payload)).hexdigest()
 
 

@@ -41,10 +41,14 @@ def test_golden_report_still_verifies(report, capsys):
 # that is a change of every published report's identity, so it must be deliberate. Whoever edits a sample
 # updates its literal here in the same commit (and says why in the message).
 FINGERPRINTS = {
-    "acme-assistant-7b.yaml": "sha256:281bc98714b87f5a3558ed8c27d9b5f1d23d53202b43db375674253fab8bdded",
-    "acme-assistant-7b.xlsx": "sha256:281bc98714b87f5a3558ed8c27d9b5f1d23d53202b43db375674253fab8bdded",
-    "llama-3.1-405b.yaml": "sha256:cf9eef6235eeb0e90cf456d43775c574fdf795622c8f1749a8ae1ecaf63bda8b",
-    "mistral-large-2.yaml": "sha256:98b1be9c6ce624177a4934ec6227caf3aa97bfb9a9018eaeaec18e9f5f86da02",
+    # The D1 copy of acme has the inputs and edition acme had in reportgen 0.1.0: its fingerprint is unchanged.
+    "acme-assistant-7b-d1.yaml": "sha256:281bc98714b87f5a3558ed8c27d9b5f1d23d53202b43db375674253fab8bdded",
+    # The samples below name edition D1.1 (Amendment 1): the fingerprint names the edition applied (A1), so
+    # theirs changed with it; mistral-large-2 also gained its published aggregates and per-unit figures (A6).
+    "acme-assistant-7b.yaml": "sha256:c69140d9faac9c7e83b5b22c4a81e12d7f4e1e806d9634cd6fe913c19454e0a0",
+    "acme-assistant-7b.xlsx": "sha256:c69140d9faac9c7e83b5b22c4a81e12d7f4e1e806d9634cd6fe913c19454e0a0",
+    "llama-3.1-405b.yaml": "sha256:bbe17bcf4ce3bccc342f94bdfd748c8829121418de224eaf0236d34488a6f534",
+    "mistral-large-2.yaml": "sha256:d13830745592d84392f56e1f8d7dbb87b4fae79544854086cb344ffb08d365dd",
 }
 
 
@@ -169,6 +173,149 @@ rejected: object
 }
 # 1.1 adds the activity part of Annex D (edition D1.1, D.6), null when no table is declared.
 SHAPES["1.1"] = SHAPES["1.0"].rstrip("\n") + """
+activity: null|object
+activity.tables: array
+activity.tables.[]: object
+activity.tables.[].table: string
+activity.tables.[].path: string
+activity.tables.[].phase: null|string
+activity.tables.[].rows: integer
+activity.tables.[].counted_rows: integer|null
+activity.tables.[].period: null|object
+activity.tables.[].period.start: string
+activity.tables.[].period.end: string
+activity.tables.[].sha256: string
+activity.tables.[].matched_share: null|number
+activity.tables.[].description: null|string
+activity.phases: object
+activity.phases.*: object
+activity.phases.*.energy_kwh: null|number
+activity.phases.*.matched_share: null|number
+activity.phases.*.hourly_ghg: null|number
+activity.phases.*.average_ghg: null|number
+activity.phases.*.difference_pct: null|number
+activity.monthly: array
+activity.monthly.[]: object
+activity.monthly.[].phase: string
+activity.monthly.[].month: string
+activity.monthly.[].energy_kwh: number
+activity.monthly.[].ghg_kg: null|number
+"""
+# 1.2 (edition D1.1, Amendment 1): keys added for A2 (location_based_phases), A3 (shares_partial,
+# inference_share_partial), A4 (basis, by_basis) and A6 (published aggregates and per-unit figures).
+SHAPES["1.2"] = """
+format_version: string
+standard: object
+standard.id: string
+standard.edition: string
+tool_version: string
+source: null|string
+language: enum[en,fr]
+status: enum[complete,incomplete]
+completeness: number
+mandatory_applicable: integer
+mandatory_satisfied: integer
+recommended_coverage: null|number
+self_declared: boolean
+fingerprint: string
+missing: array
+missing.[]: string
+missing_items: array
+missing_items.[]: object
+missing_items.[].field: string
+missing_items.[].label: string
+missing_items.[].phase: null|string
+missing_items.[].obligation: string
+missing_items.[].clause: string
+missing_items.[].condition: null|string
+missing_items.[].help: null|string
+findings: array
+findings.[]: object
+findings.[].code: string
+findings.[].severity: enum[error,info,warning]
+findings.[].field: null|string
+findings.[].clause: string
+findings.[].location: null|object
+findings.[].location.file: null|string
+findings.[].location.line: integer|null
+findings.[].location.cell: null|string
+findings.[].location.path: null|string
+findings.[].message: string
+findings.[].fix: string
+counts: object
+counts.*: integer
+boundary: object
+boundary.*: null|string
+values: object
+values.*: object
+values.*.value: any
+values.*.unit: null|string
+values.*.origin: enum[derived,supplied,withheld]
+values.*.method: null|string
+values.*.source: null|string
+values.*.uncertainty_pct: null|number
+values.*.withheld: null|string
+values.*.note: null|string
+values.*.counted: boolean
+values.*.basis: null|string
+values.*.trace: null|object
+values.*.trace.clause: string
+values.*.trace.formula: string
+values.*.trace.expression: string
+values.*.trace.inputs: array
+values.*.trace.inputs.[]: object
+values.*.trace.inputs.[].field: string
+values.*.trace.inputs.[].value: number
+values.*.trace.inputs.[].unit: null|string
+values.*.trace.inputs.[].origin: enum[derived,supplied,withheld]
+values.*.trace.inputs.[].source: null|string
+values.*.trace.notes: array
+values.*.trace.notes.[]: string
+values.*.location: null|object
+values.*.location.file: null|string
+values.*.location.line: integer|null
+values.*.location.cell: null|string
+values.*.location.path: null|string
+totals: object
+totals.*: object
+totals.*.value: null|number
+totals.*.unit: string
+totals.*.partial: boolean
+totals.*.missing_phases: array
+totals.*.missing_phases.[]: string
+totals.*.by_phase: object
+totals.*.by_phase.*: number
+totals.*.shares: object
+totals.*.shares.*: number
+totals.*.shares_partial: boolean|null
+totals.*.location_based_phases: array
+totals.*.location_based_phases.[]: string
+totals.*.by_basis: object
+totals.*.by_basis.*: number
+totals.*.published: null|object
+totals.*.published.value: number
+totals.*.published.unit: string
+totals.*.published.scope: null|string
+functional_units: object
+functional_units.per_request: object
+functional_units.per_request.*: object
+functional_units.per_request.*.value: number
+functional_units.per_request.*.unit: string
+functional_units.per_1k_output_tokens: object
+functional_units.per_1k_output_tokens.*: object
+functional_units.per_1k_output_tokens.*.value: number
+functional_units.per_1k_output_tokens.*.unit: string
+functional_units.published: null|object
+functional_units.published.*: null|object|string
+functional_units.published.*.value: number
+functional_units.published.*.unit: string
+inference_share: null|number
+inference_share_partial: boolean|null
+data_quality: object
+data_quality.*: object
+data_quality.*.*: number
+inputs: object
+rejected: object
 activity: null|object
 activity.tables: array
 activity.tables.[]: object

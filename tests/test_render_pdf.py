@@ -229,6 +229,7 @@ def test_view_lists_every_field_once(acme, std):
     ids += [r["id"] for r in view["boundary"]["rows"]]
     ids += [r["id"] for p in view["phases"] for r in p["rows"]]
     ids += [r["id"] for r in view["methodology"]["rows"]] + [r["id"] for r in view["verification"]["rows"]]
+    ids += [r["id"] for g in view["published"] for r in g["rows"]]  # D1.1 (A6): aggregate, functional_unit
     assert sorted(ids) == sorted(std.fields)
     assert view["self_declared"] is None
     assert all(e["source"] and e["factor"] for e in view["equivalences"])

@@ -9,13 +9,19 @@ import shutil
 import pytest
 
 from reportgen.errors import StandardError
-from reportgen.standard import load_from_directory
+from reportgen.standard import load_from_directory, load_standard
 
 from conftest import AMENDMENT_1, ROOT, SPEC
 
 
-def annex_a_rows() -> list[list[str]]:
-    text = SPEC.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def std():
+    """These tests tie edition D1 to SPEC.md (test_standard_d11.py ties D1.1 to the amendment)."""
+    return load_standard("D1")
+
+
+def annex_a_rows(text: str | None = None) -> list[list[str]]:
+    text = text if text is not None else SPEC.read_text(encoding="utf-8")
     annex = text.split("## Annex A")[1].split("## Annex B")[0]
     rows = []
     for line in annex.splitlines():
@@ -55,6 +61,10 @@ def test_the_normative_text_is_the_one_of_the_loaded_edition(std):
 
 
 def test_the_amendment_text_amends_this_edition(std):
+    """One copy of the amendment, beside the encoding of the edition it defines (D1.1 = D1 + Amendment 1)."""
+    amended = load_standard(f"{std.edition}.1")
+    assert AMENDMENT_1.resolve().parent == amended.directory.resolve() and amended.base == std.edition
+    assert not (std.directory / AMENDMENT_1.name).exists()
     title = AMENDMENT_1.read_text(encoding="utf-8").splitlines()[0]
     assert re.fullmatch(rf"# {std.id} {std.edition} — Amendment 1 → edition `{std.edition}\.1`", title), title
 

@@ -54,13 +54,15 @@ def template(tmp_path_factory) -> Path:
 def test_every_field_has_exactly_one_row(template, std):
     wb = openpyxl.load_workbook(template)
     where = locate(wb)
-    assert set(where) == set(std.fields)
+    assert set(where) == {*std.fields, "standard"}  # A1: the edition's row on the identification sheet
+    ws, r, cols = where["standard"]
+    assert ws.title == "Identification" and ws.cell(row=r, column=cols["value"]).value == "AILD D1.1"
     ids = [ws.cell(row=r, column=c["field_id"]).value for ws, r, c in where.values()]
     assert len(ids) == len(set(ids))
     assert wb.sheetnames[0] == "Instructions"
     assert wb["Lists"].sheet_state == "hidden"
-    # one sheet per phase, plus identification, boundary, methodology & verification
-    assert len([ws for ws in wb.worksheets if ws.sheet_state == "visible"]) == 1 + 3 + len(std.phases)
+    # one sheet per phase, plus identification, boundary, methodology & verification, published figures
+    assert len([ws for ws in wb.worksheets if ws.sheet_state == "visible"]) == 1 + 4 + len(std.phases)
     training = where["training.energy"][0]
     assert training.title == "Training" and training.freeze_panes == "D4"
 
@@ -126,6 +128,9 @@ def _fill(where: dict, std, tree: dict) -> None:
     def walk(node: dict, prefix: str) -> None:
         for key, value in node.items():
             fid = f"{prefix}{key}"
+            if fid == "standard":
+                put(where, fid, value=value)
+                continue
             if fid not in std.fields:
                 walk(value, fid + ".")
                 continue

@@ -225,7 +225,7 @@ def test_signature_statement_is_signed_over_rfc8785(signed, keys, ev):
     st = doc["statement"]
     assert st["fingerprint"] == ev.fingerprint
     assert st["report_sha256"] == sha256_file(report)
-    assert (st["standard"], st["edition"], st["verifier"]) == ("AILD", "D1", "Example Assurance LLP")
+    assert (st["standard"], st["edition"], st["verifier"]) == ("AILD", "D1.1", "Example Assurance LLP")
     assert st["verification_level"] == ev.values["verification.level"].value
     public = serialization.load_pem_public_key((keys / "mine" / "PUBLIC.pem").read_bytes())
     public.verify(base64.b64decode(doc["signature"]), rfc8785.dumps(st))  # raises if invalid

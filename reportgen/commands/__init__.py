@@ -100,3 +100,20 @@ def add_phase(parser: argparse.ArgumentParser, values: Callable[["Standard"], li
     """`--phase PHASE`, one of `values(standard)`; `what` names the set in the error message."""
     parser.add_argument("--phase", metavar="PHASE", required=required, default=None,
                         type=StandardChoice(what, values), help=help)
+
+
+def add_edition(parser: argparse.ArgumentParser, help: str = "edition of the standard (default: the latest)") -> None:
+    parser.add_argument("--edition", default=None, metavar="EDITION", help=help + "; for example D1 or D1.1")
+
+
+def edition_arg(edition: str | None) -> "Standard":
+    """The shipped edition `--edition` names (D1.1, or AILD D1.1, case ignored); the latest when None."""
+    from reportgen.standard import available_editions, load_standard, resolve_edition
+
+    if edition is None:
+        return load_standard()
+    found = resolve_edition(edition) or resolve_edition(f"AILD {edition}")
+    if found is None:
+        raise ReportgenError(f"--edition {edition}: no such edition; known editions: "
+                             f"{', '.join(available_editions())}.")
+    return load_standard(found[1], found[0])

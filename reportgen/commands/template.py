@@ -1,9 +1,11 @@
-"""`reportgen template -o OUT.xlsx [--lang en|fr] [--from INPUT]`: the fill-in workbook (issue 3).
+"""`reportgen template -o OUT.xlsx [--lang en|fr] [--edition E] [--from INPUT]`: the fill-in workbook (issue 3).
 
 `reportgen template OUT.xlsx`, the positional form of the first versions, still works.
 
-With `--from`, the workbook is prefilled with the supplied and withheld values of an existing
-disclosure (YAML, JSON or workbook), so that checking the workbook gives the same fingerprint.
+The workbook is for the latest edition unless `--edition` names another. With `--from`, it is prefilled
+with the supplied and withheld values of an existing disclosure (YAML, JSON or workbook), for that
+disclosure's own edition unless `--edition` is given, so that checking the workbook gives the same
+fingerprint.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportgen.commands import add_lang, add_output_file, output_or_positional
+from reportgen.commands import add_edition, add_lang, add_output_file, edition_arg, output_or_positional
 from reportgen.errors import ReportgenError
 from reportgen.standard import load_standard
 
@@ -27,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     default=None)
     p.add_argument("--from", dest="source", metavar="INPUT", default=None,
                    help="disclosure whose supplied and withheld values prefill the workbook")
+    add_edition(p, help="edition of the workbook (default: that of --from, else the latest)")
     add_lang(p, help="workbook language (default: report.language of --from, else en)")
     p.set_defaults(func=run)
 
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
                              f"{out.with_suffix('.xlsx').name}).")
     from reportgen.workbook import write_template  # openpyxl only for this command
 
-    std = load_standard()
+    std = edition_arg(args.edition)
     if args.source is None:
         write_template(out, std, args.lang or "en")
         print(f"{out}: fill-in workbook for {std.id} {std.edition} written.", file=sys.stderr)
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     from reportgen.evaluate import evaluate_file
 
     src = Path(args.source)
-    ev = evaluate_file(src, lang=args.lang, standard=std)
+    ev = evaluate_file(src, lang=args.lang, standard=std if args.edition else None)
+    std = load_standard(ev.standard.edition, ev.standard.id)
     kept = {fid: v for fid, v in ev.values.items() if v.origin in ("supplied", "withheld")}
     write_template(out, std, ev.language, kept, ev.rejected, source=src.name, protect=[src])
     note = f" ({len(ev.rejected)} rejected value(s) copied as typed)" if ev.rejected else ""

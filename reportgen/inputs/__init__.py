@@ -12,12 +12,14 @@ from typing import Any
 
 from reportgen.errors import InputError
 from reportgen.model import Location
-from reportgen.standard import Standard
+from reportgen.standard import Standard, available_editions, load_standard, resolve_edition
 
 # The keys of a value written as a mapping (SPEC 4.2 quantity, 4.3 withheld), as opposed to a group.
 QUANTITY_KEYS = frozenset({"value", "unit", "method", "source", "uncertainty_pct", "note"})
 WITHHELD_KEYS = frozenset({"withheld", "note"})
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".ods"}
+EDITION_KEY = "standard"  # A1: the top-level key (and workbook row id) that names the edition
+ABSENT = object()  # no `standard` key at all
 
 
 @dataclass
@@ -39,18 +41,54 @@ class RawInput:
     unknown: list[RawEntry] = field(default_factory=list)
     duplicates: list[RawEntry] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    standard: Standard | None = None  # the edition the entries were read for
+    edition_defaulted: bool = False  # A1: no edition named, the latest applied (I-ED-1)
 
 
-def read_input(path: str | Path, standard: Standard) -> RawInput:
-    """Read a disclosure file of any supported kind. Raises InputError when nothing can be read."""
+def choose_edition(declared: Any, where: str, imposed: Standard | None = None) -> tuple[Standard, bool]:
+    """A1: the edition a disclosure is evaluated under, and whether it was defaulted.
+
+    `imposed` (a report's own edition, when `verify` re-reads an input) wins over the key. An absent,
+    null or empty key gives the latest edition; any other value that names no shipped edition ends the
+    command (InputError, exit 2) with the list of known editions.
+    """
+    if imposed is not None:
+        return imposed, False
+    if declared is ABSENT or declared is None or (isinstance(declared, str) and not declared.strip()):
+        return load_standard(), True
+    found = resolve_edition(declared)
+    if found is None:
+        shown = repr(declared) if isinstance(declared, str) else f"{declared!r} (not text)"
+        latest = load_standard()
+        raise InputError(f"{where}: `{EDITION_KEY}: {shown}` names no edition that reportgen knows; known "
+                         f"editions: {', '.join(available_editions())}. Write one of them, or remove the key "
+                         f"to use the latest ({latest.name}).")
+    return load_standard(found[1], found[0]), False
+
+
+def rebind(raw: RawInput, std: Standard) -> RawInput:
+    """Entries read for one edition, checked against another: ids it does not define become unknown."""
+    if raw.standard is std:
+        return raw
+    for fid in [f for f in raw.entries if f not in std.fields]:
+        raw.unknown.append(raw.entries.pop(fid))
+    raw.standard = std
+    return raw
+
+
+def read_input(path: str | Path, standard: Standard | None = None) -> RawInput:
+    """Read a disclosure file of any supported kind, for the edition it names (A1) unless `standard`
+    is imposed. Raises InputError when nothing can be read."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         from reportgen.inputs.xlsx import read_workbook  # openpyxl stays off the YAML path
 
-        raw = read_workbook(p, standard)
+        raw = read_workbook(p, standard or load_standard())
+        declared = raw.meta.get("declared", ABSENT)
+        std, raw.edition_defaulted = choose_edition(declared, raw.meta.get("declared_at", p.name), standard)
         raw.meta["base_dir"] = str(p.parent)
-        return raw
+        return rebind(raw, std)
     from reportgen.inputs import tree as tree_mod
 
     text = tree_mod.decode(p, tree_mod.read_bytes(p))
@@ -58,20 +96,29 @@ def read_input(path: str | Path, standard: Standard) -> RawInput:
         tree, kind = tree_mod.parse_json(p, text), "json"
     else:
         tree, kind = tree_mod.parse_yaml(p, text), "yaml"
-    raw = flatten(tree.data, standard, source=p.name, kind=kind, lines=tree.lines, raw_scalars=tree.raw_scalars)
+    data = dict(tree.data)
+    declared = data.pop(EDITION_KEY, ABSENT)
+    line = tree.lines.get((EDITION_KEY,))
+    std, defaulted = choose_edition(declared, f"{p.name}:{line}" if line else p.name, standard)
+    raw = flatten(data, std, source=p.name, kind=kind, lines=tree.lines, raw_scalars=tree.raw_scalars)
+    raw.edition_defaulted = defaulted
     raw.meta["base_dir"] = str(p.parent)
     for sub, line in tree.duplicates:
         raw.duplicates.append(RawEntry(".".join(sub), None, Location(file=p.name, line=line, path=".".join(sub))))
     return raw
 
 
-def from_mapping(data: dict[str, Any], standard: Standard, source: str = "<mapping>",
+def from_mapping(data: dict[str, Any], standard: Standard | None = None, source: str = "<mapping>",
                  base_dir: str | Path | None = None) -> RawInput:
-    """Build raw input from an in-memory tree (notebooks, tests, re-evaluation of embedded inputs).
-    Activity table paths (Annex D) are relative to `base_dir`, by default the working directory."""
+    """Build raw input from an in-memory tree (notebooks, tests, re-evaluation of embedded inputs), for
+    the edition its `standard` key names (A1) unless `standard` is imposed. Activity table paths
+    (Annex D) are relative to `base_dir`, by default the working directory."""
     if not isinstance(data, dict):
         raise InputError(f"{source}: the top level must be a mapping of field groups.")
-    raw = flatten(data, standard, source=source, kind="mapping")
+    data = dict(data)
+    std, defaulted = choose_edition(data.pop(EDITION_KEY, ABSENT), source, standard)
+    raw = flatten(data, std, source=source, kind="mapping")
+    raw.edition_defaulted = defaulted
     raw.meta["base_dir"] = str(base_dir or ".")
     return raw
 
@@ -100,7 +147,7 @@ def flatten(
     lines = lines or {}
     raw_scalars = raw_scalars or {}
     groups = _prefixes(standard)
-    out = RawInput(source=source, kind=kind)
+    out = RawInput(source=source, kind=kind, standard=standard)
 
     def loc(keys: tuple[str, ...], fid: str) -> Location:
         return Location(file=source, line=lines.get(keys), path=fid)

@@ -32,7 +32,7 @@ from reportgen.inputs.xlsx_zip import (MAX_FILE_BYTES, TagBudget, TooManyTags, c
                                        load_checked, refuse, rows_of)
 from reportgen.model import Location
 from reportgen.resources import t
-from reportgen.standard import Standard
+from reportgen.standard import Standard, available_editions
 from reportgen.xlsx_text import warn
 
 HEADER_SCAN_ROWS = 50
@@ -63,6 +63,7 @@ PROP_EDITION = "reportgen.edition"
 NAME_STANDARD = "rg_standard"
 NAME_EDITION = "rg_edition"
 LISTS_SHEET = "Lists"
+EDITION_ROW = "standard"  # A1: the row whose value names the edition (inputs.EDITION_KEY)
 
 _ID_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 _NUMBER_HEAD = re.compile(r"^\s*[-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?")
@@ -199,11 +200,12 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
     wb = load_checked(p, data, data_only=True, budget=tags)
     try:
         std_id, edition = _edition_mark(wb)
-        if edition is not None and (edition != std.edition or (std_id and std_id != std.id)):
-            made_for = f"{std_id or std.id} {edition}"
-            raise refuse(p, f"this workbook was made for {made_for}, but reportgen checks against "
-                            f"{std.id} {std.edition}. Generate a new workbook with `reportgen template` and "
-                            "copy your values into it.")
+        made_for = f"{std_id or std.id} {edition}"
+        if edition is not None and made_for not in available_editions():
+            # The `standard` row names the edition (A1); the mark only says which layout was generated.
+            raise refuse(p, f"this workbook was made for {made_for}, which this version of reportgen does not "
+                            f"know (it knows {', '.join(available_editions())}). Generate a new workbook "
+                            "with `reportgen template` and copy your values into it.")
         raw = RawInput(source=p.name, kind="xlsx", meta={"standard": std_id, "edition": edition, "sheets": []})
         pending: list[tuple[str, str, int, int]] = []  # (field, sheet, row, col) of empty value cells
         _read_sheets(wb, p, std, raw, pending)
@@ -278,6 +280,12 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
                 continue
             ident = str(ident).strip()
             cells = {k: get(k) for k in INPUT_COLUMNS}
+            if ident.casefold() == EDITION_ROW:  # A1: the edition, read before any field
+                col = cols["value"] if "value" in cols else cols["field_id"]
+                if cells["value"] is not None:
+                    raw.meta["declared"] = cells["value"]
+                raw.meta["declared_at"] = f"{p.name}, {ws.title}!{_letter(col + 1)}{r + 1}"
+                continue
             has_input = cells["value"] is not None or cells["withheld"] is not None
             fid = ident if ident in std.fields else lower_ids.get(ident.lower())
             col = cols["withheld"] if cells["value"] is None and "withheld" in cols else cols["value"]

@@ -49,6 +49,7 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "boundary": v.boundary(),
         "phases": v.phases(),
         "functional_units": v.functional_units(),
+        "published": v.published(),
         "methodology": v.methodology(),
         "verification": v.verification(),
         "traces": v.traces(),
@@ -161,6 +162,8 @@ class _View:
                 row["numeric"] = f.type in ("quantity", "decimal", "count", "ratio") and fv.value is not None
             if fv.method:
                 row["method"] = self.std.enum_label("method", fv.method, self.lang)
+            if fv.basis and fv.origin == "derived":  # A4: what a derived figure rests on
+                row["method"] += f" ({self.s('basis_label')}: {self.std.enum_label('basis', fv.basis, self.lang)})"
             if fv.source:
                 row["source"] = fv.source
             elif fv.trace is not None:
@@ -225,6 +228,9 @@ class _View:
             (t("standard", self.lang), self.meta()["standard_title"]),
             (t("report_date", self.lang), self.date(pub) if pub else self.s("rpt_not_dated")),
         ]
+        published = self.published_aggregates()
+        if published:  # A6: on the first page, beside the identification
+            facts.append((self.s("published_aggregates"), published))
         groups = [{"id": g, "label": self.group_label(g), "rows": self.rows(g)} for g in ID_GROUPS]
         return {"facts": [{"label": a, "value": b} for a, b in facts], "groups": groups}
 
@@ -237,7 +243,18 @@ class _View:
                        "share": total.shares.get(p, 0.0), "share_text": self.pct(total.shares.get(p))}
                       for p, x in total.by_phase.items()]
             missing = ", ".join(self.group_label(p) for p in total.missing_phases)
-            out.append({
+            notes = []  # D1.1: A2 phases entered location-based, A3 partial shares, A6 published aggregate
+            if total.location_based_phases:
+                notes.append(self.s("entered_location", phases=", ".join(
+                    f"{self.group_label(p)} {self.num(conv(total.by_phase[p]))} {fmt.pretty_unit(ind.report_unit)}"
+                    for p in total.location_based_phases)))
+            if total.shares_partial and total.shares:
+                notes.append(self.s("shares_partial"))
+            if total.published is not None:
+                pub = self.units.convert(total.published.value, total.published.unit, ind.report_unit)
+                notes.append(self.s("published_beside", value=f"{self.num(pub)} {fmt.pretty_unit(ind.report_unit)}",
+                                    scope=total.published.scope or self.s("rpt_dash")))
+            out.append({"notes": notes,
                 "id": name, "label": ind.label.get(self.lang), "unit": fmt.pretty_unit(ind.report_unit),
                 "value": self.num(conv(total.value)) if total.value is not None else t("no_value", self.lang),
                 "has_value": total.value is not None, "partial": total.partial,
@@ -248,7 +265,7 @@ class _View:
 
     def equivalences(self) -> list[Row]:
         out = []
-        for eq in _equivalences(str(self.std.directory)):
+        for eq in _equivalences(str(self.std.data_file("equivalences.yaml").parent)):
             total = self.ev.totals.get(eq["indicator"])
             if total is None or total.value is None:
                 continue
@@ -310,16 +327,45 @@ class _View:
         basis_field = self.std.fields["inference.per_request_basis"]
         return {"rows": rows, "basis_label": basis_field.label.get(self.lang),
                 "basis": self.value_text(basis_field, self.value(basis_field.id)),
-                "inference_share": self.pct(self.ev.inference_share)}
+                "inference_share": self.pct(self.ev.inference_share) + (
+                    f" ({self.s('share_partial_flag')})" if self.ev.inference_share_partial else ""),
+                "published": self.published_units()}
+
+    def published_aggregates(self) -> str:
+        parts, scope = [], None
+        for name, total in self.ev.totals.items():
+            if total.published is not None:
+                ind = self.std.indicators[name]
+                value = self.units.convert(total.published.value, total.published.unit, ind.report_unit)
+                parts.append(f"{ind.label.get(self.lang)} {self.num(value)} {fmt.pretty_unit(ind.report_unit)}")
+                scope = total.published.scope
+        return "; ".join(parts) + (f" — “{scope}”" if parts and scope else "")
+
+    def published_units(self) -> Row | None:
+        """A6: per-unit figures as published, beside the derived ones (never compared)."""
+        pub = self.ev.functional_units.published
+        if not pub:
+            return None
+        rows = [{"label": self.std.indicators[k].label.get(self.lang), "value": fmt.quantity(v.value, v.unit, self.lang)}
+                for k, v in pub.items() if k in self.std.indicators and not isinstance(v, (str, type(None)))]
+        return {"title": self.s("published_per_unit", definition=pub.get("definition") or self.s("rpt_dash")),
+                "rows": rows}
+
+    def published(self) -> list[Row]:
+        """The sections that no other part lists (A6's aggregate and functional_unit), field by field."""
+        shown = {"report", "organization", "system", "boundary", "methodology", "verification"}
+        return [{"id": g.id, "label": self.group_label(g.id), "rows": self.rows(g.id)}
+                for g in self.std.sections if g.id not in shown]
 
     def methodology(self) -> Row:
-        methods = [m for m in self.std.enum_values("method")
+        kind = "basis" if self.std.semantics.basis else "method"  # A4 replaces 9.3's methods by bases
+        methods = [m for m in self.std.enum_values(kind)
                    if any(m in dq for dq in self.ev.data_quality.values())]
         dq_rows = [{"label": self.std.indicators[name].label.get(self.lang),
                     "cells": [self.pct(dq[m]) if m in dq else self.s("rpt_dash") for m in methods]}
                    for name, dq in self.ev.data_quality.items() if name in self.std.indicators]
         return {"rows": self.rows("methodology"),
-                "data_quality": {"methods": [self.std.enum_label("method", m, self.lang) for m in methods],
+                "data_quality": {"methods": [self.std.enum_label(kind, m, self.lang) for m in methods],
                                  "rows": dq_rows}}
 
     def verification(self) -> Row:

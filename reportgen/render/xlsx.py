@@ -184,8 +184,9 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
         s.put(row, 1, c.t("xlsx_no_data_quality"), measure=False)
     for name, shares in ev.data_quality.items():
         label = std.indicators[name].label.get(c.lang) if name in std.indicators else name
-        for method, share in shares.items():
-            row = s.row(row, [label, c.method(method), share], number=PERCENT_FORMAT)
+        for method, share in shares.items():  # by basis under D1.1 (A4)
+            shown = c.enum("basis", method) if std.semantics.basis else c.method(method)
+            row = s.row(row, [label, shown, share], number=PERCENT_FORMAT)
     s.finish(fixed={1: 42, 2: 16, 3: 12, 4: 9, 5: 40}, landscape=False)
 
 
