@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reportgen.terminal import visible
+
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 MAX_CELL = 32_767  # characters per cell (Excel)
@@ -24,9 +26,8 @@ SHOWN_PLACES = 6
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr; a name that is not valid Unicode (a lone surrogate) shows as `\\udcff`."""
-    line = f"reportgen: warning: {message}".encode("utf-8", "backslashreplace").decode("utf-8")
-    print(line, file=sys.stderr)
+    """A warning line on stderr; control characters and lone surrogates in names are shown escaped."""
+    print(visible(f"reportgen: warning: {message}"), file=sys.stderr)
 
 
 def json_legal(text: str) -> str:

@@ -216,7 +216,11 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
                         "column, so no value can be found. Restore the header row (or the deleted column) "
                         "from a fresh `reportgen template`, or copy your values into one.")
     if formulas_present and pending:
-        _mark_formulas(p, data, raw, pending, tags)
+        try:
+            _mark_formulas(p, data, raw, pending, tags)
+        except TooManyTags as exc:  # the values were read: say what was not done rather than refuse
+            warn(f"{p.name}: formulas without a saved result were not looked for: the workbook holds more "
+                 f"than {exc.limit:,} XML tags. Open it in Excel or LibreOffice and save it again.")
     return raw
 
 
