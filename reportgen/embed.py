@@ -3,24 +3,35 @@
 PDF reports attach it as `disclosure.json` (PDF/A-3 associated file); workbooks keep it on their About
 sheet. `inputs` is exactly the canonical tree the fingerprint is computed from; `rejected` holds the
 values that were ignored with E-TYPE/E-UNIT, as given, so a re-evaluation reproduces every finding.
+`edition_digest` names the encoding of the edition the report was evaluated with (reports of reportgen
+0.1.0 have none), so that `verify` can tell a modified copy of an edition from the one it ships.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
+import rfc8785
+
 from reportgen.model import Evaluation
+from reportgen.standard import Standard, load_standard
 
 ATTACHMENT_NAME = "disclosure.json"
 FORMAT = "reportgen-disclosure/1"
+MAX_DEPTH = 300  # pydantic refuses to dump values nested 255 deep: no report reportgen writes is deeper
 
 
-def payload(ev: Evaluation) -> dict[str, Any]:
+def payload(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
+    std = std or load_standard(ev.standard.edition, ev.standard.id)
     return {
         "format": FORMAT,
         "standard": ev.standard.id,
         "edition": ev.standard.edition,
+        "edition_digest": edition_digest(std.directory),
         "fingerprint": ev.fingerprint,
         "inputs": ev.inputs,
         "rejected": ev.rejected,
@@ -33,13 +44,66 @@ def payload_json(ev: Evaluation) -> str:
     return json.dumps(payload(ev), ensure_ascii=False, sort_keys=True, indent=1)
 
 
+@functools.lru_cache(maxsize=8)
+def edition_digest(directory: Path) -> str:
+    """`sha256:` + SHA-256 of the RFC 8785 JSON of {file path in the edition: SHA-256 of its bytes}.
+
+    Every file of the edition directory counts (hidden files aside), so a changed constant, label, rule
+    or unit definition changes the digest; CRLF is read as LF so a Windows checkout gives the same digest.
+    """
+    files = {}
+    for path in sorted(Path(directory).rglob("*")):
+        rel = path.relative_to(directory)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            files[rel.as_posix()] = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    return "sha256:" + hashlib.sha256(rfc8785.dumps(files)).hexdigest()
+
+
+def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
+    """JSON from a file someone gave us (embedded data, signature): ValueError with a readable reason
+    for what would otherwise surface later as an internal error (nesting, numbers of 4,300+ digits)."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"it is not UTF-8 (byte {exc.start})") from None
+    except ValueError as exc:  # int() refuses numbers of more than 4,300 digits
+        raise ValueError(f"it holds a number that cannot be read ({str(exc)[:80]})") from None
+    check_depth(data, max_depth)
+    return data
+
+
+def check_depth(data: Any, max_depth: int = MAX_DEPTH) -> None:
+    """ValueError when `data` nests lists and objects more than `max_depth` deep."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:  # iterative: measuring the depth must not recurse itself
+        node, depth = stack.pop()
+        if depth > max_depth:
+            raise ValueError(f"it is nested more than {max_depth} levels deep")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
 def merged_inputs(data: dict[str, Any]) -> dict[str, Any]:
-    """The tree to re-evaluate: canonical inputs plus the rejected values at their field ids."""
+    """The tree to re-evaluate: canonical inputs plus the rejected values at their field ids.
+
+    A rejected value is one the evaluation ignored, so its field cannot also hold an input: ValueError
+    when it would replace one (the embedded data was edited).
+    """
     tree = json.loads(json.dumps(data.get("inputs") or {}))
     for fid, value in (data.get("rejected") or {}).items():
         node = tree
         *parents, leaf = fid.split(".")
         for p in parents:
             node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"the rejected value of {fid} collides with the input {p}")
+        if leaf in node:
+            raise ValueError(f"the rejected value of {fid} collides with an input of the same field")
         node[leaf] = value
     return tree

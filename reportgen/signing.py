@@ -17,11 +17,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+import re
+
 import rfc8785
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from reportgen.embed import loads
 from reportgen.errors import InputError, OutputError
 from reportgen.inputs.tree import read_bytes
 
@@ -32,6 +35,9 @@ STATEMENT_KEYS = ("fingerprint", "report_sha256", "standard", "edition", "verifi
                   "date", "tool_version")
 MAX_KEY_BYTES = 64 * 1024
 MAX_SIG_BYTES = 1024 * 1024
+ALGORITHM = "Ed25519"
+KEY_NAMES = (PRIVATE_NAME, PUBLIC_NAME)
+_PEM_KEY = re.compile(rb"-----BEGIN [A-Z0-9 ]*(PRIVATE|PUBLIC) KEY-----")
 
 
 def sha256_file(path: Path) -> str:
@@ -134,7 +140,7 @@ def sign_statement(statement: dict[str, Any], key: Ed25519PrivateKey) -> dict[st
     signature = key.sign(rfc8785.dumps(statement))
     return {
         "format": SIGNATURE_FORMAT,
-        "algorithm": "Ed25519",
+        "algorithm": ALGORITHM,
         "statement": statement,
         "signature": base64.b64encode(signature).decode("ascii"),
         "public_key_fingerprint": public_key_fingerprint(key.public_key()),
@@ -149,16 +155,26 @@ def read_signature(path: Path) -> dict[str, Any]:
     """Read and shape-check a signature file; anything malformed is an InputError (exit 2)."""
     data = _read_small(path, "signature", MAX_SIG_BYTES)
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = loads(data, max_depth=8)  # reportgen writes depth 2; deeper is not a signature file
+    except ValueError as exc:
         raise InputError(f"{path} is not a JSON signature file ({exc}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("statement"), dict):
         raise InputError(f"{path} is not a reportgen signature file: no 'statement' object.")
+    # `format` and `algorithm` are outside the signed statement: only the exact values are accepted, so
+    # an edited one can never change how the signature is read.
+    for key, expected in (("format", SIGNATURE_FORMAT), ("algorithm", ALGORITHM)):
+        if doc.get(key) != expected:
+            raise InputError(f"{path}: '{key}' is {str(doc.get(key))[:40]!r}; a reportgen signature file says "
+                             f"'{expected}'. It was edited, or written by another tool.")
     statement = doc["statement"]
     absent = [k for k in STATEMENT_KEYS if k not in statement]
     if absent:
         raise InputError(f"{path}: the statement lacks {', '.join(absent)}; it was not written by "
                          "`reportgen sign`.")
+    not_text = [k for k in STATEMENT_KEYS if not isinstance(statement[k], str)]
+    if not_text:
+        raise InputError(f"{path}: the statement's {', '.join(not_text)} should be text; it was not written "
+                         "by `reportgen sign`.")
     if not isinstance(doc.get("signature"), str):
         raise InputError(f"{path} has no 'signature' text.")
     try:
@@ -168,6 +184,26 @@ def read_signature(path: Path) -> dict[str, Any]:
     if len(raw) != 64:
         raise InputError(f"{path}: 'signature' is {len(raw)} bytes; an Ed25519 signature is 64 bytes.")
     return doc
+
+
+def check_output(path: Path, force: bool) -> None:
+    """Where a signature may be written: never over a key (even with --force), over another existing
+    file only with --force. Called before any work, so nothing is overwritten by mistake."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give the signature file's name (e.g. REPORT.sig.json).")
+    if not path.exists() and not path.is_symlink():
+        return
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAX_KEY_BYTES)
+    except OSError:
+        head = b""
+    if path.name in KEY_NAMES or _PEM_KEY.search(head):
+        raise OutputError(f"{path} is a key file; a signature is never written over a key, even with "
+                          "--force. Choose another output name.")
+    if not force:
+        raise OutputError(f"{path} already exists; give --force to replace it, or another name with -o.")
 
 
 def signature_valid(doc: dict[str, Any], key: Ed25519PublicKey) -> bool:

@@ -313,10 +313,11 @@ def load_from_directory(directory: Path) -> Standard:
 def load_standard(edition: str | None = None, standard_id: str = "AILD") -> Standard:
     """Load a shipped edition by id and exact edition name (e.g. AILD, D1.1); None: the latest."""
     edition = edition if edition is not None else latest_edition(standard_id)
-    directory = shipped_editions().get(f"{standard_id} {edition}")
-    if directory is None:
+    directory = shipped_editions().get(f"{standard_id} {edition}")  # an exact name, never a path
+    if directory is None:  # the names may come from a report: shown quoted, control characters escaped
         known = ", ".join(available_editions()) or "none"
-        raise StandardError(f"no encoded standard {standard_id} {edition} (available: {known})")
+        raise StandardError(f"no edition {f'{standard_id} {edition}'[:80]!r} is shipped with reportgen; "
+                            f"known editions: {known}.")
     return load_from_directory(directory)
 
 

@@ -16,14 +16,12 @@ read but does not match gives a VerifyResult whose failed checks say the field, 
 
 from __future__ import annotations
 
-import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen import embed, signing
-from reportgen.errors import InputError
+from reportgen import embed, signing, verify_pdf
+from reportgen.errors import InputError, StandardError
 from reportgen.evaluate import evaluate_file, evaluate_mapping, fingerprint
 from reportgen.model import Evaluation
 from reportgen.standard import Standard, load_standard
@@ -90,29 +88,18 @@ def read_report(path: Path) -> ReportData:
 
 def _parse_payload(blob: bytes | str, path: Path, where: str) -> Any:
     try:
-        return json.loads(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return embed.loads(blob)
+    except ValueError as exc:
         raise InputError(f"{path}: {where} is not valid JSON ({exc}); the report is damaged.") from None
 
 
 def read_pdf(path: Path) -> tuple[Any, str]:
-    """The `disclosure.json` attachment and the text a reader sees (pypdf: a runtime dependency)."""
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files: one clear message, not a log
-    try:
-        reader = PdfReader(path)
-        blobs = reader.attachments.get(embed.ATTACHMENT_NAME)
-        if not blobs:
-            raise InputError(f"{path} is a PDF without the {embed.ATTACHMENT_NAME} attachment that "
-                             "reportgen embeds; it was not made by `reportgen render` (or was re-saved "
-                             "by a tool that dropped attachments), so it cannot be verified.")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    except InputError:
-        raise
-    except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
-        raise InputError(f"{path} cannot be read as a PDF ({type(exc).__name__}: {exc}).") from None
-    return _parse_payload(blobs[0], path, f"the {embed.ATTACHMENT_NAME} attachment"), text
+    """The `disclosure.json` attachment and the text a reader sees (see verify_pdf). The data is parsed
+    and shape-checked first: extracting the text is the slow part, and pointless for damaged data."""
+    reader, blob = verify_pdf.open_pdf(path)
+    payload = _parse_payload(blob, path, f"the {embed.ATTACHMENT_NAME} attachment")
+    check_payload_shape(payload, path)
+    return payload, verify_pdf.page_text(reader, path)
 
 
 def read_xlsx(path: Path) -> tuple[Any, Any]:
@@ -127,11 +114,17 @@ def read_xlsx(path: Path) -> tuple[Any, Any]:
 
 def check_payload_shape(payload: Any, path: Path) -> None:
     """The embedded data must look like `embed.payload()`; otherwise the report is not ours (exit 2)."""
+    try:
+        embed.check_depth(payload)
+    except ValueError as exc:
+        raise InputError(f"{path}: the embedded {embed.ATTACHMENT_NAME} cannot be verified: {exc}.") from None
     if not isinstance(payload, dict) or payload.get("format") != embed.FORMAT:
         raise InputError(f"{path}: the embedded {embed.ATTACHMENT_NAME} is not reportgen disclosure data "
                          f"(format '{embed.FORMAT}' expected).")
     shapes = {"standard": str, "edition": str, "fingerprint": str, "inputs": dict, "evaluation": dict}
     bad = [k for k, t in shapes.items() if not isinstance(payload.get(k), t)]
+    if not isinstance(payload.get("edition_digest", ""), str):
+        bad.append("edition_digest")
     if not isinstance(payload.get("rejected", {}), dict):
         bad.append("rejected")
     ev = payload.get("evaluation") or {}
@@ -145,13 +138,41 @@ def check_payload_shape(payload: Any, path: Path) -> None:
 
 # --- checks -----------------------------------------------------------------------------------------
 
-def fingerprint_checks(payload: dict[str, Any], std: Standard, reeval: Evaluation) -> list[Check]:
+def edition_check(payload: dict[str, Any], std: Standard) -> Check:
+    """The report was evaluated with the very encoding of the edition that this reportgen ships."""
+    shipped = embed.edition_digest(std.directory)
+    claimed = payload.get("edition_digest")
+    name = f"{std.id} {std.edition}"
+    if claimed is None:
+        return Check("edition", True, f"re-evaluated with the {name} that this reportgen ships (the report "
+                     "predates edition digests, reportgen 0.1.0, so it does not name the encoding it used)")
+    ok = claimed == shipped
+    return Check("edition", ok, f"the report was evaluated with the {name} that this reportgen ships" if ok
+                 else f"the report was evaluated with another encoding of {name} than the one this reportgen "
+                 "ships: a modified copy of the edition, or a reportgen version whose encoding differs",
+                 [] if ok else [Difference("edition_digest", shipped, claimed)])
+
+
+def inputs_fingerprint(payload: dict[str, Any], std: Standard) -> tuple[str | None, Check | None]:
+    """The clause-10 fingerprint of the embedded inputs, or a failed check when RFC 8785 cannot encode
+    them (a number beyond its range, which reportgen never writes into the canonical inputs)."""
+    try:
+        return fingerprint(std, payload["inputs"]), None
+    except (ValueError, OverflowError, RecursionError) as exc:  # rfc8785.CanonicalizationError is a ValueError
+        return None, Check("canonical inputs", False, "the embedded inputs hold a value that RFC 8785 cannot "
+                           "encode, which reportgen never writes: the data was edited after the report was "
+                           "made", [Difference("embedded inputs", "numbers within ±2⁵³ or finite decimals",
+                                               f"{type(exc).__name__}: {str(exc)[:100]}")])
+
+
+def fingerprint_checks(payload: dict[str, Any], of_inputs: str, reeval: Evaluation) -> list[Check]:
     """(a), data side: the embedded fingerprint is that of the embedded inputs and of their re-evaluation."""
     claimed = payload["fingerprint"]
-    of_inputs = fingerprint(std, payload["inputs"])
     diffs = [Difference(where, of_inputs, found) for where, found in
              (("fingerprint", claimed), ("evaluation.fingerprint", payload["evaluation"].get("fingerprint")))
              if found != of_inputs]
+    if payload["evaluation"].get("inputs", payload["inputs"]) != payload["inputs"]:
+        diffs.append(Difference("evaluation.inputs", "the embedded inputs", "other inputs"))
     checks = [Check("embedded fingerprint", not diffs,
                     "the fingerprint stored with the data is that of the embedded inputs" if not diffs else
                     "the embedded inputs give another fingerprint than the one stored with them: the data "
@@ -207,10 +228,31 @@ def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Chec
                 diffs.append(Difference(f"totals.{name}.by_phase.{phase} ({total.unit})",
                                         total.by_phase.get(phase), by_phase.get(phase)))
     for name in sorted(set(totals) - set(reeval.totals)):
-        diffs.append(Difference(f"totals.{name}", None, (totals[name] or {}).get("value")))
+        extra = totals[name]
+        diffs.append(Difference(f"totals.{name}", None, extra.get("value") if isinstance(extra, dict) else extra))
     checks.append(Check("totals", not diffs, f"the embedded totals of the {len(reeval.totals)} indicators "
                         "(and their split by phase) equal the re-evaluation", diffs))
+    checks.append(stored_values_check(embedded, reeval))
     return checks
+
+
+def stored_values_check(embedded: dict[str, Any], reeval: Evaluation) -> Check:
+    """Every number stored in the embedded evaluation's values (what other tools read) = the re-evaluation."""
+    stored = embedded.get("values") if isinstance(embedded.get("values"), dict) else {}
+    diffs = []
+    numbers = 0
+    for fid in sorted(set(stored) | set(reeval.values)):
+        fv = reeval.values.get(fid)
+        want = fv.value if fv is not None and fv.origin != "withheld" else None
+        got = stored.get(fid).get("value") if isinstance(stored.get(fid), dict) else stored.get(fid)
+        if not any(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (want, got)):
+            continue
+        numbers += 1
+        if not _close(got, want):
+            unit = f" ({fv.unit})" if fv is not None and fv.unit else ""
+            diffs.append(Difference(f"values.{fid}{unit}", want, got))
+    return Check("stored values", not diffs, f"the {numbers} numbers stored with each field equal the "
+                 "re-evaluation", diffs)
 
 
 def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
@@ -270,20 +312,48 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
         signing.load_public_key(Path(public_key_path))
     data = read_report(report_path)
     payload = data.payload
-    std = load_standard(payload["edition"], payload["standard"])
+    std = shipped_standard(payload, report_path)
     embedded = payload["evaluation"]
-    lang = embedded.get("language") if embedded.get("language") in ("en", "fr") else None
-    reeval = evaluate_mapping(embed.merged_inputs(payload), lang=lang, standard=std,
-                              source=str(embedded.get("source") or report_path.name))
     result = VerifyResult(report=str(report_path), kind=data.kind, fingerprint=payload["fingerprint"],
                           standard=f"{std.id} {std.edition}", tool_version=embedded.get("tool_version"),
                           payload=payload)
-    result.checks += fingerprint_checks(payload, std, reeval)
+    result.checks.append(edition_check(payload, std))
+    of_inputs, unencodable = inputs_fingerprint(payload, std)
+    if unencodable is not None or of_inputs is None:
+        result.checks.append(unencodable or Check("canonical inputs", False, "no fingerprint"))
+        return result  # nothing to re-evaluate: inputs that reportgen cannot have written
+    lang = embedded.get("language") if embedded.get("language") in ("en", "fr") else None
+    reeval = evaluate_mapping(reevaluated_tree(payload, std, report_path), lang=lang, standard=std,
+                              source=str(embedded.get("source") or report_path.name))
+    result.checks += fingerprint_checks(payload, of_inputs, reeval)
     result.checks += evaluation_checks(embedded, reeval)
-    result.checks += printed_checks(data, std, reeval, fingerprint(std, payload["inputs"]))
+    result.checks += printed_checks(data, std, reeval, of_inputs)
     if input_path is not None:
         result.checks.append(input_check(Path(input_path), std, payload["fingerprint"]))
     if signature is not None:
         result.checks += signature_checks(report_path, Path(signature_path), Path(public_key_path),
                                           payload["fingerprint"], signature)
     return result
+
+
+def shipped_standard(payload: dict[str, Any], report_path: Path) -> Standard:
+    """The edition the report names, among those this reportgen ships (never a path built from it)."""
+    try:
+        return load_standard(payload["edition"], payload["standard"])
+    except StandardError as exc:
+        raise InputError(f"{report_path}: the report names the standard edition "
+                         f"{payload['standard'][:40]!r} {payload['edition'][:40]!r}, which cannot be used: "
+                         f"{exc} It was made by another reportgen, or its data was edited.") from None
+
+
+def reevaluated_tree(payload: dict[str, Any], std: Standard, report_path: Path) -> dict[str, Any]:
+    """The embedded inputs with the rejected values put back; refused (exit 2) when they cannot be."""
+    unknown = sorted(fid for fid in payload.get("rejected") or {} if fid not in std.fields)
+    if unknown:
+        raise InputError(f"{report_path}: the embedded data is damaged: 'rejected' names {unknown[0][:60]!r}, "
+                         f"which is not a field of {std.id} {std.edition}; it cannot be verified.")
+    try:
+        return embed.merged_inputs(payload)
+    except ValueError as exc:
+        raise InputError(f"{report_path}: the embedded data is damaged: {exc}; it cannot be "
+                         "verified.") from None

@@ -34,9 +34,12 @@ def show(value: Any) -> str:
         return "nothing"
     if isinstance(value, float):
         return f"{value:.12g}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**24:
+        return f"an integer of {len(str(abs(value)))} digits"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(str(v) for v in value) + "]" if value else "none"
-    return str(value)
+        return "[" + ", ".join(show(v) for v in value) + "]" if value else "none"
+    text = str(value)
+    return text if len(text) <= 300 else text[:300] + "…"
 
 
 def close(a: Any, b: Any) -> bool:
@@ -44,5 +47,5 @@ def close(a: Any, b: Any) -> bool:
         return a is None and b is None
     try:
         return math.isclose(float(a), float(b), rel_tol=REL_TOL, abs_tol=1e-12)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an int beyond float range is never a total
         return False

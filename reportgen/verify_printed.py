@@ -5,7 +5,8 @@ reports and checks the embedded data."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from typing import TYPE_CHECKING, Any, Iterator
 
 from reportgen import fmt
 from reportgen.model import Evaluation
@@ -18,9 +19,18 @@ if TYPE_CHECKING:
 
 
 def _squash(text: str) -> str:
-    """Text without any whitespace: PDF extraction breaks lines and spaces (U+202F, NBSP) unpredictably,
-    and words hyphenated at a line end come back as `loca‐` + newline + `tion` (U+2010 or soft hyphen)."""
-    return "".join(re.sub("[\u2010\u00ad]\\s+", "", text).split())
+    """Text reduced to what survives PDF extraction, applied alike to the page and to the expected text.
+
+    NFKC (ligatures, superscripts, U+202F); words hyphenated at a line end come back as `loca‐` + newline
+    + `tion` (U+2010 or soft hyphen) and are joined; control and format characters (NULs of a mis-read
+    font, zero-width spaces that let field ids wrap) are dropped; so is all whitespace, which extraction
+    breaks and inserts unpredictably.
+    """
+    text = re.sub("[\u2010\u00ad]\\s+", "", unicodedata.normalize("NFKC", text))
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+_END = r"(?![0-9.,])"  # a number ends here: "256" must not match the start of "2560" or "256.5"
 
 
 def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
@@ -52,7 +62,12 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
                                     _after(flat[max(table, 0):], _squash(row["label"]))))
     checks.append(Check("printed totals", not diffs, f"the {len(view['totals'])} totals printed, with each "
                         "phase's value and share, equal the re-evaluation", diffs))
-    absent = [m["id"] for m in view["missing"] if m["id"] not in flat]
+    diffs = [Difference(where, expected, _after(flat, anchor))
+             for where, expected, anchor, pattern in _figures(view, reeval.language)
+             if re.search(pattern, flat) is None]
+    checks.append(Check("printed values", not diffs, "every figure printed in the field tables, calculation "
+                        "traces, functional units and data quality table equals the re-evaluation", diffs))
+    absent = [m["id"] for m in view["missing"] if _squash(m["id"]) not in flat]
     checks.append(Check("printed missing items", not absent, f"the {len(view['missing'])} missing mandatory "
                         "item(s) of the re-evaluation are listed in the PDF",
                         [Difference("missing item not printed", fid, "not in the PDF text") for fid in absent]))
@@ -73,6 +88,52 @@ def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> tuple[str, str
     pattern = (re.escape(_squash(row["label"])) + f".{{0,{gap}}}?" + re.escape(_squash(total))
                + "".join(re.escape(_squash(c)) for c in phases))
     return " ".join([row["label"], *marks, total, *phases]), pattern
+
+
+def _figures(view: dict[str, Any], lang: str) -> Iterator[tuple[str, str, str, str]]:
+    """Each figure the PDF prints outside the totals table, as (what, expected text, anchor, pattern):
+    the anchor is what the template prints just before the figure, squashed like the page text."""
+    def rows() -> Iterator[dict[str, Any]]:
+        for group in view["identification"]["groups"]:
+            yield from group["rows"]
+        yield from view["boundary"]["rows"]
+        for phase in view["phases"]:
+            yield from phase["rows"]
+        yield from view["methodology"]["rows"]
+        yield from view["verification"]["rows"]
+
+    for r in rows():  # item(r) prints "label, field id · obligation", then the value cell
+        if r["numeric"]:
+            anchor = _squash(f"{r['id']} · {r['obligation']}")
+            shown = f"{r['value']} {r['unit']}".strip()
+            yield (f"printed value {r['id']}", shown, anchor,
+                   re.escape(anchor) + re.escape(_squash(shown)) + _END)
+    for tr in view["traces"]:
+        anchor = _squash(f"{tr['label']} =")
+        yield (f"printed calculation of {tr['id']}", tr["value"], anchor, re.escape(anchor)
+               + re.escape(_squash(f"{tr['value']} {t('clause', lang)} {tr['clause']} {tr['id']}")))
+        for i in tr["inputs"]:
+            anchor = _squash(f"{i['label']} {i['id']}")
+            yield (f"printed input {i['id']} of the calculation of {tr['id']}", i["value"], anchor,
+                   re.escape(anchor) + re.escape(_squash(i["value"])) + _END)
+    fu = view["functional_units"]
+    for r in fu["rows"]:
+        anchor = _squash(r["label"])
+        shown = f"{r['per_request']} {r['per_1k']}"
+        yield (f"printed functional units of {r['label']}", shown, anchor,
+               re.escape(anchor) + re.escape(_squash(shown)) + _END)
+    anchor = _squash(t("inference_share", lang))
+    yield ("printed inference share", fu["inference_share"], anchor,
+           re.escape(anchor) + re.escape(_squash(fu["inference_share"])) + _END)
+    for r in view["methodology"]["data_quality"]["rows"]:
+        anchor = _squash(r["label"])
+        shown = " ".join(r["cells"])
+        yield (f"printed data quality of {r['label']}", shown, anchor,
+               re.escape(anchor) + re.escape(_squash(shown)) + _END)
+    for e in view["equivalences"]:
+        factor = f"{t('rpt_factor', lang)}{t('rpt_colon', lang)}{e['factor']}"
+        for text in (e["text"], factor):
+            yield ("printed equivalence", text, _squash(text)[:12], re.escape(_squash(text)))
 
 
 def _after(flat: str, anchor: str, ignore_case: bool = False, size: int = 90) -> str:

@@ -2,7 +2,8 @@
 
 verify REPORT [INPUT] [--signature SIG --public-key PUB]  exit 0 verified, 1 mismatch, 2 unreadable
 keygen -o DIR (or keygen DIR)                               DIR/PRIVATE.pem (unencrypted, 0600), DIR/PUBLIC.pem
-sign REPORT --key PRIVATE.pem [--verifier NAME] [-o SIG]    REPORT.sig.json, only for a report that verifies
+sign REPORT --key PRIVATE.pem [--verifier NAME] [-o SIG]    REPORT.sig.json, only for a report that verifies;
+    [--force]                                               an existing file replaced only then, a key file never
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sign", help="sign a report you verified (writes REPORT.sig.json)",
         description="Verify the report, then write REPORT.sig.json: a statement (fingerprint, SHA-256 of "
         "the report file, standard edition, verifier, verification level, date, tool version) signed with "
-        "your Ed25519 private key. A report that does not verify is not signed (exit 1).")
+        "your Ed25519 private key. A report that does not verify is not signed (exit 1). An existing file is "
+        "replaced only with --force, and a key file never.")
     p.add_argument("report", help="the .pdf or .xlsx report")
     p.add_argument("--key", required=True, metavar="PRIVATE.pem", help="private key from `reportgen keygen`")
     p.add_argument("--verifier", metavar="NAME",
@@ -66,6 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="verification level attested, a value of verification.level (default: the level the "
                    "report declares)")
     add_output_file(p, metavar="SIG", what="signature file to write", default="REPORT.sig.json")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing signature file (a key file is never replaced)")
     add_lang(p, help=LANG_HELP + "; the signed statement itself has no language")
     p.set_defaults(func=run_sign)
 
@@ -147,6 +151,8 @@ def run_keygen(args: argparse.Namespace) -> int:
 
 def run_sign(args: argparse.Namespace) -> int:
     report = Path(args.report)
+    out = Path(args.output) if args.output else signing.signature_path(report)
+    signing.check_output(out, args.force)  # before any work: never a key, another file only with --force
     key = signing.load_private_key(Path(args.key))  # a bad key fails before any work
     result = verify_report(report)
     lang = args.lang or "en"
@@ -179,8 +185,8 @@ def run_sign(args: argparse.Namespace) -> int:
         "tool_version": __version__,  # the reportgen that verified (the report's maker is in its data)
     }
     doc = signing.sign_statement(statement, key)
-    out = Path(args.output) if args.output else signing.signature_path(report)
     text = signing.dumps_signature(doc)
+    signing.check_output(out, args.force)  # again: verifying took a while
     atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), protect=[report, Path(args.key)])
     print(t("sign_wrote", lang).format(path=out, verifier=verifier, level=level,
                                         key=doc["public_key_fingerprint"][:19]))

@@ -1,0 +1,102 @@
+"""Reading a PDF report for `reportgen verify`: its `disclosure.json` and the text a reader sees.
+
+Two things pypdf does not do for us:
+- a report could carry several files named `disclosure.json` (in the name tree a viewer lists, or only
+  in the PDF/A associated files): when they differ, which one the reader trusts is unknowable, so the
+  report cannot be verified;
+- WeasyPrint writes a font whose /Encoding is an embedded CMap (2-byte codes, mapping characters the font
+  lacks to .notdef) as soon as a text holds such a character (emoji, U+F0B7, private-use, control).
+  pypdf decodes those fonts one byte per code, which interleaves NULs and garbles every character above
+  U+00FF; read as Identity-H, the font's own ToUnicode map (keyed by the same 2-byte codes) gives the
+  exact text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from reportgen.embed import ATTACHMENT_NAME as ATTACHMENT
+from reportgen.errors import InputError
+
+_TWO_BYTE_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def open_pdf(path: Path) -> tuple[Any, bytes]:
+    """The PDF (a pypdf reader) and the bytes of the one `disclosure.json` it carries."""
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files: one clear message, not a log
+    try:
+        reader = PdfReader(path)
+        blobs = _attachments(reader)
+    except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
+        raise _unreadable(path, exc) from None
+    if not blobs:
+        raise InputError(f"{path} is a PDF without the {ATTACHMENT} attachment that reportgen embeds; "
+                         "it was not made by `reportgen render` (or was re-saved by a tool that dropped "
+                         "attachments), so it cannot be verified.")
+    if len(set(blobs)) > 1:
+        raise InputError(f"{path} carries {len(set(blobs))} different {ATTACHMENT} attachments; a report "
+                         "made by reportgen carries one, so it is unknowable which data this report stands "
+                         "for. The file was altered after it was made: ask its publisher for the original.")
+    return reader, blobs[0]
+
+
+def page_text(reader: Any, path: Path) -> str:
+    """The text of every page, as a reader of the report sees it."""
+    try:
+        for page in reader.pages:
+            _read_cmaps_as_identity(page)
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(f"{path} cannot be read as a PDF ({type(exc).__name__}: {str(exc)[:160]}).")
+
+
+def _attachments(reader: Any) -> list[bytes]:
+    """Every embedded file named disclosure.json: the name tree (pypdf) and the catalog's /AF list."""
+    blobs = list(reader.attachments.get(ATTACHMENT) or [])
+    for spec in reader.trailer["/Root"].get("/AF") or []:
+        spec = spec.get_object()
+        if not hasattr(spec, "get") or ATTACHMENT not in (spec.get("/UF"), spec.get("/F")):
+            continue
+        stream = (spec.get("/EF") or {}).get("/F")
+        if stream is not None:
+            blobs.append(stream.get_object().get_data())
+    return blobs
+
+
+def _read_cmaps_as_identity(page: Any) -> None:
+    """In memory only: read each Type0 font with an embedded 2-byte encoding CMap as Identity-H."""
+    from pypdf.generic import NameObject, StreamObject
+
+    seen: set[int] = set()
+    todo = [page.get("/Resources")]
+    while todo:
+        res = todo.pop()
+        res = res.get_object() if res is not None else None
+        if not hasattr(res, "get") or id(res) in seen or len(seen) > 1000:
+            continue
+        seen.add(id(res))
+        for font in (res.get("/Font") or {}).values():
+            font = font.get_object()
+            enc = font.get("/Encoding")
+            enc = enc.get_object() if enc is not None else None
+            if font.get("/Subtype") == "/Type0" and isinstance(enc, StreamObject) and _two_byte(enc):
+                font[NameObject("/Encoding")] = NameObject("/Identity-H")
+        for xobject in (res.get("/XObject") or {}).values():  # forms have resources of their own
+            todo.append(xobject.get_object().get("/Resources"))
+
+
+def _two_byte(cmap: Any) -> bool:
+    """True when every code space range of the CMap is 2 bytes (`<0000> <ffff>`)."""
+    data = cmap.get_data()
+    spaces = re.findall(rb"begincodespacerange(.*?)endcodespacerange", data, re.S)
+    ranges = [r for block in spaces for r in _TWO_BYTE_RANGE.findall(block)]
+    return bool(ranges) and all(len(lo) == 4 and len(hi) == 4 for lo, hi in ranges)
