@@ -17,6 +17,7 @@ from typing import Any
 
 import rfc8785
 
+from reportgen.editions import AMENDMENT_FILE, read_yaml, shipped_editions
 from reportgen.model import Evaluation
 from reportgen.standard import Standard, load_standard
 
@@ -46,17 +47,32 @@ def payload_json(ev: Evaluation) -> str:
 
 @functools.lru_cache(maxsize=8)
 def edition_digest(directory: Path) -> str:
-    """`sha256:` + SHA-256 of the RFC 8785 JSON of {file path in the edition: SHA-256 of its bytes}.
+    """`sha256:` + SHA-256 of the RFC 8785 JSON of {folder/file: SHA-256 of its bytes} over the files of
+    the edition's folder and, for an amended edition (D1.1), of the folders of the editions it amends.
 
-    Every file of the edition directory counts (hidden files aside), so a changed constant, label, rule
-    or unit definition changes the digest; CRLF is read as LF so a Windows checkout gives the same digest.
+    Every file counts (hidden files aside), so a changed constant, label, rule or unit definition changes
+    the digest; CRLF is read as LF so that a Windows checkout gives the same digest.
     """
-    files = {}
-    for path in sorted(Path(directory).rglob("*")):
-        rel = path.relative_to(directory)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            files[rel.as_posix()] = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    files: dict[str, str] = {}
+    for folder in _edition_folders(Path(directory)):
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                data = path.read_bytes().replace(b"\r\n", b"\n")
+                files[f"{folder.name}/{rel.as_posix()}"] = hashlib.sha256(data).hexdigest()
     return "sha256:" + hashlib.sha256(rfc8785.dumps(files)).hexdigest()
+
+
+def _edition_folders(directory: Path) -> list[Path]:
+    """The edition's folder, then the folder of its base edition, and so on (a loop is refused on load)."""
+    folders = [directory]
+    while (folders[-1] / AMENDMENT_FILE).is_file() and len(folders) < 16:
+        doc = read_yaml(folders[-1] / AMENDMENT_FILE)
+        base = shipped_editions().get(f"{doc.get('id')} {doc.get('base')}") if isinstance(doc, dict) else None
+        if base is None or base in folders:
+            break
+        folders.append(base)
+    return folders
 
 
 def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:

@@ -17,7 +17,9 @@ from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, N
 
 from reportgen import embed
 from reportgen.cli import main
-from reportgen.standard import editions_root, load_from_directory, load_standard
+from reportgen.errors import StandardError
+from reportgen.editions import editions_root
+from reportgen.standard import load_from_directory, load_standard
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -77,12 +79,12 @@ def test_an_edition_that_walks_out_of_the_standard_folder_is_refused(report, tmp
     calc = planted / "calculations.yaml"
     calc.write_text(calc.read_text().replace("8760", "87600"))  # altered constants of a forged edition
     traversal = "D1/" + os.path.relpath(planted, editions_root() / "aild-d1")
-    assert load_from_directory(planted).edition == "D1"  # what the old lookup loaded
+    assert load_from_directory(planted).edition == "D1"  # what the old lookup loaded, altered
     forged = edited(report, tmp_path / "forged.pdf", lambda d: d.__setitem__("edition", traversal))
 
     code, out, err = run(capsys, "verify", forged, ACME)
     assert code == 2 and out == ""
-    assert "known editions: AILD D1" in err and str(planted) not in err
+    assert "known editions: AILD D1, AILD D1.1." in err and str(planted) not in err
     code, out, err = run(capsys, "sign", forged, "--key", keys / "mine" / "PRIVATE.pem", "--verifier", "X")
     assert code == 2 and not (tmp_path / "forged.pdf.sig.json").exists()
 
@@ -90,34 +92,43 @@ def test_an_edition_that_walks_out_of_the_standard_folder_is_refused(report, tmp
 @pytest.mark.parametrize("standard, edition", [("AILD", "d1"), ("aild", "D1"), ("AILD", "D1 "),
                                                ("AILD", "../aild-d1"), ("AILD", "")])
 def test_only_the_exact_name_of_a_shipped_edition_is_found(standard, edition):
-    with pytest.raises(Exception, match="known editions: AILD D1"):
+    with pytest.raises(StandardError, match="known editions: AILD D1, AILD D1.1"):
         load_standard(edition, standard)
 
 
 def test_the_payload_names_the_digest_of_the_edition_and_verify_checks_it(report, tmp_path, capsys):
-    shipped = embed.edition_digest(load_standard().directory)
-    assert re.fullmatch(r"sha256:[0-9a-f]{64}", shipped) and embedded(report)["edition_digest"] == shipped
+    data = embedded(report)
+    name = f"{data['standard']} {data['edition']}"
+    shipped = embed.edition_digest(load_standard(data["edition"], data["standard"]).directory)
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", shipped) and data["edition_digest"] == shipped
     code, out, _ = run(capsys, "verify", report)
-    assert code == 0 and "ok    edition: the report was evaluated with the AILD D1 that this" in out
+    assert code == 0 and f"ok    edition: the report was evaluated with the {name} that this" in out
 
     other = "sha256:" + "0" * 64
     bad = edited(report, tmp_path / "digest.pdf", lambda d: d.__setitem__("edition_digest", other))
     code, out, _ = run(capsys, "verify", bad)
-    assert code == 1 and "FAIL  edition: the report was evaluated with another encoding of AILD D1" in out
+    assert code == 1 and f"FAIL  edition: the report was evaluated with another encoding of {name} " in out
     assert f"edition_digest: expected {shipped}, found {other}" in out
     assert "NOT VERIFIED: 1 of" in out  # the data and the pages still match: only the edition differs
 
 
-def test_a_modified_copy_of_the_edition_has_another_digest(tmp_path):
-    shipped = load_standard().directory
-    copy = tmp_path / "copy"
-    shutil.copytree(shipped, copy)
-    for f in copy.glob("*.yaml"):  # the same files checked out with Windows line ends
+def test_a_modified_copy_of_the_edition_has_another_digest(tmp_path, monkeypatch):
+    """Every file of the edition counts, and those of the edition it amends (D1.1 is D1 + Amendment 1)."""
+    shipped = {e: load_standard(e).directory for e in ("D1", "D1.1")}
+    copies = {e: Path(shutil.copytree(d, tmp_path / d.name)) for e, d in shipped.items()}
+    for f in copies["D1"].glob("*.yaml"):  # the same files checked out with Windows line ends
         f.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
-    assert embed.edition_digest(copy) == embed.edition_digest(shipped)
-    rules = copy / "rules.yaml"
-    rules.write_text(rules.read_text() + "\n# one more line\n")
-    assert embed.edition_digest.__wrapped__(copy) != embed.edition_digest(shipped)
+    digest = embed.edition_digest.__wrapped__  # uncached: the copies change below
+    expected = {e: digest(d) for e, d in shipped.items()}
+    monkeypatch.setattr(embed, "shipped_editions", lambda: {f"AILD {e}": d for e, d in copies.items()})
+    assert {e: digest(d) for e, d in copies.items()} == expected
+    rules = copies["D1"] / "rules.yaml"
+    rules.write_bytes(rules.read_bytes() + b"# one more line\n")
+    assert digest(copies["D1"]) != expected["D1"]
+    assert digest(copies["D1.1"]) != expected["D1.1"]  # the amended edition rests on the changed base
+    (copies["D1.1"] / "notes.txt").write_text("one more file\n")
+    rules.write_bytes(shipped["D1"].joinpath("rules.yaml").read_bytes())
+    assert digest(copies["D1"]) == expected["D1"] and digest(copies["D1.1"]) != expected["D1.1"]
 
 
 def test_a_report_made_before_edition_digests_still_verifies(capsys):
@@ -237,8 +248,8 @@ HUGE = 10 ** 400  # beyond float range, fewer than 4,300 digits
     ("rejected collides", lambda b: _json(b, _set("rejected", {"training.accelerator_count": "x"})), 2,
      "collides with an input of the same field"),
     ("rejected under an input", lambda b: _json(b, _set("rejected", {"training.pue.value.x": 1})), 2,
-     "is not a field of AILD D1"),
-    ("rejected group", lambda b: _json(b, _set("rejected", {"training": 5})), 2, "is not a field of AILD D1"),
+     "is not a field of AILD D1.1"),
+    ("rejected group", lambda b: _json(b, _set("rejected", {"training": 5})), 2, "is not a field of AILD D1.1"),
 ])
 def test_hostile_embedded_data_is_exit_1_or_2(report, tmp_path, capsys, name, make, code, message):
     blob = PdfReader(report).attachments[embed.ATTACHMENT_NAME][0]
