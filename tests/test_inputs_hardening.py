@@ -51,14 +51,30 @@ def test_alias_bomb_model_card_is_refused(capsys, tmp_path):
     assert card.stat().st_size < 1100
     rc, out, err = cli(capsys, "import", "hf-model-card", card, "--phase", "training")
     assert rc == 2 and out == ""
-    assert "more than 200,000 keys and values (an alias counts as all it repeats)" in err
+    assert "more than 50,000 keys and values (an alias counts as all it repeats)" in err
 
 
 def test_alias_bomb_into_target_is_refused(capsys, tmp_path):
     target = write(tmp_path, "d.yaml", "\n".join(alias_bomb()) + "\ntraining:\n  pue: *a9\n")
     rc, out, err = cli(capsys, "import", "hf-model-card", CARD, "--into", target)
-    assert rc == 2 and "more than 200,000 keys and values" in err
+    assert rc == 2 and "more than 50,000 keys and values" in err
     assert target.read_text(encoding="utf-8").startswith("a0: &a0")  # never written
+
+
+@pytest.mark.parametrize("name,text", [
+    ("many.yaml", "".join(f"k{i}: {i}\n" for i in range(30_000))),
+    ("many.json", json.dumps({f"k{i}": i for i in range(30_000)})),
+    ("strings.json", json.dumps({"a": [str(i) for i in range(60_000)]})),
+])
+def test_too_many_values_without_aliases(capsys, tmp_path, name, text):
+    rc, out, err = cli(capsys, "check", write(tmp_path, name, text))
+    assert rc == 2 and out == "" and "more than 50,000 keys and values" in err
+
+
+def test_aliases_are_located_at_their_anchor(capsys, tmp_path):
+    p = write(tmp_path, "a.yaml", "grp: &g\n  energy: five\ntraining: *g\n")
+    rc, d = check_json(capsys, p)
+    assert [f["location"]["line"] for f in findings(d, "E-TYPE")] == [2]
 
 
 def test_alias_in_a_key_is_refused(capsys, tmp_path):
