@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from reportgen.errors import StandardError
 from reportgen.model import Finding, Location
 from reportgen.standard import Standard
 
@@ -28,7 +29,10 @@ class Findings:
         self.standard = standard
         self.lang = lang
         self.items: list[Finding] = []
-        cap = standard.rules["findings_cap"]
+        cap = standard.rules.get("findings_cap")
+        if not isinstance(cap, dict) or not isinstance(cap.get("per_code"), int):
+            raise StandardError(f"{standard.directory / 'rules.yaml'}: findings_cap.per_code (how many findings "
+                                "of one code are listed) is missing; copy it from another edition.")
         self.cap: int = cap["per_code"]
         self.exempt: frozenset[str] = frozenset(cap.get("exempt", ()))
         self.listed: dict[str, int] = {}
