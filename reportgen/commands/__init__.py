@@ -106,7 +106,7 @@ def add_edition(parser: argparse.ArgumentParser, help: str = "edition of the sta
     parser.add_argument("--edition", default=None, metavar="EDITION", help=help + "; for example D1 or D1.1")
 
 
-def edition_arg(edition: str | None) -> "Standard":
+def edition_arg(edition: str | None, option: str = "--edition") -> "Standard":
     """The shipped edition `--edition` names (D1.1, or AILD D1.1, case ignored); the latest when None."""
     from reportgen.standard import available_editions, load_standard, resolve_edition
 
@@ -114,6 +114,6 @@ def edition_arg(edition: str | None) -> "Standard":
         return load_standard()
     found = resolve_edition(edition) or resolve_edition(f"AILD {edition}")
     if found is None:
-        raise ReportgenError(f"--edition {edition}: no such edition; known editions: "
+        raise ReportgenError(f"{option} {edition}: no such edition; known editions: "
                              f"{', '.join(available_editions())}.")
     return load_standard(found[1], found[0])

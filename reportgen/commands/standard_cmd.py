@@ -1,21 +1,42 @@
-"""`reportgen standard [FIELD_OR_PHASE]`: print the encoded catalogue, or one field or group."""
+"""`reportgen standard [--edition E] [FIELD_OR_PHASE]`: print the encoded catalogue, or one field or group;
+`reportgen standard diff OLD NEW [--format json]`: what changed between two editions."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import sys
 
-from reportgen.commands import add_lang
+from reportgen.commands import add_edition, add_lang, add_result_format, edition_arg
 from reportgen.errors import ReportgenError
-from reportgen.standard import Field, Standard, load_standard
+from reportgen.standard import Field, Standard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("standard", help="print the field catalogue of the standard, or one entry")
-    p.add_argument("entry", nargs="?", help="a field id (training.energy) or a phase/section (training)")
+    p = sub.add_parser("standard", help="print the field catalogue of the standard, or one entry; or "
+                       "`standard diff OLD NEW`",
+                       description="Print the field catalogue of an edition (the latest unless --edition), or "
+                       "one field or group. `reportgen standard diff D1 D1.1` lists what changed between two "
+                       "editions: clauses amended, fields added, obligations and derivations changed, "
+                       "calculation rules and finding codes.")
+    p.add_argument("entry", nargs="?", help="a field id (training.energy), a phase/section (training), or diff")
+    p.add_argument("editions", nargs="*", metavar="EDITION", help="with diff: the two editions, old then new")
+    add_edition(p)
+    add_result_format(p, "with diff, the changes as data")
     add_lang(p)
     p.set_defaults(func=run)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from reportgen.standard_diff import diff, diff_text
+
+    if len(args.editions) != 2 or args.edition:
+        raise ReportgenError("say which two editions to compare, old then new: reportgen standard diff D1 D1.1")
+    old, new = (edition_arg(e, "standard diff") for e in args.editions)
+    d = diff(old, new, args.lang or "en")
+    sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else diff_text(d))
+    return 0
 
 
 def _row(f: Field, lang: str) -> str:
@@ -41,7 +62,11 @@ def _detail(std: Standard, f: Field, lang: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    std = load_standard()
+    if args.entry == "diff":
+        return run_diff(args)
+    if args.editions or args.format != "text":
+        raise ReportgenError("more than one entry, or --format, is for `reportgen standard diff OLD NEW`.")
+    std = edition_arg(args.edition)
     lang = args.lang or "en"
     entry = args.entry
     if entry and entry in std.fields:
