@@ -20,7 +20,7 @@ from reportgen import calc, validate
 from reportgen.context import Context
 from reportgen.findings import Findings
 from reportgen.inputs import RawInput, from_mapping, read_input
-from reportgen.model import Evaluation, FieldValue, Standard as StandardRef
+from reportgen.model import Evaluation, FieldValue, Location, MissingItem, Standard as StandardRef
 from reportgen.standard import Standard, load_standard
 from reportgen.values import TypeProblem, ValueParser, parse_all
 from reportgen.version import __version__
@@ -109,6 +109,7 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
     if std.semantics.basis:
         calc.assign_bases(ctx)
     missing, applicable, satisfied, coverage = validate.obligations(ctx, language)
+    missing = _locate_missing(missing, raw)
     validate.run_checks(ctx, language)
     sums = calc.totals(ctx)
     validate.published_aggregates(ctx, sums, language)
@@ -144,6 +145,13 @@ def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None =
         rejected={k: _jsonable(v) for k, v in parsed.rejected.items()},
         activity=activity,
     )
+
+
+def _locate_missing(missing: list[MissingItem], raw: RawInput) -> list[MissingItem]:
+    """A missing item of a workbook names the empty Value cell of its row, where the analyst types it."""
+    cells = raw.meta.get("empty_cells") or {}
+    return [m.model_copy(update={"location": Location(file=raw.source, cell=cells[m.field], path=m.field)})
+            if m.field in cells else m for m in missing]
 
 
 def _jsonable(value: Any) -> Any:

@@ -130,6 +130,7 @@ class MissingItem(BaseModel):
     clause: str
     condition: str | None
     help: str | None = None
+    location: Location | None = None  # where to type it: the Value cell of its row in a workbook
 
 
 class Standard(BaseModel):

@@ -302,6 +302,8 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
             if not has_input:
                 if cells["value"] is None and "value" in cols:
                     pending.append((fid, ws.title, r + 1, cols["value"] + 1))
+                    # the cell a missing item is typed into (MissingItem.location)
+                    raw.meta.setdefault("empty_cells", {}).setdefault(fid, f"{ws.title}!{_letter(cols['value'] + 1)}{r + 1}")
                 continue
             entry = RawEntry(fid, _entry_value(fid, cells, std), where)
             if fid in raw.entries:
