@@ -308,3 +308,22 @@ def test_damaged_zip_member_is_refused_not_crashed(tmp_path, capsys):
     rc = main(["check", str(bad)])
     err = capsys.readouterr().err
     assert rc == 2 and "damaged" in err and "Traceback" not in err
+
+
+def test_missing_items_name_the_value_cell_to_fill(blank, tmp_path, capsys):
+    """A missing item of a workbook carries the empty Value cell of its row, even after rows were moved."""
+    import json
+
+    wb = openpyxl.load_workbook(io.BytesIO(blank))
+    ws, r, cols = rows(wb)["organization.contact_email"]
+    ws.insert_rows(r)  # the analyst inserted a row above it: the cell moves down by one
+    path = tmp_path / "moved.xlsx"
+    wb.save(path)
+    capsys.readouterr()
+    main(["check", str(path), "--format", "json"])
+    items = {m["field"]: m for m in json.loads(capsys.readouterr().out)["missing_items"]}
+    letter = openpyxl.utils.get_column_letter(cols["value"])
+    assert items["organization.contact_email"]["location"] == {
+        "file": "moved.xlsx", "line": None, "cell": f"{ws.title}!{letter}{r + 1}", "path": "organization.contact_email"}
+    ev = evaluate_file(Path(__file__).parents[1] / "samples" / "llama-3.1-405b.yaml")
+    assert ev.missing_items and all(m.location is None for m in ev.missing_items)  # YAML: the key path is the id

@@ -401,3 +401,18 @@ def test_serve_on_a_network_address_generates_and_requires_a_token(capsys, monke
     assert main(["serve", "--token", "y" * 20]) == 0
     assert apps[1].token == "y" * 20 and "token=" in capsys.readouterr().out
     assert os.environ.get("REPORTGEN_DEBUG") is None
+
+
+def test_only_the_adapter_calls_the_library():
+    """The restructuring of issue 11 must only have to change reportgen/web/adapter.py."""
+    import ast
+
+    folder = ROOT / "reportgen" / "web"
+    for path in folder.glob("*.py"):
+        if path.name == "adapter.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith("reportgen") or name.startswith("reportgen.web"), (path.name, name)
