@@ -416,3 +416,11 @@ def test_only_the_adapter_calls_the_library():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 assert not name.startswith("reportgen") or name.startswith("reportgen.web"), (path.name, name)
+
+
+def test_verify_tab_in_french_names_each_check_in_french(client):
+    report = client.post("/api/render?format=pdf", files=upload(ACME_XLSX)).content
+    page = html.unescape(client.post("/verify", data={"lang": "fr"}, files={"report": ("a.pdf", report)}).text)
+    assert "empreinte enregistrée" in page and "éléments manquants" in page
+    api = client.post("/api/verify", files={"report": ("a.pdf", report)}).json()
+    assert "text" not in api["checks"][0]  # the API keeps verify's JSON, in English

@@ -14,7 +14,9 @@ import sys
 import threading
 import webbrowser
 
+from reportgen.commands import add_lang
 from reportgen.errors import ReportgenError
+from reportgen.resources import t
 
 MIN_TOKEN = 16
 
@@ -31,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--token", default=None, metavar="TOKEN",
                    help=f"access token every request must carry (at least {MIN_TOKEN} characters); "
                    "default: none on loopback, a generated one on any other address")
+    add_lang(p, help="language of the messages printed here (default: en); the page follows each browser's "
+             "language, with a switch")
     p.set_defaults(func=run)
 
 
@@ -81,12 +85,12 @@ def run(args: argparse.Namespace) -> int:
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
     print(f"reportgen serve: {url}", flush=True)
+    lang = args.lang or "en"
     if token and args.token is None:
-        print("  The address above carries the access token generated for this run: give it only to the "
-              "people who may use the page. API clients send it as 'Authorization: Bearer TOKEN'.", flush=True)
+        print(t("web_cli_token", lang), flush=True)
     if not loopback:
-        print("  Listening on a network address: everyone who has the token can upload files here.", flush=True)
-    print("  Press Ctrl+C to stop.", flush=True)
+        print(t("web_cli_network", lang), flush=True)
+    print(t("web_cli_stop", lang), flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
                                            limit_concurrency=64, timeout_keep_alive=5))
     if args.open:
@@ -101,5 +105,5 @@ def run(args: argparse.Namespace) -> int:
         server.run(sockets=[sock])
     finally:
         sock.close()
-    print("reportgen serve: stopped.", file=sys.stderr)
+    print(t("web_cli_stopped", lang), file=sys.stderr)
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import evaluate_file
-from reportgen.commands.verify import result_json
+from reportgen.commands.verify import check_text, result_json
 from reportgen.errors import InputError, ReportgenError
 from reportgen.evaluate import __version__
 from reportgen.inputs import SPREADSHEET_SUFFIXES
@@ -160,8 +160,12 @@ def template(lang: str, edition: Edition, folder: Path) -> tuple[str, bytes]:
 # --- verify ---------------------------------------------------------------------------------------
 
 def verify(report: Named, input_file: Named | None, signature: Named | None,
-           public_key: Named | None) -> dict[str, Any]:
-    """`reportgen verify --format json`'s object for the uploads (a LibraryError when unverifiable)."""
+           public_key: Named | None, lang: str = "en") -> dict[str, Any]:
+    """`reportgen verify --format json`'s object for the uploads (a LibraryError when unverifiable).
+
+    With `lang` other than English, each check also gets `text`: its name and sentence in that language,
+    as `reportgen verify --lang` prints them (the JSON object itself stays in English, as the CLI's).
+    """
     uploads = [u for u in (report, input_file, signature, public_key) if u is not None]
     try:
         result = verify_report(report.path, input_file.path if input_file else None,
@@ -169,7 +173,11 @@ def verify(report: Named, input_file: Named | None, signature: Named | None,
                                public_key_path=public_key.path if public_key else None)
     except ReportgenError as exc:
         raise type(exc)(scrub(str(exc), uploads)) from None
-    return _scrub_tree(result_json(result), uploads)
+    data = _scrub_tree(result_json(result), uploads)
+    if lang != "en":
+        for item, check in zip(data["checks"], result.checks):
+            item["text"] = dict(zip(("name", "detail"), check_text(check, lang)))
+    return data
 
 
 # --- the client's names back in what the user reads -------------------------------------------------

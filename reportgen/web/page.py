@@ -104,7 +104,7 @@ def verify_result(data: dict[str, Any], lang: str) -> dict[str, Any]:
         "about": s("web_made_by", kind=kind, standard=data["standard"], version=data["tool_version"] or "?"),
         "report": data["report"],
         "fingerprint": data["fingerprint"],
-        "checks": checks,
+        "checks": [{**c, **c.get("text", {})} for c in checks],  # in the page's language when it has one
     }
 
 

@@ -82,7 +82,7 @@ async def verify_post(request: Request) -> Response:
         lang = _lang(request, form)
         if "report" not in form.files:
             raise WebError(400, "no_report")
-        data = await blocking(adapter.verify, *verify_uploads(form, "report"))
+        data = await blocking(adapter.verify, *verify_uploads(form, "report"), lang)
         return _html(page.render_page(lang=lang, tab="verify", result=page.verify_result(data, lang)))
     except Exception as exc:  # noqa: BLE001
         return _html(page.render_page(lang=lang, tab="verify", error=message_of(exc, lang)), status_of(exc))
