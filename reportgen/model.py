@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.2"
+FORMAT_VERSION = "1.3"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]

@@ -344,6 +344,14 @@ activity.monthly.[].month: string
 activity.monthly.[].energy_kwh: number
 activity.monthly.[].ghg_kg: null|number
 """
+# 1.3 adds the location of a missing item: for a workbook, the empty Value cell of its row (issue 15).
+SHAPES["1.3"] = SHAPES["1.2"].replace("missing_items.[].help: null|string\n", """missing_items.[].help: null|string
+missing_items.[].location: null|object
+missing_items.[].location.file: null|string
+missing_items.[].location.line: integer|null
+missing_items.[].location.cell: null|string
+missing_items.[].location.path: null|string
+""")
 
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
