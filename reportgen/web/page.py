@@ -121,7 +121,8 @@ def render_page(*, lang: str, tab: str, result: dict[str, Any] | None = None, er
     editions = adapter.editions()
     samples = list(adapter.samples())
     return environment().get_template("page.html.j2").render(
-        lang=lang, other_langs=[x for x in adapter.LANGS if x != lang], tab=tab, s=strings(lang),
+        lang=lang, tab=tab, s=strings(lang),
+        colon=lambda label: f"{label}\u00a0:" if lang == "fr" else f"{label}:",
         result=result, error=error, sample=sample, again=again, samples=samples,
         editions=[e.label for e in editions], latest=editions[-1].label if editions else "",
         langs=adapter.LANGS, version=adapter.VERSION,
