@@ -91,7 +91,7 @@ DRIVER = """
 import sys, shutil, tempfile, pathlib, json
 from reportgen.standard import load_from_directory
 from reportgen.inputs import read_input
-from reportgen.evaluate import evaluate
+from reportgen.evaluation.pipeline import evaluate
 root = pathlib.Path(sys.argv[0]).resolve().parent if False else pathlib.Path.cwd() / "standard"
 t = pathlib.Path(tempfile.mkdtemp()) / "aild-d1"
 shutil.copytree(root / "aild-d1", t)

@@ -9,9 +9,9 @@ Library API (what the CLI uses)::
     ev.model_dump(mode="json")                       # what `reportgen check --format json` prints
 """
 
-from reportgen.evaluate import evaluate, evaluate_file, evaluate_mapping, fingerprint
+from reportgen.evaluation.pipeline import evaluate, evaluate_file, evaluate_mapping, fingerprint
 from reportgen.inputs import from_mapping, read_input
-from reportgen.model import Evaluation, Finding
+from reportgen.evaluation.model import Evaluation, Finding
 from reportgen.standard import Standard, load_standard
 from reportgen.version import __version__
 

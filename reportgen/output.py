@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from reportgen.errors import OutputError
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 
 
 def safe_name(text: str, fallback: str = "disclosure") -> str:

@@ -259,7 +259,7 @@ def test_a_disclosure_without_activity_does_not_import_duckdb():
 def test_workbook_lists_its_tables_on_an_activity_sheet(base, std11):
     import openpyxl
 
-    from reportgen.evaluate import evaluate as evaluate_raw
+    from reportgen.evaluation.pipeline import evaluate as evaluate_raw
     from reportgen.inputs import read_input
 
     tmp, _ = base

@@ -161,7 +161,7 @@ def test_rejected_value_counts_as_not_supplied_and_is_derived():
 
 
 def test_absurd_magnitudes_never_crash():
-    from reportgen import fmt
+    from reportgen.presentation import fmt
     ev = run(training_only(accelerator_hours=1e300, avg_power_w=1e300, pue=1.2, grid_intensity=56))
     assert "training.energy" not in ev.values  # overflow: no figure rather than infinity
     assert fmt.number(1e300) == "1 × 10³⁰⁰" and fmt.scientific(8.6e22) == "8.6 × 10²²" and fmt.number(float("inf")) == "∞"

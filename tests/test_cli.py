@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 
 from conftest import ROOT, SAMPLES
 
@@ -169,7 +169,7 @@ def test_python_dash_m():
 
 
 def test_check_path_does_not_import_renderers():
-    code = ("import sys; from reportgen.cli import main; main(['check', %r]);"
+    code = ("import sys; from reportgen.commands.main import main; main(['check', %r]);"
             "bad = [m for m in ('weasyprint', 'openpyxl', 'jinja2') if m in sys.modules]; print(bad)")
     proc = subprocess.run([sys.executable, "-c", code % str(SAMPLES / "acme-assistant-7b.yaml")],
                           capture_output=True, text=True, cwd=ROOT)

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from reportgen.cli import build_parser
+from reportgen.commands.main import build_parser
 from reportgen.resources import strings
 
 from conftest import ROOT, SAMPLES
@@ -29,8 +29,8 @@ def test_every_command_that_prints_for_people_takes_lang():
 
 
 def test_every_verify_check_has_its_french_text():
-    """A check added to reportgen/verify*.py needs its entry in templates/strings-cli.yaml (verify_checks)."""
-    names = {m for path in (ROOT / "reportgen").glob("verify*.py")
+    """A check added to reportgen/proof/*.py needs its entry in templates/strings-cli.yaml (verify_checks)."""
+    names = {m for path in (ROOT / "reportgen" / "proof").glob("*.py")
              for m in re.findall(r'Check\(\s*"([^"]+)"', path.read_text(encoding="utf-8"))}
     assert len(names) >= 14
     table = strings()["verify_checks"]

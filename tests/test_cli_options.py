@@ -11,9 +11,9 @@ from importlib import metadata
 
 import pytest
 
-import reportgen.editions as editions_module
+import reportgen.standard.editions as editions_module
 import reportgen.standard as standard_module
-from reportgen.cli import build_parser, main
+from reportgen.commands.main import build_parser, main
 from reportgen.commands import StandardChoice
 
 from conftest import ROOT, SAMPLES

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from reportgen import evaluate_file, evaluate_mapping
-from reportgen.cli import main
+from reportgen.commands.main import main
 
 from conftest import SAMPLES, codes, finding
 

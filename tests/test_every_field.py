@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen import evaluate_file
-from reportgen.render.pdf import render_html
-from reportgen.render.xlsx import write_xlsx
-from reportgen.workbook import write_template
+from reportgen.presentation.pdf import render_html
+from reportgen.presentation.xlsx import write_xlsx
+from reportgen.workbook.template import write_template
 
 from conftest import SAMPLES
 

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from reportgen import evaluate_mapping
-from reportgen.model import Finding
+from reportgen.evaluation.model import Finding
 
 # One mutation of the complete acme sample per finding code: (code, path, value)
 MUTATIONS = [

@@ -8,7 +8,7 @@ import json
 import rfc8785
 
 from reportgen import evaluate_file, evaluate_mapping
-from reportgen.evaluate import canonical_tree
+from reportgen.evaluation.pipeline import canonical_tree
 
 from conftest import SAMPLES
 

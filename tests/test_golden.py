@@ -15,8 +15,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reportgen.cli import main
-from reportgen.model import FORMAT_VERSION
+from reportgen.commands.main import main
+from reportgen.evaluation.model import FORMAT_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

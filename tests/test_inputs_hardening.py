@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 
 CARD = Path(__file__).resolve().parent / "fixtures" / "hf-model-card-README.md"
 

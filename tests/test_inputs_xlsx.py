@@ -12,13 +12,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 from reportgen.errors import InputError
-from reportgen.evaluate import evaluate_file
+from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.inputs import read_input
-from reportgen.inputs.xlsx import COLUMNS
+from reportgen.workbook.layout import COLUMNS
 from reportgen.resources import t
-from reportgen.workbook import build_workbook
+from reportgen.workbook.template import build_workbook
 
 
 @pytest.fixture(scope="module")
@@ -289,7 +289,7 @@ def test_yaml_path_never_imports_openpyxl():
     import subprocess
     import sys
 
-    code = ("import sys; from reportgen.evaluate import evaluate_file; "
+    code = ("import sys; from reportgen.evaluation.pipeline import evaluate_file; "
             "evaluate_file('samples/acme-assistant-7b.yaml'); print('openpyxl' in sys.modules)")
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)

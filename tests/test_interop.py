@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from reportgen import evaluate_file, evaluate_mapping
-from reportgen.cli import main
+from reportgen.commands.main import main
 from reportgen.interop import sig_text
 
 FIX = Path(__file__).resolve().parent / "fixtures"

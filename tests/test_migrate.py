@@ -8,7 +8,7 @@ import shutil
 import yaml
 
 from reportgen import evaluate_file
-from reportgen.cli import main
+from reportgen.commands.main import main
 
 from conftest import SAMPLES
 

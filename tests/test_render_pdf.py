@@ -18,11 +18,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from reportgen import fmt
-from reportgen.evaluate import evaluate_file, evaluate_mapping
-from reportgen.render.chart import phase_split_svg
-from reportgen.render.pdf import TemplateOnlyFetcher, render_html, render_pdf, write_pdf
-from reportgen.render.view import build_view
+from reportgen.presentation import fmt
+from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping
+from reportgen.presentation.chart import phase_split_svg
+from reportgen.presentation.pdf import TemplateOnlyFetcher, render_html, render_pdf, write_pdf
+from reportgen.presentation.view import build_view
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
 
@@ -168,7 +168,7 @@ def test_missing_items_and_status_listed(hostile):
     ev, _, text, _ = hostile
     assert ev.status == "incomplete" and ev.missing
     body = flat(text)
-    from reportgen.fmt import status_text
+    from reportgen.presentation.fmt import status_text
 
     assert flat(status_text(ev)) in body
     for fid in ev.missing:

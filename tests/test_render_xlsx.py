@@ -14,12 +14,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from reportgen import evaluate_file, evaluate_mapping, load_standard
-from reportgen.embed import payload_json
+from reportgen.proof.payload import payload_json
 from reportgen.errors import InputError, OutputError
-from reportgen.render import xlsx
-from reportgen.render.xlsx import read_embedded, split_utf16, write_xlsx
+from reportgen.presentation import xlsx
+from reportgen.presentation.xlsx import read_embedded, split_utf16, write_xlsx
 from reportgen.resources import t
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"

@@ -18,8 +18,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from reportgen import evaluate_mapping
-from reportgen.cli import main
-from reportgen.schema import json_schema
+from reportgen.commands.main import main
+from reportgen.interop.json_schema import json_schema
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

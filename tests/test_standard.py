@@ -176,7 +176,7 @@ def test_adding_a_field_needs_no_python(edition_copy):
 """, encoding="utf-8")
     std2 = load_from_directory(edition_copy)
     assert "training.carbon_free_share" in std2.fields
-    from reportgen.evaluate import evaluate
+    from reportgen.evaluation.pipeline import evaluate
     from reportgen.inputs import from_mapping
     ev = evaluate(from_mapping({"training": {"carbon_free_share": 0.4}}, std2), std2)
     assert ev.values["training.carbon_free_share"].value == 0.4

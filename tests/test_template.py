@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 import yaml
 
-from reportgen.cli import main
-from reportgen.evaluate import evaluate_file
-from reportgen.inputs.xlsx import COLUMNS
+from reportgen.commands.main import main
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.workbook.layout import COLUMNS
 from reportgen.resources import t
-from reportgen.workbook import build_workbook, write_template
+from reportgen.workbook.template import build_workbook, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -216,7 +216,7 @@ def test_french_workbook_round_trip(acme_tree, std, tmp_path):
 
 
 def test_text_is_never_written_as_a_formula(std, tmp_path):
-    from reportgen.evaluate import evaluate_mapping
+    from reportgen.evaluation.pipeline import evaluate_mapping
 
     ev = evaluate_mapping({"system": {"name": "=HYPERLINK(\"http://x\")", "model_version": "2.10"},
                            "report": {"reporting_period_start": dt.date(2025, 1, 1)}})

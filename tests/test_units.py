@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.units import NumberError, UnitError, Units, normalize_unit, parse_number
+from reportgen.standard.units import NumberError, UnitError, Units, normalize_unit, parse_number
 
 
 @pytest.mark.parametrize("text,value", [

@@ -18,14 +18,14 @@ from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 
-from reportgen import embed
-from reportgen.cli import main
-from reportgen.evaluate import evaluate_file
-from reportgen.render.pdf import write_pdf
-from reportgen.render.xlsx import CHUNK, split_utf16, write_xlsx
+from reportgen.proof import payload as embed
+from reportgen.commands.main import main
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.presentation.pdf import write_pdf
+from reportgen.presentation.xlsx import CHUNK, split_utf16, write_xlsx
 from reportgen.resources import t
-from reportgen.signing import sha256_file
-from reportgen.verify import verify_report
+from reportgen.proof.signing import sha256_file
+from reportgen.proof.verify import verify_report
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"

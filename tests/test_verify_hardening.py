@@ -15,10 +15,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
                            TextStringObject)
 
-from reportgen import embed
-from reportgen.cli import main
+from reportgen.proof import payload as embed
+from reportgen.commands.main import main
 from reportgen.errors import StandardError
-from reportgen.editions import editions_root
+from reportgen.standard.editions import editions_root
 from reportgen.standard import load_from_directory, load_standard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,9 +201,9 @@ def test_every_printed_field_figure_is_checked(report, capsys):
     code, out, _ = run(capsys, "verify", report, "--format", "json")
     checks = {c["name"]: c for c in json.loads(out)["checks"]}
     assert code == 0 and checks["printed values"]["ok"]
-    from reportgen.evaluate import evaluate_file
-    from reportgen.render.view import build_view
-    from reportgen.verify_printed import _figures
+    from reportgen.evaluation.pipeline import evaluate_file
+    from reportgen.presentation.view import build_view
+    from reportgen.proof.printed import _figures
 
     ev = evaluate_file(ACME)
     figures = {what for what, *_ in _figures(build_view(ev), "en")}

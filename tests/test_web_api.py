@@ -19,7 +19,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 from starlette.testclient import TestClient  # noqa: E402
 
-from reportgen.cli import main  # noqa: E402
+from reportgen.commands.main import main  # noqa: E402
 from reportgen.web import adapter, security  # noqa: E402
 from reportgen.web.app import create_app  # noqa: E402
 

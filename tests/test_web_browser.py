@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.cli import main
-from reportgen.verify import verify_report
+from reportgen.commands.main import main
+from reportgen.proof.verify import verify_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

@@ -13,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from reportgen.cli import main
-from reportgen.evaluate import evaluate_file
-from reportgen.inputs import xlsx as reader
+from reportgen.commands.main import main
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.workbook import reader
 from reportgen.inputs import xlsx_zip
-from reportgen.render.xlsx import write_xlsx
+from reportgen.presentation.xlsx import write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_XLSX = ROOT / "samples" / "acme-assistant-7b.xlsx"

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 import yaml
 
-from reportgen.cli import main
-from reportgen.render.xlsx import read_embedded
-from reportgen.xlsx_text import ILLEGAL_XML, json_legal
+from reportgen.commands.main import main
+from reportgen.presentation.xlsx import read_embedded
+from reportgen.workbook.xml_text import ILLEGAL_XML, json_legal
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "acme-assistant-7b.yaml"

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reportgen.context import Context
+    from reportgen.evaluation.context import Context
     from reportgen.inputs import RawInput
-    from reportgen.model import ActivityReport
+    from reportgen.evaluation.model import ActivityReport
 
 
 def declared(raw: "RawInput") -> Any:

@@ -13,8 +13,8 @@ from typing import Any
 from reportgen.activity.engine import Aggregates, PhaseSums, Scope, TableResult, statements
 from reportgen.activity.scan import US_PER_HOUR, lit
 from reportgen.activity.spec import ActivitySpec
-from reportgen.findings import Findings
-from reportgen.model import Location
+from reportgen.evaluation.findings import Findings
+from reportgen.evaluation.model import Location
 from reportgen.standard import Standard
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)

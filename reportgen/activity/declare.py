@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.activity.spec import ActivitySpec
-from reportgen.findings import Findings
-from reportgen.model import Location
+from reportgen.evaluation.findings import Findings
+from reportgen.evaluation.model import Location
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 

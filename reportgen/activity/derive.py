@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportgen import fmt
+from reportgen.presentation import fmt
 from reportgen.activity.engine import Aggregates, PhaseSums, Scope, TableResult
 from reportgen.activity.spec import ActivitySpec
-from reportgen.findings import Findings
-from reportgen.model import (ActivityMonth, ActivityPeriod, ActivityPhase, ActivityReport, ActivityTable, FieldValue,
+from reportgen.evaluation.findings import Findings
+from reportgen.evaluation.model import (ActivityMonth, ActivityPeriod, ActivityPhase, ActivityReport, ActivityTable, FieldValue,
                              Trace, TraceInput)
 from reportgen.standard import Localized, Standard
 

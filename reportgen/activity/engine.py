@@ -18,8 +18,8 @@ from typing import Any
 
 from reportgen.activity.declare import Declared, TableDecl, parse
 from reportgen.activity.spec import ActivitySpec, Kind
-from reportgen.findings import Findings
-from reportgen.model import Finding, Location
+from reportgen.evaluation.findings import Findings
+from reportgen.evaluation.model import Finding, Location
 from reportgen.standard import Standard
 
 SQL_FILE = Path(__file__).parent / "sql" / "hourly.sql"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reportgen import fmt
+from reportgen.presentation import fmt
 from reportgen.activity.derive import signed_percent
-from reportgen.model import ActivityReport
+from reportgen.evaluation.model import ActivityReport
 from reportgen.resources import t
 from reportgen.standard import Standard
 

@@ -6,13 +6,13 @@ import argparse
 import json
 import sys
 
-from reportgen import fmt
+from reportgen.presentation import fmt
 from reportgen.commands import add_input, add_lang, add_result_format, colon as _c
-from reportgen.evaluate import evaluate_file
-from reportgen.model import Evaluation
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -159,7 +159,7 @@ def run_import_hf(args: argparse.Namespace) -> int:
 
 
 def run_export_eu(args: argparse.Namespace) -> int:
-    from reportgen.evaluate import evaluate_file
+    from reportgen.evaluation.pipeline import evaluate_file
     from reportgen.interop import eu_ai_act
 
     std = load_standard()
@@ -172,7 +172,7 @@ def run_export_eu(args: argparse.Namespace) -> int:
 
 
 def run_export_hf(args: argparse.Namespace) -> int:
-    from reportgen.evaluate import evaluate_file
+    from reportgen.evaluation.pipeline import evaluate_file
     from reportgen.interop import dump_yaml, hf
 
     std = load_standard()
@@ -192,7 +192,7 @@ def run_export_hf(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from reportgen.schema import evaluation_json_schema_text, json_schema_text
+    from reportgen.interop.json_schema import evaluation_json_schema_text, json_schema_text
 
     _emit(evaluation_json_schema_text() if args.evaluation else json_schema_text(load_standard()), args.output, [])
     return 0

@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reportgen import fmt
+from reportgen.presentation import fmt
 from reportgen.commands import add_lang, edition_arg
 from reportgen.errors import ReportgenError
 from reportgen.inputs import SPREADSHEET_SUFFIXES
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,13 +45,13 @@ def _write(src: Path, out: Path, std: Standard, before: Evaluation) -> bool:
         if out.suffix.lower() != ".xlsx":
             raise ReportgenError(f"{out}: a workbook is migrated to a .xlsx file (for example "
                                  f"{out.with_suffix('.xlsx').name}).")
-        from reportgen.workbook import write_template
+        from reportgen.workbook.template import write_template
 
         kept = {fid: v for fid, v in before.values.items() if v.origin in ("supplied", "withheld")
                 and fid in std.fields}
         write_template(out, std, before.language, kept, before.rejected, source=src.name, protect=[src])
         return len(kept) == sum(v.origin in ("supplied", "withheld") for v in before.values.values())
-    from reportgen.migrate import rewrite
+    from reportgen.interop.migrate import rewrite
 
     text, kept_comments = rewrite(src, std, as_json=out.suffix.lower() == ".json")
     atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), protect=[src])
@@ -89,7 +89,7 @@ def _summary(before: Evaluation, after: Evaluation) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reportgen.evaluate import evaluate_file
+    from reportgen.evaluation.pipeline import evaluate_file
 
     src, out = Path(args.input), Path(args.output)
     target = edition_arg(args.to, "--to")

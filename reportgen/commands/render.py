@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportgen.commands import add_input, add_lang, add_output_folder
 from reportgen.errors import ReportgenError
-from reportgen.evaluate import evaluate_file
+from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.output import report_stem
 
 FORMATS = ("pdf", "xlsx")
@@ -39,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
     for f in formats:
         path = out_dir / f"{stem}.{f}"
         if f == "pdf":
-            from reportgen.render.pdf import write_pdf
+            from reportgen.presentation.pdf import write_pdf
 
             write_pdf(ev, path, protect=protect)
         else:
-            from reportgen.render.xlsx import write_xlsx
+            from reportgen.presentation.xlsx import write_xlsx
 
             write_xlsx(ev, path, protect=protect)
         print(f"wrote {path}", file=sys.stderr)

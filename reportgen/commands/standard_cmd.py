@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from reportgen.standard_diff import diff, diff_text
+    from reportgen.standard.diff import diff, diff_text
 
     if len(args.editions) != 2 or args.edition:
         raise ReportgenError("say which two editions to compare, old then new: reportgen standard diff D1 D1.1")

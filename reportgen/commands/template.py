@@ -39,14 +39,14 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise ReportgenError(f"{out}: the workbook must be written to a .xlsx file (for example "
                              f"{out.with_suffix('.xlsx').name}).")
-    from reportgen.workbook import write_template  # openpyxl only for this command
+    from reportgen.workbook.template import write_template  # openpyxl only for this command
 
     std = edition_arg(args.edition)
     if args.source is None:
         write_template(out, std, args.lang or "en")
         print(f"{out}: fill-in workbook for {std.id} {std.edition} written.", file=sys.stderr)
         return 0
-    from reportgen.evaluate import evaluate_file
+    from reportgen.evaluation.pipeline import evaluate_file
 
     src = Path(args.source)
     ev = evaluate_file(src, lang=args.lang, standard=std if args.edition else None)

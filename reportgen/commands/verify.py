@@ -14,15 +14,15 @@ import json
 import sys
 from pathlib import Path
 
-from reportgen import signing
+from reportgen.proof import signing
 from reportgen.commands import (StandardChoice, add_lang, add_output_file, add_output_folder, add_result_format,
                                  colon, output_or_positional)
 from reportgen.errors import ReportgenError
 from reportgen.version import __version__
 from reportgen.output import atomic_write
 from reportgen.resources import strings, t
-from reportgen.verify import VerifyResult, verify_report
-from reportgen.verify_checks import Check, show
+from reportgen.proof.verify import VerifyResult, verify_report
+from reportgen.proof.checks import Check, show
 
 LANG_HELP = "language of the messages (default: en)"
 

@@ -6,43 +6,17 @@ so that a workbook cell and a YAML line go through exactly the same checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError
-from reportgen.model import Location
+from reportgen.inputs.raw import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
+from reportgen.evaluation.model import Location
 from reportgen.standard import Standard, available_editions, load_standard, resolve_edition
 
-# The keys of a value written as a mapping (SPEC 4.2 quantity, 4.3 withheld), as opposed to a group.
-QUANTITY_KEYS = frozenset({"value", "unit", "method", "source", "uncertainty_pct", "note"})
-WITHHELD_KEYS = frozenset({"withheld", "note"})
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".ods"}
 EDITION_KEY = "standard"  # A1: the top-level key (and workbook row id) that names the edition
 ABSENT = object()  # no `standard` key at all
-
-
-@dataclass
-class RawEntry:
-    """One value as the reporter wrote it, with where it was written."""
-
-    field: str
-    value: Any
-    location: Location
-    raw_text: str | None = None  # the scalar as typed (YAML 1.10 stays "1.10" for text fields)
-    is_group: bool = False  # an unknown key that names a group of fields
-
-
-@dataclass
-class RawInput:
-    source: str
-    kind: str  # yaml | json | xlsx | mapping
-    entries: dict[str, RawEntry] = field(default_factory=dict)
-    unknown: list[RawEntry] = field(default_factory=list)
-    duplicates: list[RawEntry] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
-    standard: Standard | None = None  # the edition the entries were read for
-    edition_defaulted: bool = False  # A1: no edition named, the latest applied (I-ED-1)
 
 
 def choose_edition(declared: Any, where: str, imposed: Standard | None = None) -> tuple[Standard, bool]:
@@ -82,7 +56,7 @@ def read_input(path: str | Path, standard: Standard | None = None) -> RawInput:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        from reportgen.inputs.xlsx import read_workbook  # openpyxl stays off the YAML path
+        from reportgen.workbook.reader import read_workbook  # openpyxl stays off the YAML path
 
         raw = read_workbook(p, standard or load_standard())
         declared = raw.meta.get("declared", ABSENT)

@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from reportgen.interop import sig_text
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 SIG_FIGS = 3  # the form asks for at least two
 DISPLAY_UNIT = {"training.energy": "MWh"}  # the form's unit where it differs from AILD's canonical one

@@ -28,9 +28,9 @@ from typing import Any
 from reportgen.errors import InputError
 from reportgen.inputs.tree import load_yaml
 from reportgen.interop import Fragment, country_alpha2, country_name, quantity, read_text, round_sig
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard
-from reportgen.units import NumberError, parse_number
+from reportgen.standard.units import NumberError, parse_number
 
 FIX = "Give the model card's README.md, which starts with a YAML block between two '---' lines."
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)

@@ -23,9 +23,9 @@ from reportgen.errors import InputError
 from reportgen.inputs import RawEntry, flatten
 from reportgen.inputs import tree as tree_mod
 from reportgen.interop import Fragment, dump_yaml, nest
-from reportgen.model import FieldValue, Location
+from reportgen.evaluation.model import FieldValue, Location
 from reportgen.standard import Standard
-from reportgen.values import TypeProblem, ValueParser
+from reportgen.evaluation.values import TypeProblem, ValueParser
 
 
 @dataclass

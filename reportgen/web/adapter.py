@@ -21,16 +21,16 @@ from typing import Any
 from reportgen import evaluate_file
 from reportgen.commands.verify import check_text, result_json
 from reportgen.errors import InputError, ReportgenError
-from reportgen.evaluate import __version__
+from reportgen.version import __version__
 from reportgen.inputs import SPREADSHEET_SUFFIXES
 from reportgen.inputs.tree import MAX_BYTES
-from reportgen.model import Evaluation, Location
+from reportgen.evaluation.model import Evaluation, Location
 from reportgen.output import report_stem
-from reportgen.render.view import build_view
+from reportgen.presentation.view import build_view
 from reportgen.resources import data_dir, t, templates_dir
-from reportgen.signing import MAX_KEY_BYTES, MAX_SIG_BYTES
+from reportgen.proof.signing import MAX_KEY_BYTES, MAX_SIG_BYTES
 from reportgen.standard import available_editions, load_standard
-from reportgen.verify import verify_report
+from reportgen.proof.verify import verify_report
 
 LibraryError = ReportgenError  # what the library raises for bad input: its message is for the user
 UnreadableInput = InputError
@@ -135,12 +135,12 @@ def render(ev: Evaluation, fmt: str, folder: Path) -> tuple[str, bytes]:
         return f"{stem}.zip", buf.getvalue()
     path = folder / f"report.{fmt}"
     if fmt == "pdf":
-        from reportgen.render.pdf import write_pdf
+        from reportgen.presentation.pdf import write_pdf
 
         with _PDF_LOCK:
             write_pdf(ev, path)
     else:
-        from reportgen.render.xlsx import write_xlsx
+        from reportgen.presentation.xlsx import write_xlsx
 
         write_xlsx(ev, path)
     return f"{stem}.{fmt}", path.read_bytes()
@@ -148,7 +148,7 @@ def render(ev: Evaluation, fmt: str, folder: Path) -> tuple[str, bytes]:
 
 def template(lang: str, edition: Edition, folder: Path) -> tuple[str, bytes]:
     """The blank fill-in workbook of an edition, in a language, as (download name, bytes)."""
-    from reportgen.workbook import write_template
+    from reportgen.workbook.template import write_template
 
     std = load_standard(edition.edition, edition.id)
     path = folder / "template.xlsx"

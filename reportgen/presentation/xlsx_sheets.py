@@ -21,11 +21,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reportgen import fmt
-from reportgen.model import Evaluation, FieldValue
+from reportgen.presentation import fmt
+from reportgen.evaluation.model import Evaluation, FieldValue
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
-from reportgen.xlsx_text import TextGuard
+from reportgen.workbook.xml_text import TextGuard
 
 # Characters that make a spreadsheet treat typed text as a formula (OWASP "CSV injection" list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -1,6 +1,6 @@
 """`reportgen verify`: does a published report match the data it carries, and the data you hold?
 
-A reportgen report (PDF or workbook) embeds its canonical inputs and its evaluation (`reportgen.embed`).
+A reportgen report (PDF or workbook) embeds its canonical inputs and its evaluation (`reportgen.proof.payload`).
 Verification re-evaluates those inputs against the standard edition named in the report, then checks
 (issue 6, SPEC clause 10):
   (a) the fingerprint printed in the report = the fingerprint recomputed from the embedded inputs = the
@@ -20,13 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen import embed, signing, verify_pdf
+from reportgen.proof import payload as embed
+
+from reportgen.proof import signing
+
+from reportgen.proof import pdf_text
 from reportgen.errors import InputError, StandardError
-from reportgen.evaluate import evaluate_file, evaluate_mapping, fingerprint
-from reportgen.model import Evaluation
+from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping, fingerprint
+from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard, load_standard
-from reportgen.verify_checks import Check, Difference, close as _close
-from reportgen.verify_printed import printed_checks
+from reportgen.proof.checks import Check, Difference, ReportData, close as _close
+from reportgen.proof.printed import printed_checks
 
 @dataclass
 class VerifyResult:
@@ -48,15 +52,6 @@ class VerifyResult:
 
     def failed(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
-
-
-@dataclass
-class ReportData:
-    """What a format reader extracts: the embedded payload and what the reader of the report sees."""
-
-    kind: str
-    payload: dict[str, Any]
-    printed: Any  # PDF: extracted text; workbook: the openpyxl workbook (values only)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -96,17 +91,17 @@ def _parse_payload(blob: bytes | str, path: Path, where: str) -> Any:
 def read_pdf(path: Path) -> tuple[Any, str]:
     """The `disclosure.json` attachment and the text a reader sees (see verify_pdf). The data is parsed
     and shape-checked first: extracting the text is the slow part, and pointless for damaged data."""
-    reader, blob = verify_pdf.open_pdf(path)
+    reader, blob = pdf_text.open_pdf(path)
     payload = _parse_payload(blob, path, f"the {embed.ATTACHMENT_NAME} attachment")
     check_payload_shape(payload, path)
-    return payload, verify_pdf.page_text(reader, path)
+    return payload, pdf_text.page_text(reader, path)
 
 
 def read_xlsx(path: Path) -> tuple[Any, Any]:
     """The About-sheet JSON and the cell values, the file opened by the one bounded opener of workbooks."""
     from reportgen.inputs.tree import read_bytes
     from reportgen.inputs.xlsx_zip import MAX_FILE_BYTES, open_report
-    from reportgen.render.xlsx import embedded_in
+    from reportgen.presentation.xlsx import embedded_in
 
     wb = open_report(path, read_bytes(path, MAX_FILE_BYTES, what="a workbook report"))
     return embedded_in(wb, path), wb  # InputError for a workbook that carries no disclosure

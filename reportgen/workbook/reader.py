@@ -27,13 +27,15 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from reportgen.inputs import RawEntry, RawInput
+from reportgen.inputs.raw import RawEntry, RawInput
 from reportgen.inputs.xlsx_zip import (MAX_FILE_BYTES, TagBudget, TooManyTags, check_container,
                                        load_checked, refuse, rows_of)
-from reportgen.model import Location
+from reportgen.evaluation.model import Location
 from reportgen.resources import t
 from reportgen.standard import Standard, available_editions
-from reportgen.xlsx_text import warn
+from reportgen.workbook.layout import (COLUMNS, EDITION_ROW, INPUT_COLUMNS, LISTS_SHEET, NAME_EDITION,
+                                       NAME_STANDARD, PROP_EDITION, PROP_STANDARD)
+from reportgen.workbook.xml_text import warn
 
 HEADER_SCAN_ROWS = 50
 HEADER_SCAN_COLUMNS = 100
@@ -41,29 +43,6 @@ MAX_SHEET_ROWS = 5_000  # rows read per sheet; the longest sheet of a filled tem
 MAX_ROWS = 50_000  # rows read in a whole workbook, which has about 250
 FORMULA_MARKER = "__formula__"
 
-# Column key → key of its header text in templates/strings*.yaml. The template writes them in this
-# order; the reader finds them by text, in either language.
-COLUMNS: list[tuple[str, str]] = [
-    ("field_id", "col_field"),
-    ("obligation", "col_obligation"),
-    ("label", "col_label"),
-    ("value", "col_value"),
-    ("unit", "col_unit"),
-    ("method", "col_method"),
-    ("source", "col_source"),
-    ("uncertainty", "col_uncertainty"),
-    ("withheld", "wb_col_withheld"),
-    ("note", "wb_col_note"),
-    ("details", "wb_col_details"),
-]
-INPUT_COLUMNS = ["value", "unit", "method", "source", "uncertainty", "withheld", "note"]
-# Where the template records the standard it was made for (custom document properties and names).
-PROP_STANDARD = "reportgen.standard"
-PROP_EDITION = "reportgen.edition"
-NAME_STANDARD = "rg_standard"
-NAME_EDITION = "rg_edition"
-LISTS_SHEET = "Lists"
-EDITION_ROW = "standard"  # A1: the row whose value names the edition (inputs.EDITION_KEY)
 
 _ID_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 _NUMBER_HEAD = re.compile(r"^\s*[-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?")

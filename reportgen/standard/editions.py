@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from reportgen.amendment import apply_amendment
+from reportgen.standard.amendment import apply_amendment
 from reportgen.errors import StandardError
+from reportgen.resources import data_dir
 
 AMENDMENT_FILE = "amendment.yaml"
 
@@ -47,8 +48,7 @@ def _expand_per_phase(raw: dict[str, Any], phases: list[dict[str, Any]]) -> list
 
 def editions_root() -> Path:
     """Where the editions live: shipped inside the wheel, or the repository's `standard/`."""
-    packaged = Path(__file__).parent / "_data" / "standard"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "standard"
+    return data_dir("standard")
 
 
 def _edition_key(edition: str) -> tuple[int, ...]:

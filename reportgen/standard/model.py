@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from reportgen.editions import (  # noqa: F401  (the edition registry is part of this module's API)
+from reportgen.standard.editions import (  # noqa: F401  (the edition registry is part of this module's API)
     available_editions, editions_root, latest_edition, raw_edition, resolve_edition, shipped_editions)
 from reportgen.errors import StandardError
 

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
-from reportgen import fmt
-from reportgen.model import Evaluation
+from reportgen.presentation import fmt
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard
-from reportgen.verify_checks import Check, Difference, close as _close
-
-if TYPE_CHECKING:
-    from reportgen.verify import ReportData
+from reportgen.proof.checks import Check, Difference, ReportData, close as _close
 
 
 def _squash(text: str) -> str:
@@ -35,7 +32,7 @@ _END = r"(?![0-9.,])"  # a number ends here: "256" must not match the start of "
 
 def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
     """(a) and (b) on the page: the figures the re-evaluation gives, formatted by the PDF's own view code."""
-    from reportgen.render.view import build_view
+    from reportgen.presentation.view import build_view
 
     view = build_view(reeval, std)
     flat = _squash(text)
@@ -157,7 +154,7 @@ def _cell_after(ws: Any, label: str) -> tuple[bool, Any]:
 
 def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
     """(a) and (b) in the cells: About fingerprint, Summary status and totals, Disclosure numbers, Missing."""
-    from reportgen.units import Units
+    from reportgen.standard.units import Units
 
     lang = reeval.language
     sheets = {k: _sheet(wb, f"xlsx_sheet_{k}", lang) for k in ("about", "summary", "disclosure", "missing")}

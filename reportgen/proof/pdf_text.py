@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from reportgen.embed import ATTACHMENT_NAME as ATTACHMENT
+from reportgen.proof.payload import ATTACHMENT_NAME as ATTACHMENT
 from reportgen.errors import InputError
 
 _TWO_BYTE_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")

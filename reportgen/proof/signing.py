@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from reportgen.embed import loads
+from reportgen.proof.payload import loads
 from reportgen.errors import InputError, OutputError
 from reportgen.inputs.tree import read_bytes
 

@@ -6,12 +6,14 @@ rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is
 
 from __future__ import annotations
 
-from reportgen import fmt, rules
-from reportgen.calc import it_energy
-from reportgen.context import Context
-from reportgen.model import MissingItem, Total
+from reportgen.presentation import fmt
+
+from reportgen.evaluation import rules
+from reportgen.evaluation.calculation import it_energy
+from reportgen.evaluation.context import Context
+from reportgen.evaluation.model import MissingItem, Total
 from reportgen.resources import t
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 
 def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, float | None]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from reportgen import fmt
-from reportgen.context import Context
-from reportgen.model import FieldValue, FunctionalUnits, Published, Total, Trace, TraceInput, UnitValue
+from reportgen.presentation import fmt
+from reportgen.evaluation.context import Context
+from reportgen.evaluation.model import FieldValue, FunctionalUnits, Published, Total, Trace, TraceInput, UnitValue
 
 
 def _g(ctx: Context, x: float) -> str:

@@ -49,3 +49,12 @@ def close(a: Any, b: Any) -> bool:
         return math.isclose(float(a), float(b), rel_tol=REL_TOL, abs_tol=1e-12)
     except (TypeError, ValueError, OverflowError):  # an int beyond float range is never a total
         return False
+
+
+@dataclass
+class ReportData:
+    """What a format reader extracts: the embedded payload and what the reader of the report sees."""
+
+    kind: str
+    payload: dict[str, Any]
+    printed: Any  # PDF: extracted text; workbook: the openpyxl workbook (values only)

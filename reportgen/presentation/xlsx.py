@@ -24,19 +24,19 @@ from openpyxl.styles import Alignment
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import __version__
-from reportgen.embed import ATTACHMENT_NAME, payload_json
+from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.errors import InputError
-from reportgen import fmt
-from reportgen.model import Evaluation
+from reportgen.presentation import fmt
+from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, write_bytes
-from reportgen.render.xlsx_sheets import (
+from reportgen.presentation.xlsx_sheets import (
     BANNER_FILL, BANNER_FONT, BOLD, MISSING_FILL, PERCENT_FORMAT,
     SUBTITLE_FONT, TITLE_FONT, TOP_INDENT, TOP_WRAP, Ctx, Sheet, boundary_sheet, calculations_sheet,
     crosswalk_sheet, disclosure_sheet, functional_units_sheet, missing_sheet,
 )
 from reportgen.standard import load_standard
-from reportgen.units import Units
-from reportgen.xlsx_text import TextGuard, json_legal
+from reportgen.standard.units import Units
+from reportgen.workbook.xml_text import TextGuard, json_legal
 
 CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 characters
 SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",

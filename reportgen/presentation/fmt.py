@@ -9,7 +9,7 @@ import math
 
 from babel.numbers import format_decimal, format_percent
 
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}

@@ -22,7 +22,7 @@ from typing import Any
 
 import pycountry  # the same list `check` looks country codes up in
 
-from reportgen import rules
+from reportgen.evaluation import rules
 from reportgen.standard import Field, Standard, available_editions, load_standard
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
@@ -103,7 +103,7 @@ class _Builder:
 
     def convert(self, value: float, unit_from: str, unit_to: str) -> float:
         if self._units is None:
-            from reportgen.units import Units  # pint is loaded only when a bound must be converted
+            from reportgen.standard.units import Units  # pint is loaded only when a bound must be converted
 
             self._units = Units(self.std)
         return self._units.convert(value, unit_from, unit_to)
@@ -279,7 +279,7 @@ def json_schema_text(std: Standard | None = None) -> str:
 def evaluation_json_schema() -> dict[str, Any]:
     """The JSON Schema of the result (`reportgen check --format json`, the Evaluation's dump), for tools that
     read it: it does not depend on the standard's edition, only on `format_version`."""
-    from reportgen.model import FORMAT_VERSION, Evaluation
+    from reportgen.evaluation.model import FORMAT_VERSION, Evaluation
 
     schema = Evaluation.model_json_schema(mode="serialization")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",

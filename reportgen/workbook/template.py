@@ -22,13 +22,13 @@ from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protecti
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reportgen.inputs.xlsx import COLUMNS, EDITION_ROW
-from reportgen.model import FieldValue
+from reportgen.workbook.layout import COLUMNS, EDITION_ROW
+from reportgen.evaluation.model import FieldValue
 from reportgen.output import atomic_write
 from reportgen.resources import strings, t
 from reportgen.standard import Field, Standard, available_editions
-from reportgen.workbook_lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
-from reportgen.xlsx_text import TextGuard
+from reportgen.workbook.lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
+from reportgen.workbook.xml_text import TextGuard
 
 # Sections that share a sheet; any other section, and every phase, gets a sheet of its own.
 SECTION_SHEETS: list[tuple[str, list[str]]] = [

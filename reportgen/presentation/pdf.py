@@ -21,12 +21,12 @@ import jinja2
 from markupsafe import Markup, escape
 from weasyprint.urls import URLFetcher
 
-from reportgen.embed import ATTACHMENT_NAME, payload_json
+from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.errors import OutputError
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, refuse_inputs, write_bytes
-from reportgen.render.chart import phase_split_svg
-from reportgen.render.view import build_view
+from reportgen.presentation.chart import phase_split_svg
+from reportgen.presentation.view import build_view
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
 

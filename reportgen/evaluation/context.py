@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from reportgen.findings import Findings
-from reportgen.model import FieldValue
+from reportgen.evaluation.findings import Findings
+from reportgen.evaluation.model import FieldValue
 from reportgen.standard import Condition, Field, Standard
 
 

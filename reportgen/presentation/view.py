@@ -17,12 +17,12 @@ import yaml
 from babel import Locale
 from babel.dates import format_date
 
-from reportgen import fmt
+from reportgen.presentation import fmt
 from reportgen.errors import StandardError
-from reportgen.model import Evaluation, FieldValue
+from reportgen.evaluation.model import Evaluation, FieldValue
 from reportgen.resources import t
 from reportgen.standard import Field, Standard, load_standard
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 Row = dict[str, Any]
 ID_GROUPS = ("report", "organization", "system")

@@ -10,7 +10,7 @@ import string
 from typing import Any
 
 from reportgen.errors import StandardError
-from reportgen.model import Finding, Location
+from reportgen.evaluation.model import Finding, Location
 from reportgen.standard import Standard
 
 
@@ -55,7 +55,7 @@ class Findings:
     def close(self) -> dict[str, int]:
         """Word the summaries of what the cap left out; return the findings per severity, those left out
         included and the summaries not."""
-        from reportgen import fmt  # Babel: loaded here only
+        from reportgen.presentation import fmt  # Babel: loaded here only
         from reportgen.resources import t
 
         for code, summary in self._summary.items():

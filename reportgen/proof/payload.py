@@ -17,8 +17,8 @@ from typing import Any
 
 import rfc8785
 
-from reportgen.editions import AMENDMENT_FILE, read_yaml, shipped_editions
-from reportgen.model import Evaluation
+from reportgen.standard.editions import AMENDMENT_FILE, read_yaml, shipped_editions
+from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard, load_standard
 
 ATTACHMENT_NAME = "disclosure.json"

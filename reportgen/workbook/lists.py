@@ -17,11 +17,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.packaging.custom import StringProperty
 
-from reportgen.inputs.xlsx import (COLUMNS, LISTS_SHEET, NAME_EDITION, NAME_STANDARD, PROP_EDITION,
+from reportgen.workbook.layout import (COLUMNS, LISTS_SHEET, NAME_EDITION, NAME_STANDARD, PROP_EDITION,
                                    PROP_STANDARD)
 from reportgen.resources import strings, t
 from reportgen.standard import Standard
-from reportgen.xlsx_text import TextGuard
+from reportgen.workbook.xml_text import TextGuard
 
 FONT_NAME = "Calibri"  # the default of Excel; named explicitly so that LibreOffice does not fall back to a serif
 

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportgen.findings import Findings
+from reportgen.evaluation.findings import Findings
 from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
-from reportgen.model import FieldValue
+from reportgen.evaluation.model import FieldValue
 from reportgen.standard import Field, Standard
-from reportgen.units import NumberError, UnitError, Units, parse_number
+from reportgen.standard.units import NumberError, UnitError, Units, parse_number
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _QTY_TEXT = re.compile(r"^\s*([-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")

@@ -1,0 +1,1 @@
+"""Proof of a report: the embedded payload, `verify` and its checks, and verifiers' signatures."""

@@ -1,1 +1,0 @@
-"""Renderers of the evaluation: PDF (WeasyPrint) and Excel (openpyxl) disclosures."""
