@@ -110,3 +110,20 @@ def test_template_is_for_the_latest_edition_unless_told(tmp_path, capsys):
         assert ("aggregate.scope" in {c.value for ws in load_workbook(out).worksheets for r in ws.iter_rows()
                                       for c in r}) == (edition == "D1.1")
     assert yaml.safe_load(D1_ACME.read_text(encoding="utf-8"))["standard"] == "AILD D1"
+
+
+def test_exports_evaluate_under_the_edition_the_file_names(capsys):
+    code, out, _ = cli(capsys, "export", "hf-model-card", D1_ACME)
+    assert code == 0 and "(AILD D1)" in out
+    code, out, _ = cli(capsys, "export", "eu-ai-act", D1_ACME, "--format", "json")
+    assert json.loads(out)["standard"] == "AILD D1"
+
+
+def test_verify_with_an_input_file_uses_the_edition_the_file_names(tmp_path, capsys):
+    """A keyless file (as written before D1.1) verifies against a D1 report; a file naming D1.1 does not."""
+    assert cli(capsys, "render", D1_ACME, "-o", tmp_path, "--format", "xlsx")[0] == 0
+    report = next(tmp_path.glob("*-AILD-D1.xlsx"))
+    keyless = tmp_path / "keyless.yaml"
+    keyless.write_text(D1_ACME.read_text(encoding="utf-8").replace("\nstandard: AILD D1\n", "\n"), encoding="utf-8")
+    assert cli(capsys, "verify", report, keyless)[0] == 0
+    assert cli(capsys, "verify", report, SAMPLES / "acme-assistant-7b.yaml")[0] == 1  # names D1.1

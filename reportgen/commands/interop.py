@@ -162,9 +162,9 @@ def run_export_eu(args: argparse.Namespace) -> int:
     from reportgen.evaluation.pipeline import evaluate_file
     from reportgen.interop import eu_ai_act
 
-    std = load_standard()
     lang = args.lang or "en"
-    ev = evaluate_file(args.input, lang=lang, standard=std)  # trace expressions in the document's language
+    ev = evaluate_file(args.input, lang=lang)  # under its own edition (A1); traces in the document's language
+    std = load_standard(ev.standard.edition, ev.standard.id)
     text = eu_ai_act.as_json(ev, std, lang) if args.format == "json" else eu_ai_act.as_markdown(ev, std, lang)
     _emit(text, args.output, [Path(args.input)], lang)
     _, missing = eu_ai_act.items(ev, std, lang)
@@ -175,9 +175,9 @@ def run_export_hf(args: argparse.Namespace) -> int:
     from reportgen.evaluation.pipeline import evaluate_file
     from reportgen.interop import dump_yaml, hf
 
-    std = load_standard()
     lang = args.lang or "en"
-    ev = evaluate_file(args.input, lang="en", standard=std)  # the block's values are for a model card
+    ev = evaluate_file(args.input, lang="en")  # under its own edition (A1); values for a model card
+    std = load_standard(ev.standard.edition, ev.standard.id)
     try:
         block, gaps = hf.export_block(ev, std, args.phase)
     except ValueError as exc:

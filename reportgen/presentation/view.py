@@ -20,12 +20,14 @@ from babel.dates import format_date
 from reportgen.presentation import fmt
 from reportgen.errors import StandardError
 from reportgen.evaluation.model import Evaluation, FieldValue
+from reportgen.presentation import view_published as published_mod
 from reportgen.resources import t
 from reportgen.standard import Field, Standard, load_standard
 from reportgen.standard.units import Units
 
-Row = dict[str, Any]
 ID_GROUPS = ("report", "organization", "system")
+
+Row = dict[str, Any]
 
 
 def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
@@ -49,7 +51,7 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "boundary": v.boundary(),
         "phases": v.phases(),
         "functional_units": v.functional_units(),
-        "published": v.published(),
+        "published": published_mod.sections(v, (*ID_GROUPS, "boundary", "methodology", "verification")),
         "methodology": v.methodology(),
         "verification": v.verification(),
         "traces": v.traces(),
@@ -228,7 +230,7 @@ class _View:
             (t("standard", self.lang), self.meta()["standard_title"]),
             (t("report_date", self.lang), self.date(pub) if pub else self.s("rpt_not_dated")),
         ]
-        published = self.published_aggregates()
+        published = published_mod.aggregates(self)
         if published:  # A6: on the first page, beside the identification
             facts.append((self.s("published_aggregates"), published))
         groups = [{"id": g, "label": self.group_label(g), "rows": self.rows(g)} for g in ID_GROUPS]
@@ -329,33 +331,7 @@ class _View:
                 "basis": self.value_text(basis_field, self.value(basis_field.id)),
                 "inference_share": self.pct(self.ev.inference_share) + (
                     f" ({self.s('share_partial_flag')})" if self.ev.inference_share_partial else ""),
-                "published": self.published_units()}
-
-    def published_aggregates(self) -> str:
-        parts, scope = [], None
-        for name, total in self.ev.totals.items():
-            if total.published is not None:
-                ind = self.std.indicators[name]
-                value = self.units.convert(total.published.value, total.published.unit, ind.report_unit)
-                parts.append(f"{ind.label.get(self.lang)} {self.num(value)} {fmt.pretty_unit(ind.report_unit)}")
-                scope = total.published.scope
-        return "; ".join(parts) + (f" — “{scope}”" if parts and scope else "")
-
-    def published_units(self) -> Row | None:
-        """A6: per-unit figures as published, beside the derived ones (never compared)."""
-        pub = self.ev.functional_units.published
-        if not pub:
-            return None
-        rows = [{"label": self.std.indicators[k].label.get(self.lang), "value": fmt.quantity(v.value, v.unit, self.lang)}
-                for k, v in pub.items() if k in self.std.indicators and not isinstance(v, (str, type(None)))]
-        return {"title": self.s("published_per_unit", definition=pub.get("definition") or self.s("rpt_dash")),
-                "rows": rows}
-
-    def published(self) -> list[Row]:
-        """The sections that no other part lists (A6's aggregate and functional_unit), field by field."""
-        shown = {"report", "organization", "system", "boundary", "methodology", "verification"}
-        return [{"id": g.id, "label": self.group_label(g.id), "rows": self.rows(g.id)}
-                for g in self.std.sections if g.id not in shown]
+                "published": published_mod.per_unit(self)}
 
     def methodology(self) -> Row:
         kind = "basis" if self.std.semantics.basis else "method"  # A4 replaces 9.3's methods by bases

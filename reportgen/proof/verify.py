@@ -26,7 +26,7 @@ from reportgen.proof import signing
 
 from reportgen.proof import pdf_text
 from reportgen.errors import InputError, StandardError
-from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping, fingerprint
+from reportgen.evaluation.pipeline import evaluate, evaluate_mapping, fingerprint
 from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard, load_standard
 from reportgen.proof.checks import Check, Difference, ReportData, close as _close
@@ -251,8 +251,14 @@ def stored_values_check(embedded: dict[str, Any], reeval: Evaluation) -> Check:
 
 
 def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
-    """(c): the reporter's own file gives the report's fingerprint."""
-    ev = evaluate_file(input_path, standard=std)
+    """(c): the reporter's own file gives the report's fingerprint. A file that names its edition (A1) is
+    evaluated under it; one that names none, under the report's (files written before D1.1 had no key)."""
+    from reportgen.inputs import read_input
+
+    raw = read_input(input_path)
+    if raw.edition_defaulted:
+        raw = read_input(input_path, std)
+    ev = evaluate(raw, raw.standard)
     ok = ev.fingerprint == claimed
     return Check("input file", ok, f"{input_path} has the report's fingerprint",
                  [] if ok else [Difference(f"fingerprint of {input_path}", claimed, ev.fingerprint)])

@@ -1,0 +1,38 @@
+"""Amendment 1's published figures (A6) in the report view: the aggregates on the first page, the per-unit
+figures beside the derived ones, and the sections no other part of the view lists. `view` is the view's
+formatting helper (presentation/view.py, _View)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.presentation import fmt
+
+
+def aggregates(view: Any) -> str:
+    """The published lifecycle aggregates in one line, for the first page."""
+    parts, scope = [], None
+    for name, total in view.ev.totals.items():
+        if total.published is not None:
+            ind = view.std.indicators[name]
+            value = view.units.convert(total.published.value, total.published.unit, ind.report_unit)
+            parts.append(f"{ind.label.get(view.lang)} {view.num(value)} {fmt.pretty_unit(ind.report_unit)}")
+            scope = total.published.scope
+    return "; ".join(parts) + (f" — “{scope}”" if parts and scope else "")
+
+
+def per_unit(view: Any) -> dict[str, Any] | None:
+    """A6: per-unit figures as published, beside the derived ones (never compared)."""
+    pub = view.ev.functional_units.published
+    if not pub:
+        return None
+    rows = [{"label": view.std.indicators[k].label.get(view.lang), "value": fmt.quantity(v.value, v.unit, view.lang)}
+            for k, v in pub.items() if k in view.std.indicators and not isinstance(v, (str, type(None)))]
+    return {"title": view.s("published_per_unit", definition=pub.get("definition") or view.s("rpt_dash")),
+            "rows": rows}
+
+
+def sections(view: Any, shown: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The sections not in `shown` (those the view lays out itself): A6's aggregate and functional_unit."""
+    return [{"id": g.id, "label": view.group_label(g.id), "rows": view.rows(g.id)}
+            for g in view.std.sections if g.id not in shown]
