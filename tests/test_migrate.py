@@ -127,3 +127,12 @@ def test_verify_with_an_input_file_uses_the_edition_the_file_names(tmp_path, cap
     keyless.write_text(D1_ACME.read_text(encoding="utf-8").replace("\nstandard: AILD D1\n", "\n"), encoding="utf-8")
     assert cli(capsys, "verify", report, keyless)[0] == 0
     assert cli(capsys, "verify", report, SAMPLES / "acme-assistant-7b.yaml")[0] == 1  # names D1.1
+
+
+def test_help_names_both_editions_and_migrate(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "AILD editions D1 and D1.1" in out and "migrate" in out

@@ -22,7 +22,7 @@ COMMANDS = ["check", "standard_cmd", "template", "migrate", "render", "verify", 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportgen",
-        description="Check, compute and publish AI lifecycle environmental disclosures (AILD D1).",
+        description="Check, compute and publish AI lifecycle environmental disclosures (AILD editions D1 and D1.1).",
         epilog="-o/--output is the file to write for commands that write one file, the folder for render "
         "and keygen. `reportgen COMMAND --help` describes a command.",
     )
