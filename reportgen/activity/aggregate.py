@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from reportgen.activity.engine import Aggregates, PhaseSums, Scope, TableResult, statements
+from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult, statements
 from reportgen.activity.scan import US_PER_HOUR, lit
 from reportgen.activity.spec import ActivitySpec
 from reportgen.evaluation.findings import Findings

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.presentation import fmt
-from reportgen.activity.engine import Aggregates, PhaseSums, Scope, TableResult
+from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult
 from reportgen.activity.spec import ActivitySpec
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import (ActivityMonth, ActivityPeriod, ActivityPhase, ActivityReport, ActivityTable, FieldValue,

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from reportgen.standard.model import Localized  # defined before standard.py imports this module
+from reportgen.standard.base import Localized
 
 
 class _Strict(BaseModel):

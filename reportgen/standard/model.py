@@ -12,11 +12,13 @@ import functools
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import ValidationError, model_validator
 
 from reportgen.standard.editions import (  # noqa: F401  (the edition registry is part of this module's API)
     available_editions, editions_root, latest_edition, raw_edition, resolve_edition, shipped_editions)
+from reportgen.activity.spec import ActivitySpec
 from reportgen.errors import StandardError
+from reportgen.standard.base import Localized, _Strict
 
 Obligation = Literal["M", "M*", "R", "O"]
 FieldType = Literal[
@@ -24,20 +26,6 @@ FieldType = Literal[
 ]
 Severity = Literal["error", "warning", "info"]
 Lang = Literal["en", "fr"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Localized(_Strict):
-    """A text in the standard's two languages."""
-
-    en: str
-    fr: str
-
-    def get(self, lang: str) -> str:
-        return self.fr if lang == "fr" and self.fr else self.en
 
 
 class Condition(_Strict):
@@ -193,7 +181,7 @@ class Standard(_Strict):
     clauses: list[ClauseChange] = []  # what the amendment changes (empty for a base edition)
     texts: list[str] = []  # the normative texts of the edition, files beside its data
     directory: Path
-    activity: "ActivitySpec | None" = None  # Annex D (D1.1), absent from editions without activity data
+    activity: ActivitySpec | None = None  # Annex D (D1.1), absent from editions without activity data
     data_dirs: list[Path] = []  # an amended edition's base directories, for files it does not override
 
     # -- lookups -------------------------------------------------------------------------------
@@ -320,7 +308,5 @@ def load_standard(edition: str | None = None, standard_id: str = "AILD") -> Stan
                             f"known editions: {known}.")
     return load_from_directory(directory)
 
-
-from reportgen.activity.spec import ActivitySpec  # noqa: E402  (its module needs Localized, defined above)
 
 Standard.model_rebuild()
