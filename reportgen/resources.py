@@ -34,3 +34,8 @@ def t(key: str, lang: str) -> str:
     """The UI string `key` in `lang` (falls back to English)."""
     entry = strings()[key]
     return entry.get(lang) or entry["en"]
+
+
+def colon(label: str, lang: str) -> str:
+    """`label:` in English, `label :` (no-break space) in French typography."""
+    return f"{label}\u00a0:" if lang == "fr" else f"{label}:"

@@ -249,8 +249,8 @@ def test_electricity_maps_direct_basis_and_fingerprint_entries(base, std11):
 
 
 def test_a_disclosure_without_activity_does_not_import_duckdb():
-    code = ("import sys, reportgen; from reportgen.commands.check import render_text; "
-            f"ev = reportgen.evaluate_file({str(SAMPLES / 'acme-assistant-7b.yaml')!r}); render_text(ev); "
+    code = ("import sys, reportgen; from reportgen.presentation.text import evaluation_text; "
+            f"ev = reportgen.evaluate_file({str(SAMPLES / 'acme-assistant-7b.yaml')!r}); evaluation_text(ev); "
             "assert 'duckdb' not in sys.modules, 'duckdb imported'; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError
+from reportgen.resources import colon  # noqa: F401  (commands import it from here)
 
 if TYPE_CHECKING:
     from reportgen.standard import Standard
@@ -38,9 +39,6 @@ def add_lang(parser: argparse.ArgumentParser,
     parser.add_argument("--lang", choices=LANGS, default=None, help=help)
 
 
-def colon(label: str, lang: str) -> str:
-    """`label:` in English, `label :` (no-break space) in French typography."""
-    return f"{label}\u00a0:" if lang == "fr" else f"{label}:"
 
 
 def add_output_file(parser: argparse.ArgumentParser, metavar: str = "FILE", what: str = "file to write",

@@ -19,7 +19,7 @@ from reportgen.inputs import SPREADSHEET_SUFFIXES
 from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
-from reportgen.standard.units import Units
+from reportgen.presentation.summary import Presentation, present
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,20 +61,21 @@ def _write(src: Path, out: Path, std: Standard, before: Evaluation) -> bool:
 def _summary(before: Evaluation, after: Evaluation) -> list[str]:
     lang = after.language
     std = load_standard(after.standard.edition, after.standard.id)
-    units = Units(std)
     head_b, head_a = f"{before.standard.id} {before.standard.edition}", f"{after.standard.id} {after.standard.edition}"
     rows = [("", head_b, head_a), (t("col_status", lang), fmt.status_text(before), fmt.status_text(after))]
-    for name, total in after.totals.items():
-        ind = std.indicators[name]
+    shown_b, shown_a = present(before), present(after, std)
+    for name in after.totals:
+        if name not in std.indicators:
+            continue
 
-        def shown(ev: Evaluation, ind=ind, name=name) -> str:
-            tot = ev.totals.get(name)
+        def shown(p: Presentation, name: str = name) -> str:
+            tot = p.total(name)
             if tot is None or tot.value is None:
                 return t("no_value", lang)
-            text = fmt.quantity(units.convert(tot.value, ind.unit, ind.report_unit), ind.report_unit, lang)
+            text = fmt.quantity(tot.value, tot.unit, lang)
             return text + (f" ({t('rpt_partial_flag', lang).lower()})" if tot.partial else "")
 
-        rows.append((ind.label.get(lang), shown(before), shown(after)))
+        rows.append((std.indicators[name].label.get(lang), shown(shown_b), shown(shown_a)))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     out = ["  " + "  ".join(c.ljust(width[i]) for i, c in enumerate(r)).rstrip() for r in rows]
     seen = {(f.code, f.field, f.message) for f in before.findings}

@@ -22,8 +22,8 @@ from reportgen.errors import StandardError
 from reportgen.evaluation.model import Evaluation, FieldValue
 from reportgen.presentation import view_published as published_mod
 from reportgen.resources import t
-from reportgen.standard import Field, Standard, load_standard
-from reportgen.standard.units import Units
+from reportgen.standard import Field, Standard
+from reportgen.presentation.summary import Presentation, present
 
 ID_GROUPS = ("report", "organization", "system")
 
@@ -39,8 +39,7 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
     with id, label, value, unit, origin, method, source, uncertainty, note) in identification,
     boundary, phases, methodology or verification, including fields that have no value.
     """
-    std = std or load_standard(ev.standard.edition, ev.standard.id)
-    v = _View(ev, std)
+    v = _View(present(ev, std))
     return {
         "meta": v.meta(),
         "status": v.status(),
@@ -65,9 +64,9 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
 class _View:
     """Formatting helpers bound to one evaluation, standard and language."""
 
-    def __init__(self, ev: Evaluation, std: Standard) -> None:
-        self.ev, self.std, self.lang = ev, std, ev.language
-        self.units = Units(std)
+    def __init__(self, p: Presentation) -> None:
+        self.p, self.ev, self.std, self.lang = p, p.ev, p.std, p.lang
+        self.units = p.units
 
     # -- small formatters ------------------------------------------------------------------------
     def s(self, key: str, **kw: Any) -> str:
@@ -209,12 +208,8 @@ class _View:
         }
 
     def status(self) -> Row:
-
-        ev = self.ev
-        detail = t("completeness_detail", self.lang).format(ok=ev.mandatory_satisfied, n=ev.mandatory_applicable)
-        return {"text": fmt.status_text(ev), "complete": ev.is_complete,
-                "completeness": f"{self.pct(ev.completeness)} ({detail})",
-                "recommended": self.pct(ev.recommended_coverage)}
+        return {"text": self.p.status_text, "complete": self.p.complete, "completeness": self.p.completeness_text,
+                "recommended": self.pct(self.ev.recommended_coverage)}
 
     def identification(self) -> Row:
         start, end = self.value("report.reporting_period_start"), self.value("report.reporting_period_end")
@@ -238,30 +233,25 @@ class _View:
 
     def totals(self) -> list[Row]:
         out = []
-        for name, total in self.ev.totals.items():
-            ind = self.std.indicators[name]
-            conv = functools.partial(self.units.convert, unit_from=ind.unit, unit_to=ind.report_unit)
-            phases = [{"id": p, "label": self.group_label(p), "value": self.num(conv(x)),
+        for total in self.p.totals:
+            phases = [{"id": p, "label": self.group_label(p), "value": self.num(x),
                        "share": total.shares.get(p, 0.0), "share_text": self.pct(total.shares.get(p))}
                       for p, x in total.by_phase.items()]
-            missing = ", ".join(self.group_label(p) for p in total.missing_phases)
             notes = []  # D1.1: A2 phases entered location-based, A3 partial shares, A6 published aggregate
             if total.location_based_phases:
                 notes.append(self.s("entered_location", phases=", ".join(
-                    f"{self.group_label(p)} {self.num(conv(total.by_phase[p]))} {fmt.pretty_unit(ind.report_unit)}"
+                    f"{self.group_label(p)} {self.num(total.by_phase[p])} {total.unit_text}"
                     for p in total.location_based_phases)))
             if total.shares_partial and total.shares:
                 notes.append(self.s("shares_partial"))
             if total.published is not None:
-                pub = self.units.convert(total.published.value, total.published.unit, ind.report_unit)
-                notes.append(self.s("published_beside", value=f"{self.num(pub)} {fmt.pretty_unit(ind.report_unit)}",
-                                    scope=total.published.scope or self.s("rpt_dash")))
+                notes.append(self.s("published_beside", value=f"{self.num(total.published)} {total.unit_text}",
+                                    scope=total.published_scope or self.s("rpt_dash")))
             out.append({"notes": notes,
-                "id": name, "label": ind.label.get(self.lang), "unit": fmt.pretty_unit(ind.report_unit),
-                "value": self.num(conv(total.value)) if total.value is not None else t("no_value", self.lang),
+                "id": total.id, "label": total.label, "unit": total.unit_text,
+                "value": self.num(total.value) if total.value is not None else t("no_value", self.lang),
                 "has_value": total.value is not None, "partial": total.partial,
-                "partial_text": t("partial_missing", self.lang).format(phases=missing) if total.partial else "",
-                "phases": phases,
+                "partial_text": total.partial_text, "phases": phases,
             })
         return out
 
@@ -276,9 +266,10 @@ class _View:
             count = amount / float(eq["factor"])
             if count >= 100:  # two significant digits: the factor is not more precise than that
                 count = round(count, 1 - int(math.floor(math.log10(count))))
-            shown = self.num(self.units.convert(total.value, ind.unit, ind.report_unit))
+            shown = self.p.total(eq["indicator"])
             out.append({
-                "text": self.s("rpt_equivalence_line", total=f"{shown} {fmt.pretty_unit(ind.report_unit)}",
+                "text": self.s("rpt_equivalence_line", total=f"{self.num(shown.value if shown else None)} "
+                               f"{fmt.pretty_unit(ind.report_unit)}",
                                count=self.num(count, 2 if count >= 10 else 1), what=eq["what"][self.lang]),
                 "indicator": ind.label.get(self.lang),
                 "factor": f"{self.num(eq['factor'])} {fmt.pretty_unit(eq['unit'])}",
@@ -388,7 +379,7 @@ class _View:
         return [{"code": f.code, "severity": f.severity, "severity_label": t(f"severity_{f.severity}", self.lang),
                  "field": f.field or "", "clause": f.clause, "message": f.message, "fix": f.fix,
                  "location": str(f.location) if f.location else ""}
-                for f in self.ev.findings if f.code not in ("M-REQ", "M-REQ-COND")]
+                for f in self.p.findings]
 
 
 @functools.lru_cache(maxsize=2)

@@ -12,12 +12,10 @@ from reportgen.presentation import fmt
 def aggregates(view: Any) -> str:
     """The published lifecycle aggregates in one line, for the first page."""
     parts, scope = [], None
-    for name, total in view.ev.totals.items():
+    for total in view.p.totals:  # converted to the report unit once, by the presentation model
         if total.published is not None:
-            ind = view.std.indicators[name]
-            value = view.units.convert(total.published.value, total.published.unit, ind.report_unit)
-            parts.append(f"{ind.label.get(view.lang)} {view.num(value)} {fmt.pretty_unit(ind.report_unit)}")
-            scope = total.published.scope
+            parts.append(f"{total.label} {view.num(total.published)} {total.unit_text}")
+            scope = total.published_scope
     return "; ".join(parts) + (f" — “{scope}”" if parts and scope else "")
 
 

@@ -35,7 +35,7 @@ from reportgen.presentation.xlsx_sheets import (
     crosswalk_sheet, disclosure_sheet, functional_units_sheet, missing_sheet,
 )
 from reportgen.standard import load_standard
-from reportgen.standard.units import Units
+from reportgen.presentation.summary import present
 from reportgen.workbook.xml_text import TextGuard, json_legal
 
 CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 characters
@@ -58,7 +58,7 @@ def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path
 
 def build_workbook(ev: Evaluation, guard: TextGuard | None = None) -> Workbook:
     std = load_standard(ev.standard.edition, ev.standard.id)
-    c = Ctx(ev=ev, std=std, lang=ev.language, convert=Units(std).convert)
+    c = Ctx(ev=ev, std=std, lang=ev.language, p=present(ev, std))
     guard = guard or TextGuard()
     wb = Workbook()
     wb.remove(wb.active)
@@ -100,7 +100,7 @@ def _system_title(c: Ctx) -> str:
 # -- Summary (clause 11 items 1, 2, 6) ---------------------------------------------------------------
 
 def summary_sheet(s: Sheet, c: Ctx) -> None:
-    ev, std = c.ev, c.std
+    ev, std, pres = c.ev, c.std, c.p
     s.unit_columns = {3}
     row = s.title(1, c.t("xlsx_title").format(system=_system_title(c)), TITLE_FONT)
     s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False,
@@ -123,9 +123,8 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
          _date(c, "report.reporting_period_end"), "report.reporting_period_start", None),
         (c.t("standard"), f"{std.id} {std.edition}", None, None, None),
         (c.t("report_date"), _date(c, "report.publication_date"), None, None, None),
-        (c.t("col_status"), fmt.status_text(ev), None, None, None),
-        (c.t("completeness"), ev.completeness, c.t("completeness_detail").format(
-            ok=ev.mandatory_satisfied, n=ev.mandatory_applicable), None, PERCENT_FORMAT),
+        (c.t("col_status"), pres.status_text, None, None, None),
+        (c.t("completeness"), ev.completeness, pres.completeness_detail, None, PERCENT_FORMAT),
         (c.t("recommended_coverage"), ev.recommended_coverage, None, None, PERCENT_FORMAT),
         (c.label("verification.level"), c.enum("verification_level", c.value("verification.level")), None,
          "verification.level", None),
@@ -148,18 +147,11 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
                                           "xlsx_col_note")])
     chart_rows: tuple[int, int] | None = None
     for name, ind in std.indicators.items():
-        total = ev.totals.get(name)
+        total = pres.total(name)
         if total is None:
             continue
-        note = None
-        if total.partial:
-            phases = ", ".join(c.group_label(p) for p in total.missing_phases)
-            note = c.t("partial_missing").format(phases=phases)
-        elif total.value is None:
-            note = c.t("no_value")
-        unit = ind.report_unit
-        s.row(row, [ind.label.get(c.lang), _conv(c, total.value, ind.unit, unit),
-                    fmt.pretty_unit(unit), None, note], font=BOLD)
+        note = total.partial_text or (c.t("no_value") if total.value is None else None)
+        s.row(row, [total.label, total.value, total.unit_text, None, note], font=BOLD)
         row += 1
         first = row
         for p in std.phase_ids:
@@ -167,9 +159,8 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
                 continue
             value = total.by_phase.get(p)
             s.put(row, 1, c.group_label(p), align=TOP_INDENT)
-            s.put(row, 2, _conv(c, value, ind.unit, unit),
-                  fill=MISSING_FILL if value is None else None)
-            s.put(row, 3, fmt.pretty_unit(unit))
+            s.put(row, 2, value, fill=MISSING_FILL if value is None else None)
+            s.put(row, 3, total.unit_text)
             s.put(row, 4, total.shares.get(p), number=PERCENT_FORMAT)
             s.put(row, 5, c.t("xlsx_total_missing") if value is None else None)
             row += 1
@@ -213,9 +204,6 @@ def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int, row: int) -> int:
     s.ws.add_chart(chart, f"A{row}")
     return row + CHART_ROWS
 
-
-def _conv(c: Ctx, value: float | None, unit: str, to: str) -> float | None:
-    return None if value is None else c.convert(value, unit, to)
 
 
 def _date(c: Ctx, fid: str) -> Any:

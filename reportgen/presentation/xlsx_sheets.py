@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.presentation import fmt
 from reportgen.evaluation.model import Evaluation, FieldValue
+from reportgen.presentation.summary import Presentation, is_missing_item
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
 from reportgen.workbook.xml_text import TextGuard
@@ -182,7 +183,7 @@ class Ctx:
     ev: Evaluation
     std: Standard
     lang: str
-    convert: Any = None  # Units(std).convert, built once
+    p: Presentation  # what every output shows: status, totals in report units, findings
     notes: dict[str, str] = field(default_factory=dict)
 
     def t(self, key: str) -> str:
@@ -256,7 +257,6 @@ class Ctx:
 # -- sheet builders (clause 11 items 3, 4, 5, 7, 8, Annex C) --------------------------------------
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-REQUIRED_CODES = ("M-REQ", "M-REQ-COND")
 
 
 def disclosure_sheet(s: Sheet, c: Ctx) -> None:
@@ -299,7 +299,7 @@ def missing_sheet(s: Sheet, c: Ctx) -> None:
         group = item.phase or item.field.split(".")[0]
         row = s.row(row, [item.field, item.label, c.group_label(group), item.obligation, item.clause,
                           item.condition, item.help])
-    others = sorted((f for f in c.ev.findings if f.code not in REQUIRED_CODES),
+    others = sorted((f for f in c.ev.findings if not is_missing_item(f)),
                     key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     row = s.title(row + 1, f"{c.t('other_findings')} ({len(others)})")
     row = s.header(row, [c.t(k) for k in ("col_code", "col_severity", "col_field", "col_clause",

@@ -154,7 +154,7 @@ def _cell_after(ws: Any, label: str) -> tuple[bool, Any]:
 
 def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp: str) -> list[Check]:
     """(a) and (b) in the cells: About fingerprint, Summary status and totals, Disclosure numbers, Missing."""
-    from reportgen.standard.units import Units
+    from reportgen.presentation.summary import present
 
     lang = reeval.language
     sheets = {k: _sheet(wb, f"xlsx_sheet_{k}", lang) for k in ("about", "summary", "disclosure", "missing")}
@@ -175,7 +175,7 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
 
     # Totals: the first row labelled with the indicator after the status holds the total in column B,
     # followed by one row per phase (label, value) until the next indicator.
-    units, diffs = Units(std), []
+    pres, diffs = present(reeval, std), []
     rows = list(summary.iter_rows(min_col=1, max_col=2, values_only=True))
     labels = {std.indicators[n].label.get(lang): n for n in reeval.totals}
     phase_of = {std.group(p).label.get(lang): p for p in std.phase_ids}
@@ -190,14 +190,13 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
         else:
             current = None
     for name, total in reeval.totals.items():
-        ind = std.indicators[name]
-        conv = (lambda x: None if x is None else units.convert(x, ind.unit, ind.report_unit))
+        ind, shown = std.indicators[name], pres.total(name)
         where = f"{summary.title}!{ind.label.get(lang)}"
         if name not in blocks:
-            diffs.append(Difference(where, conv(total.value), "no such row"))
+            diffs.append(Difference(where, shown.value if shown else None, "no such row"))
             continue
         for phase, cell in blocks[name]:
-            want = conv(total.value if phase is None else total.by_phase.get(phase))
+            want = None if shown is None else shown.value if phase is None else shown.by_phase.get(phase)
             if not _close(cell if isinstance(cell, (int, float)) else None, want) and not (
                     want is None and cell in (None, "")):
                 label = where if phase is None else f"{where}, {std.group(phase).label.get(lang)}"

@@ -26,8 +26,9 @@ from reportgen.inputs import SPREADSHEET_SUFFIXES
 from reportgen.inputs.tree import MAX_BYTES
 from reportgen.evaluation.model import Evaluation, Location
 from reportgen.output import report_stem
+from reportgen.presentation.summary import is_missing_item  # noqa: F401  (the page lists missing items apart)
 from reportgen.presentation.view import build_view
-from reportgen.resources import data_dir, t, templates_dir
+from reportgen.resources import colon, data_dir, t, templates_dir  # noqa: F401  (colon: the page's typography)
 from reportgen.proof.signing import MAX_KEY_BYTES, MAX_SIG_BYTES
 from reportgen.standard import available_editions, load_standard
 from reportgen.proof.verify import verify_report

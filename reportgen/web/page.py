@@ -15,7 +15,6 @@ import jinja2
 from reportgen.web import adapter
 
 SEVERITIES = (("error", "web_errors"), ("warning", "web_warnings"), ("info", "web_infos"))
-MISSING_CODES = ("M-REQ", "M-REQ-COND")
 
 
 def negotiate(query_lang: str | None, form_lang: str | None, accept_language: str | None) -> str:
@@ -50,7 +49,7 @@ def check_result(ev: Any, lang: str) -> dict[str, Any]:
     """The result panel of a checked disclosure."""
     view = adapter.view(ev)
     s = strings(lang)
-    fixes = {f.field: f.fix for f in ev.findings if f.code in MISSING_CODES}
+    fixes = {f.field: f.fix for f in ev.findings if adapter.is_missing_item(f)}
     groups: dict[str, dict[str, Any]] = {}
     labels = {row["id"]: row["group"] for row in view["missing"]}
     for item in ev.missing_items:
@@ -122,7 +121,7 @@ def render_page(*, lang: str, tab: str, result: dict[str, Any] | None = None, er
     samples = list(adapter.samples())
     return environment().get_template("page.html.j2").render(
         lang=lang, tab=tab, s=strings(lang),
-        colon=lambda label: f"{label}\u00a0:" if lang == "fr" else f"{label}:",
+        colon=lambda label: adapter.colon(label, lang),
         result=result, error=error, sample=sample, again=again, samples=samples,
         editions=[e.label for e in editions], latest=editions[-1].label if editions else "",
         langs=adapter.LANGS, version=adapter.VERSION,
