@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +70,23 @@ def std11(tmp_path_factory):
     for name in ("activity.yaml", "findings-activity.yaml"):
         shutil.copy(ROOT / "standard" / "aild-d1.1" / name, target / name)
     return load_from_directory(target)
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+NO_SOFFICE = "LibreOffice (soffice) is not installed: `apt-get install libreoffice-calc` to recalculate workbooks"
+
+
+def recalculate(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Open each workbook in LibreOffice headless, which recalculates every formula on load, and save it
+    as .xlsx with the results cached: the way to test that workbook formulas compute what reportgen does.
+    One soffice process for all files, with a profile of its own (another soffice running is not used)."""
+    import subprocess
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = (outdir / "profile").resolve().as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--calc", "--convert-to", "xlsx",
+                    "--outdir", str(outdir), *map(str, paths)], check=True, capture_output=True, timeout=600)
+    out = {p: outdir / p.name for p in paths}
+    missing = [p for p, q in out.items() if not q.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}"
+    return out

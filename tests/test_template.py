@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 import yaml
 
@@ -59,10 +60,10 @@ def test_every_field_has_exactly_one_row(template, std):
     assert ws.title == "Identification" and ws.cell(row=r, column=cols["value"]).value == "AILD D1.1"
     ids = [ws.cell(row=r, column=c["field_id"]).value for ws, r, c in where.values()]
     assert len(ids) == len(set(ids))
-    assert wb.sheetnames[0] == "Instructions"
+    assert wb.sheetnames[:2] == ["Status", "Instructions"]  # the live status first (issue 14)
     assert wb["Lists"].sheet_state == "hidden"
     # one sheet per phase, plus identification, boundary, methodology & verification, published figures
-    assert len([ws for ws in wb.worksheets if ws.sheet_state == "visible"]) == 1 + 4 + len(std.phases)
+    assert len([ws for ws in wb.worksheets if ws.sheet_state == "visible"]) == 2 + 4 + len(std.phases)
     training = where["training.energy"][0]
     assert training.title == "Training" and training.freeze_panes == "D4"
 
@@ -107,7 +108,8 @@ def test_dropdowns_help_and_protection(template, std):
     assert ws.cell(row=r, column=cols["label"]).protection.locked is True
     assert ws.cell(row=r, column=cols["field_id"]).protection.locked is True
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-    assert any("rg_mandatory" in rule.formula[0] for rule in rules)
+    status = get_column_letter(cols["status"])
+    assert any(rule.formula[0].startswith(f"${status}") for rule in rules)  # highlighting follows the live status
     ws, r, cols = where["system.parameters_active"]
     assert ws.cell(row=r, column=cols["details"]).value.startswith("Required when the architecture")
 

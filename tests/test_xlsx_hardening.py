@@ -120,21 +120,21 @@ def test_member_shorter_than_declared_or_wrong_crc_is_damaged(tmp_path, capsys):
 # -- defect 7: unbounded work ------------------------------------------------------------------------
 def test_a_stray_cell_in_the_last_row_stops_reading_and_says_so(tmp_path, capsys):
     wb = openpyxl.load_workbook(SAMPLE_XLSX)
-    wb.worksheets[1].cell(row=1_048_576, column=1, value="stray.field")
-    wb.worksheets[1].cell(row=1_048_576, column=4, value=1)
+    wb.worksheets[2].cell(row=1_048_576, column=1, value="stray.field")
+    wb.worksheets[2].cell(row=1_048_576, column=4, value=1)
     wb.save(tmp_path / "stray.xlsx")
     code, out, err = run(capsys, "check", tmp_path / "stray.xlsx")
     assert code == 0, out + err  # the disclosure itself is read and complete
-    assert f"reading stopped at {wb.worksheets[1].title}!A5001" in err and "5,000 rows" in err
+    assert f"reading stopped at {wb.worksheets[2].title}!A5001" in err and "5,000 rows" in err
     assert "stray.field" not in out
     code, _, err = run(capsys, "template", "--from", tmp_path / "stray.xlsx", tmp_path / "again.xlsx")
     assert code == 0 and "reading stopped" in err
 
 
 def test_rows_beyond_the_workbook_bound_are_not_read(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_ROWS", 60)  # the Instructions sheet and the first rows only
+    monkeypatch.setattr(reader, "MAX_ROWS", 130)  # the Status and Instructions sheets and the first rows only
     code, out, err = run(capsys, "check", SAMPLE_XLSX)
-    assert code == 1 and "more than 60 rows" in err and "Missing mandatory items" in out
+    assert code == 1 and "more than 130 rows" in err and "Missing mandatory items" in out
 
 
 def _wide(tmp_path: Path, rows: int) -> Path:

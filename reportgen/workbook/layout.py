@@ -18,7 +18,11 @@ COLUMNS: list[tuple[str, str]] = [
     ("withheld", "wb_col_withheld"),
     ("note", "wb_col_note"),
     ("details", "wb_col_details"),
+    ("status", "wb_col_status"),  # a formula: missing, or calculated by reportgen (workbook/live.py)
 ]
+# Hidden formula cells after the visible columns, one per question of the live status (workbook/live.py);
+# their header is the key itself, never read as input.
+HELPER_COLUMNS = ["state", "code", "der", "num", "avail", "sat", "mand"]
 INPUT_COLUMNS = ["value", "unit", "method", "source", "uncertainty", "withheld", "note"]
 # Where the template records the standard it was made for (custom document properties and names).
 PROP_STANDARD = "reportgen.standard"

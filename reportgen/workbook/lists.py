@@ -50,8 +50,9 @@ class Lists:
             self._add(f"rg_enum_{enum}", enum, [std.enum_label(enum, code, lang) for code in std.enums[enum]])
         for dim, d in std.dimensions.items():
             self._add(f"rg_unit_{dim}", f"unit: {dim}", list(d.units))
-        mandatory = [f.id for f in std.fields.values() if f.obligation == "M" and not f.derivable_by]
-        self._add("rg_mandatory", "mandatory", mandatory)
+        import pycountry  # the codes values.py accepts (ISO 3166-1 alpha-2)
+
+        self._add(self.countries, "country", sorted(c.alpha_2 for c in pycountry.countries))
         self.ws.column_dimensions["A"].width = 30
 
     def _add(self, name: str, heading: str, values: list[str]) -> None:
@@ -70,7 +71,11 @@ class Lists:
     def units(self, dimension: str) -> str:
         return self.names[f"unit: {dimension}"]
 
-    mandatory = "rg_mandatory"
+    countries = "rg_countries"
+
+    def next_column(self) -> int:
+        """The first free column, for the live status's catalogue of fields (workbook/status.py)."""
+        return self._col
 
 
 def stamp_edition(wb: Workbook, std: Standard) -> None:

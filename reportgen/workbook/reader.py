@@ -65,18 +65,27 @@ def header_names() -> dict[str, str]:
 
 
 # -- the raw file -----------------------------------------------------------------------------------
-def _has_formulas(archive: zipfile.ZipFile) -> bool:
-    """Cheap test on the sheet XML, so that the second (formula) pass runs only when needed."""
-    marks = (b"<f>", b"<f ", b":f>", b":f ")
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            with archive.open(name) as fh:  # sizes proven by check_container: streamed, never whole
-                tail = b""
-                while chunk := fh.read(1 << 16):
-                    text = tail + chunk
-                    if any(m in text for m in marks):
-                        return True
-                    tail = text[-2:]
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+_FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
+
+
+def _formulas_at(archive: zipfile.ZipFile, member: str, cells: set[str]) -> bool:
+    """Cheap test on one sheet's XML, so that the second (formula) pass runs only when needed: whether a
+    formula sits in one of `cells` (the empty Value cells; the template's own status formulas are
+    elsewhere). A formula in a cell whose reference cannot be read counts as a yes."""
+    member = member.lstrip("/")
+    if member not in archive.namelist():
+        return True
+    with archive.open(member) as fh:  # sizes proven by check_container: streamed, never whole
+        tail = b""
+        while chunk := fh.read(1 << 16):
+            text = tail + chunk
+            found = {m.decode() for m in _FORMULA_CELL.findall(text)}
+            if found & cells:
+                return True
+            if any(mark in text for mark in _FORMULA_MARKS) and not found and b' r="' not in text:
+                return True
+            tail = text[-1024:]
     return False
 
 
@@ -174,7 +183,6 @@ def read_workbook(path: str | Path, std: Standard) -> RawInput:
 
 def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
     archive = check_container(p, data)
-    formulas_present = _has_formulas(archive)
     tags = TagBudget(p)  # one budget for both passes
     wb = load_checked(p, data, data_only=True, budget=tags)
     try:
@@ -188,13 +196,17 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
         raw = RawInput(source=p.name, kind="xlsx", meta={"standard": std_id, "edition": edition, "sheets": []})
         pending: list[tuple[str, str, int, int]] = []  # (field, sheet, row, col) of empty value cells
         _read_sheets(wb, p, std, raw, pending)
+        members = {ws.title: getattr(ws, "_worksheet_path", "") for ws in wb.worksheets}
     finally:
         wb.close()
     if not raw.meta["sheets"]:
         raise refuse(p, f"no sheet has a “{t('col_field', 'en')}” column next to a “{t('col_value', 'en')}” "
                         "column, so no value can be found. Restore the header row (or the deleted column) "
                         "from a fresh `reportgen template`, or copy your values into one.")
-    if formulas_present and pending:
+    by_sheet: dict[str, set[str]] = {}
+    for _, sheet, row, col in pending:
+        by_sheet.setdefault(sheet, set()).add(f"{_letter(col)}{row}")
+    if any(_formulas_at(archive, members.get(sheet, ""), cells) for sheet, cells in by_sheet.items()):
         try:
             _mark_formulas(p, data, raw, pending, tags)
         except TooManyTags as exc:  # the values were read: say what was not done rather than refuse

@@ -22,11 +22,13 @@ from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protecti
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reportgen.workbook.layout import COLUMNS, EDITION_ROW
+from reportgen.workbook.layout import COLUMNS, EDITION_ROW, HELPER_COLUMNS
 from reportgen.evaluation.model import FieldValue
 from reportgen.output import atomic_write
 from reportgen.resources import strings, t
 from reportgen.standard import Field, Standard, available_editions
+from reportgen.workbook.live import LiveFormulas
+from reportgen.workbook.status import status_sheet
 from reportgen.workbook.lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
 from reportgen.workbook.xml_text import TextGuard
 
@@ -37,9 +39,10 @@ SECTION_SHEETS: list[tuple[str, list[str]]] = [
     ("methodology", ["methodology", "verification"]),
     ("published", ["aggregate", "functional_unit"]),  # D1.1 (A6)
 ]
-COL = {key: i for i, (key, _) in enumerate(COLUMNS, start=1)}
+COL = {key: i for i, key in enumerate([k for k, _ in COLUMNS] + HELPER_COLUMNS, start=1)}
+LETTER = {key: get_column_letter(i) for key, i in COL.items()}
 WIDTHS = {"field_id": 30, "obligation": 11, "label": 38, "value": 30, "unit": 12, "method": 15,
-          "source": 32, "uncertainty": 12, "withheld": 17, "note": 26, "details": 38}
+          "source": 32, "uncertainty": 12, "withheld": 17, "note": 26, "details": 38, "status": 14}
 WRAPPED = {"label", "value", "source", "note", "details"}
 INPUT = {"value", "unit", "method", "source", "uncertainty", "withheld", "note"}
 HEADER_ROW = 3
@@ -53,7 +56,12 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 STYLE_OF = {"field_id": "rg_field_id", "obligation": "rg_obligation", "label": "rg_text", "value": "rg_value",
             "unit": "rg_input", "method": "rg_input", "source": "rg_input_wrap", "uncertainty": "rg_input",
-            "withheld": "rg_input", "note": "rg_input_wrap", "details": "rg_text"}
+            "withheld": "rg_input", "note": "rg_input_wrap", "details": "rg_text", "status": "rg_status"}
+DERIVED_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7", bgColor="DDEBF7")
+# Where a method or a withheld reason means something: a figure has a method (4.2); a choice, a date or an
+# address is not a figure one withholds (4.3). Elsewhere the cell is greyed and has no drop-down.
+METHOD_TYPES = {"count", "decimal", "ratio", "quantity"}
+WITHHOLD_TYPES = {"count", "decimal", "ratio", "quantity", "text", "country"}
 
 
 def add_styles(wb: Workbook) -> None:
@@ -69,6 +77,8 @@ def add_styles(wb: Workbook) -> None:
         "rg_input": (_font(), None, top, unlocked),
         "rg_input_wrap": (_font(), None, wrap, unlocked),
         "rg_not_applicable": (_font(), NA_FILL, top, locked),
+        "rg_status": (_font(bold=True, color="9C5700"), LOCKED_FILL, top, locked),
+        "rg_helper": (_font(color="808080", size=8), None, top, locked),
     }
     for name, (font, fill, alignment, protection) in specs.items():
         style = NamedStyle(name=name, font=font, border=GRID, alignment=alignment, protection=protection)
@@ -133,9 +143,36 @@ def _write_rejected(cells: dict[str, Any], raw: Any, guard: TextGuard) -> None:
 
 
 class _SheetWriter:
-    def __init__(self, wb: Workbook, std: Standard, lang: str, lists: Lists, guard: TextGuard) -> None:
-        self.wb, self.std, self.lang, self.lists, self.guard = wb, std, lang, lists, guard
+    def __init__(self, wb: Workbook, std: Standard, lang: str, lists: Lists, guard: TextGuard,
+                 live: LiveFormulas) -> None:
+        self.wb, self.std, self.lang, self.lists, self.guard, self.live = wb, std, lang, lists, guard, live
         self.unit_dvs: dict[str, DataValidation] = {}
+        # 1 shows as "Missing", 2 as "Calculated", 0 as nothing (the cell stays a number, for the counts)
+        self.status_format = '[=1]"{0}";[=2]"{1}";""'.format(t("wb_status_missing", lang).replace('"', ""),
+                                                              t("wb_status_derived", lang).replace('"', ""))
+
+    def _error(self, key: str) -> dict[str, Any]:
+        """The warning a data validation shows, in the workbook's language (typing on is allowed)."""
+        return {"errorTitle": t("wb_dv_title", self.lang)[:32], "error": t(key, self.lang)[:255]}
+
+    def _value_dv(self, f: Field) -> DataValidation:
+        """The Value cell's validation: its help as input message, and what Excel can check of its type:
+        a choice from the list, a whole number for a count, a date, an ISO country code. A warning, not a
+        stop: `reportgen check` reads numbers typed with a unit or as text."""
+        lang = self.lang
+        help_text = (f.help.get(lang) if f.help else f.label.get(lang))[:255]
+        prompt = {"showInputMessage": True, "promptTitle": f.label.get(lang)[:32], "prompt": help_text}
+        if f.type in ("enum", "bool"):
+            return self._list_dv(self.lists.enum(f.enum or "bool"), **prompt, **self._error("wb_dv_choice"))
+        if f.type == "country":
+            return self._list_dv(self.lists.countries, **prompt, **self._error("wb_dv_country"))
+        if f.type == "count":
+            return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                  showErrorMessage=True, errorStyle="warning", **prompt, **self._error("wb_dv_count"))
+        if f.type == "date":
+            return DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
+                                  showErrorMessage=True, errorStyle="warning", **prompt, **self._error("wb_dv_date"))
+        return DataValidation(allow_blank=True, **prompt)
 
     def write(self, ws: Any, title: str, intro: str, groups: list[str], values: dict[str, FieldValue],
               rejected: dict[str, Any]) -> None:
@@ -151,11 +188,14 @@ class _SheetWriter:
             c.border = GRID
             ws.column_dimensions[get_column_letter(COL[key])].width = WIDTHS[key]
         ws.row_dimensions[HEADER_ROW].height = 30
+        for key in HELPER_COLUMNS:  # the live status's workings: hidden, their key as header
+            ws.cell(row=HEADER_ROW, column=COL[key], value=key).style = "rg_helper"
+        ws.column_dimensions.group(LETTER[HELPER_COLUMNS[0]], LETTER[HELPER_COLUMNS[-1]], hidden=True)
         self.unit_dvs = {}  # one unit list per dimension and sheet
-        method_dv = self._list_dv(self.lists.enum("method"))
-        withheld_dv = self._list_dv(self.lists.enum("withheld_reason"))
-        ws.add_data_validation(method_dv)
-        ws.add_data_validation(withheld_dv)
+        self.method_dv = self._list_dv(self.lists.enum("method"), **self._error("wb_dv_method"))
+        self.withheld_dv = self._list_dv(self.lists.enum("withheld_reason"), **self._error("wb_dv_withheld"))
+        ws.add_data_validation(self.method_dv)
+        ws.add_data_validation(self.withheld_dv)
         row = HEADER_ROW + 1
         first = row
         if groups[0] == std.sections[0].id:  # the identification sheet carries the edition (A1)
@@ -172,15 +212,17 @@ class _SheetWriter:
                 row += 1
             for f in std.fields_of(gid):
                 self._row(ws, row, f, values.get(f.id), rejected.get(f.id))
-                method_dv.add(ws.cell(row=row, column=COL["method"]))
-                withheld_dv.add(ws.cell(row=row, column=COL["withheld"]))
                 row += 1
         last = row - 1
-        letter = {k: get_column_letter(i) for k, i in COL.items()}
-        rule = (f"AND(COUNTIF({Lists.mandatory},${letter['field_id']}{first})>0,"
-                f"ISBLANK(${letter['value']}{first}),ISBLANK(${letter['withheld']}{first}))")
-        ws.conditional_formatting.add(f"{letter['value']}{first}:{letter['value']}{last}",
-                                      FormulaRule(formula=[rule], fill=MISSING_FILL))
+        letter = LETTER
+        # Highlighting follows the live status (workbook/live.py): yellow exactly where `check` would list
+        # the item missing, blue where reportgen will calculate it; a withheld value lacking its note
+        # points at the Note cell.
+        status, state = f"${letter['status']}{first}", f"${letter['state']}{first}"
+        for key, rule, fill in (("value", f"{status}=1", MISSING_FILL), ("value", f"{status}=2", DERIVED_FILL),
+                                ("note", f"AND({status}=1,{state}=2)", MISSING_FILL)):
+            ws.conditional_formatting.add(f"{letter[key]}{first}:{letter[key]}{last}",
+                                          FormulaRule(formula=[rule], fill=fill))
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=COL["value"])
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws.page_setup.orientation = "landscape"
@@ -188,7 +230,7 @@ class _SheetWriter:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{letter['details']}{last}"
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{letter['status']}{last}"
         ws.protection.sheet = True  # no password: guards ids and labels against slips, not people
         for attr in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort",
                      "autoFilter"):
@@ -231,14 +273,22 @@ class _SheetWriter:
             cells["value"].number_format = "yyyy-mm-dd"
         elif f.type == "count":
             cells["value"].number_format = "#,##0"
-        help_text = (f.help.get(lang) if f.help else f.label.get(lang))[:255]
-        prompt = {"showInputMessage": True, "promptTitle": f.label.get(lang)[:32], "prompt": help_text}
-        if f.type in ("enum", "bool"):
-            dv = self._list_dv(self.lists.enum(f.enum or "bool"), **prompt)
-        else:
-            dv = DataValidation(allow_blank=True, **prompt)
+        dv = self._value_dv(f)
         dv.add(cells["value"])
         ws.add_data_validation(dv)
+        if f.type in METHOD_TYPES:
+            self.method_dv.add(cells["method"])
+        else:
+            cells["method"].style = "rg_not_applicable"
+        if f.type in WITHHOLD_TYPES:
+            self.withheld_dv.add(cells["withheld"])
+        else:
+            cells["withheld"].style = "rg_not_applicable"
+        for key, formula in self.live.row(f, row).items():
+            ws.cell(row=row, column=COL[key], value=formula)
+        for key in HELPER_COLUMNS:
+            ws.cell(row=row, column=COL[key]).style = "rg_helper"
+        cells["status"].number_format = self.status_format
         if f.type == "quantity":
             dim = std.dimension_of(f) or ""
             cells["unit"].value = f.unit
@@ -285,13 +335,15 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
     text cell is written through `guard`, which keeps it XML-legal and records what it replaced."""
     values, rejected, guard = values or {}, rejected or {}, guard or TextGuard()
     wb = Workbook()
-    ws0 = wb.active
-    ws0.title = t("wb_sheet_instructions", lang)
+    ws_status = wb.active
+    ws_status.title = t("wb_sheet_status", lang)
+    ws0 = wb.create_sheet(t("wb_sheet_instructions", lang))
     lists = Lists(wb, std, lang)
     add_styles(wb)
-    writer = _SheetWriter(wb, std, lang, lists, guard)
     plan = sheet_plan(std)
     names = {key: sheet_name(key, groups, std, lang) for key, groups in plan}
+    sheet_of = {f.id: names[key] for key, groups in plan for g in groups for f in std.fields_of(g)}
+    writer = _SheetWriter(wb, std, lang, lists, guard, LiveFormulas(std, sheet_of, LETTER))
     boundary_sheet = names.get("boundary", "")
     for key, groups in plan:
         ws = wb.create_sheet(names[key], index=len(wb.sheetnames) - 1)  # before the hidden lists
@@ -306,6 +358,7 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
     contents = {key: ", ".join(f"{std.group(g).label.get(lang)} ({t('clause', lang)} {std.group(g).clause})"
                                for g in groups) for key, groups in plan}
     instructions(ws0, std, lang, names, contents, source, guard)
+    status_sheet(ws_status, std, lang, lists, sheet_of, list(names.values()), LETTER, guard)
     stamp_edition(wb, std)
     wb.properties.creator = "reportgen"
     wb.properties.title = t("wb_title", lang).format(standard=std.id, edition=std.edition)
