@@ -91,14 +91,14 @@ DRIVER = """
 import sys, shutil, tempfile, pathlib, json
 from reportgen.standard import load_from_directory
 from reportgen.inputs import read_input
-from reportgen.evaluation.pipeline import evaluate
+from reportgen.evaluation.pipeline import evaluate_raw
 root = pathlib.Path(sys.argv[0]).resolve().parent if False else pathlib.Path.cwd() / "standard"
 t = pathlib.Path(tempfile.mkdtemp()) / "aild-d1"
 shutil.copytree(root / "aild-d1", t)
 for n in ("activity.yaml", "findings-activity.yaml"):
     shutil.copy(root / "aild-d1.1" / n, t / n)
 std = load_from_directory(t)
-ev = evaluate(read_input(sys.argv[1], std), std)
+ev = evaluate_raw(read_input(sys.argv[1], std), standard=std)
 print(json.dumps(ev.model_dump(mode="json"))[:100])
 """
 

@@ -259,7 +259,7 @@ def test_a_disclosure_without_activity_does_not_import_duckdb():
 def test_workbook_lists_its_tables_on_an_activity_sheet(base, std11):
     import openpyxl
 
-    from reportgen.evaluation.pipeline import evaluate as evaluate_raw
+    from reportgen.evaluation.pipeline import evaluate_raw
     from reportgen.inputs import read_input
 
     tmp, _ = base
@@ -271,7 +271,7 @@ def test_workbook_lists_its_tables_on_an_activity_sheet(base, std11):
     ws.append(["grid_intensity", "grid.csv", None, "EM"])
     ws.append(["meter", "x.csv"])
     wb.save(tmp / "d.xlsx")
-    ev = evaluate_raw(read_input(tmp / "d.xlsx", std11), std11)
+    ev = evaluate_raw(read_input(tmp / "d.xlsx", std11), standard=std11)
     assert [t["table"] for t in ev.inputs["activity"]] == ["energy", "grid_intensity"]
     assert one(ev, "E-ACT-1").location.cell == "Activity!A5"
     assert ev.activity.phases["training"].energy_kwh == 60

@@ -178,6 +178,6 @@ def test_adding_a_field_needs_no_python(edition_copy):
     assert "training.carbon_free_share" in std2.fields
     from reportgen.evaluation.pipeline import evaluate
     from reportgen.inputs import from_mapping
-    ev = evaluate(from_mapping({"training": {"carbon_free_share": 0.4}}, std2), std2)
+    ev = evaluate(from_mapping({"training": {"carbon_free_share": 0.4}}, std2), standard=std2)
     assert ev.values["training.carbon_free_share"].value == 0.4
     assert not [f for f in ev.findings if f.code == "E-FIELD"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from reportgen.evaluation import calculation as calc
@@ -39,8 +40,23 @@ def _language(raw: RawInput, std: Standard, parser: ValueParser, lang: str | Non
     return v.value if v is not None and v.origin == "supplied" and v.value in ("en", "fr") else "en"
 
 
-def evaluate(raw: RawInput, standard: Standard | None = None, lang: str | None = None) -> Evaluation:
-    """Evaluate raw inputs against the standard. Never raises on bad values: they become findings."""
+def evaluate(source: str | Path | Mapping[str, Any] | RawInput, *, lang: str | None = None,
+             standard: Standard | None = None) -> Evaluation:
+    """Evaluate a disclosure file (path), an in-memory tree (mapping) or raw inputs already read.
+
+    The three entry points take the same keyword-only arguments: `lang` (en or fr; default the
+    disclosure's `report.language`, else English) and `standard` (an edition imposed; default the one the
+    disclosure names, A1). Bad values never raise: they become findings.
+    """
+    if isinstance(source, RawInput):
+        return evaluate_raw(source, lang=lang, standard=standard)
+    if isinstance(source, Mapping):
+        return evaluate_mapping(dict(source), lang=lang, standard=standard)
+    return evaluate_file(source, lang=lang, standard=standard)
+
+
+def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard | None = None) -> Evaluation:
+    """Evaluate raw inputs against the standard (the pipeline itself)."""
     std = standard or raw.standard or load_standard()
     parser = ValueParser(std)
     language = _language(raw, std, parser, lang)
@@ -118,14 +134,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def evaluate_file(path: str | Path, lang: str | None = None, standard: Standard | None = None) -> Evaluation:
+def evaluate_file(path: str | Path, *, lang: str | None = None, standard: Standard | None = None) -> Evaluation:
     """Evaluate a file under the edition it names (A1), or under `standard` when one is imposed."""
     raw = read_input(path, standard)
-    return evaluate(raw, raw.standard, lang)
+    return evaluate_raw(raw, lang=lang, standard=raw.standard)
 
 
-def evaluate_mapping(data: dict[str, Any], lang: str | None = None, standard: Standard | None = None,
+def evaluate_mapping(data: dict[str, Any], *, lang: str | None = None, standard: Standard | None = None,
                      source: str = "<mapping>", base_dir: str | Path | None = None) -> Evaluation:
-    """Evaluate an in-memory tree under the edition it names (A1), or under `standard` when imposed."""
+    """Evaluate an in-memory tree under the edition it names (A1), or under `standard` when imposed.
+    `source` names it in findings; activity table paths (Annex D) are relative to `base_dir`."""
     raw = from_mapping(data, standard, source, base_dir=base_dir)
-    return evaluate(raw, raw.standard, lang)
+    return evaluate_raw(raw, lang=lang, standard=raw.standard)

@@ -26,7 +26,7 @@ from reportgen.proof import signing
 
 from reportgen.proof import pdf_text
 from reportgen.errors import InputError, StandardError
-from reportgen.evaluation.pipeline import evaluate, evaluate_mapping, fingerprint
+from reportgen.evaluation.pipeline import evaluate_mapping, evaluate_raw, fingerprint
 from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard, load_standard
 from reportgen.proof.checks import Check, Difference, ReportData, close as _close
@@ -258,7 +258,7 @@ def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
     raw = read_input(input_path)
     if raw.edition_defaulted:
         raw = read_input(input_path, std)
-    ev = evaluate(raw, raw.standard)
+    ev = evaluate_raw(raw, standard=raw.standard)
     ok = ev.fingerprint == claimed
     return Check("input file", ok, f"{input_path} has the report's fingerprint",
                  [] if ok else [Difference(f"fingerprint of {input_path}", claimed, ev.fingerprint)])
