@@ -6,11 +6,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 
-def required_missing(mandatory: bool, satisfied: bool) -> bool:
-    """required-when: an applicable mandatory field that is neither supplied, derived nor withheld."""
-    return mandatory and not satisfied
-
-
 def out_of_range(value: float, rule: dict[str, Any]) -> bool:
     """range: `below`/`above` are exclusive bounds; `equals` flags one forbidden value."""
     if "equals" in rule:

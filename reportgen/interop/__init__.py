@@ -40,9 +40,6 @@ class Fragment:
         self.notes.append(f"{what} not imported: the standard has no field {fid} for the phase '{phase}'.")
         return False
 
-    def tree(self) -> dict[str, Any]:
-        return nest(self.values)
-
 
 def nest(values: dict[str, Any]) -> dict[str, Any]:
     """{'training.energy': x} → {'training': {'energy': x}}."""

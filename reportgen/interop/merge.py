@@ -175,10 +175,8 @@ def _append(text: str, add: dict[str, Any], frag: Fragment, raw: Any, std: Stand
     return merged
 
 
-def fragment_text(frag: Fragment, phase_note: str | None = None) -> str:
+def fragment_text(frag: Fragment) -> str:
     """The fragment alone, as a YAML document with a header saying where it came from."""
     header = [f"Imported by `reportgen import {frag.tool}` from {frag.source_file}.",
               "A disclosure fragment (AILD field ids): merge it into your disclosure, or use --into."]
-    if phase_note:
-        header.append(phase_note)
     return dump_yaml(nest(frag.values), header)

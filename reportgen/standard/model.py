@@ -25,7 +25,6 @@ FieldType = Literal[
     "text", "date", "email", "country", "enum", "bool", "count", "decimal", "ratio", "quantity"
 ]
 Severity = Literal["error", "warning", "info"]
-Lang = Literal["en", "fr"]
 
 
 class Condition(_Strict):

@@ -44,7 +44,6 @@ LETTER = {key: get_column_letter(i) for key, i in COL.items()}
 WIDTHS = {"field_id": 30, "obligation": 11, "label": 38, "value": 30, "unit": 12, "method": 15,
           "source": 32, "uncertainty": 12, "withheld": 17, "note": 26, "details": 38, "status": 14}
 WRAPPED = {"label", "value", "source", "note", "details"}
-INPUT = {"value", "unit", "method", "source", "uncertainty", "withheld", "note"}
 HEADER_ROW = 3
 HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
 LOCKED_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
