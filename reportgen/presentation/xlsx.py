@@ -23,7 +23,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen import __version__
+from reportgen.version import __version__
 from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.errors import InputError
 from reportgen.presentation import fmt

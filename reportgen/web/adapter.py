@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen import evaluate_file
+from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.commands.verify import check_text, result_json
 from reportgen.errors import InputError, ReportgenError
 from reportgen.version import __version__
