@@ -53,7 +53,7 @@ def connect(spill_dir: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET enable_progress_bar_print = false")
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
-    con.execute("SET memory_limit = '640MB'")
+    con.execute("SET memory_limit = '800MB'")
     con.execute(f"SET temp_directory = {lit(str(spill_dir))}")
     return con
 
