@@ -59,17 +59,9 @@ def run(tree: dict[str, Any], **kw):
 
 
 @pytest.fixture(scope="session")
-def std11(tmp_path_factory):
-    """D1 with Annex D's data (activity.yaml, its finding codes), until edition D1.1 loads by name."""
-    import shutil
-
-    from reportgen.standard import load_from_directory
-
-    target = tmp_path_factory.mktemp("std") / "aild-d1"
-    shutil.copytree(ROOT / "standard" / "aild-d1", target)
-    for name in ("activity.yaml", "findings-activity.yaml"):
-        shutil.copy(ROOT / "standard" / "aild-d1.1" / name, target / name)
-    return load_from_directory(target)
+def std11():
+    """Edition D1.1 (D1 + Amendment 1, with Annex D)."""
+    return load_standard("D1.1")
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -114,7 +114,8 @@ def plain_python(energy_rows, grid) -> tuple[float, float, float]:
 
 def test_hourly_matched_ghg_equals_plain_python(tmp_path, acme, std11):
     energy_rows, grid = random_tables(tmp_path)
-    tree = without(acme, "training.energy", "training.ghg_location", "training.grid_intensity")
+    tree = without(acme, "training.energy", "training.ghg_location", "training.grid_intensity",
+                   "training.grid_intensity_source")
     ev = evaluate(tree, std11, tmp_path, [
         {"table": "energy", "path": "energy.csv", "phase": "training"},
         {"table": "grid_intensity", "path": "grid.csv", "description": "Electricity Maps, life cycle"}])
@@ -124,6 +125,12 @@ def test_hourly_matched_ghg_equals_plain_python(tmp_path, acme, std11):
     assert v["training.ghg_location"].value == pytest.approx(hourly, rel=1e-9)
     assert v["training.grid_intensity"].value == pytest.approx(hourly * 1000 / energy, rel=1e-9)
     assert v["training.grid_intensity"].source == "Electricity Maps, life cycle"
+    # A4: tables are measured, grid tables literature; a figure takes the weakest it uses
+    assert (v["training.energy"].basis, v["training.ghg_location"].basis, v["training.grid_intensity"].basis) == \
+        ("measured", "literature", "literature")
+    # A5: the source of a grid intensity derived from tables is their description (9.1)
+    assert v["training.grid_intensity_source"].value == "Electricity Maps, life cycle"
+    assert v["training.grid_intensity_source"].origin == "derived"
     assert v["training.ghg_location"].trace.clause == "8.0" and "sha256" in v["training.ghg_location"].trace.notes[0]
     phase = ev.activity.phases["training"]
     assert phase.hourly_ghg == pytest.approx(hourly, rel=1e-9)

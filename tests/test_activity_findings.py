@@ -226,6 +226,8 @@ def test_energy_from_accelerator_usage_with_pue(base, std11):
     energy = (8 * 2.5 * 500 + 0.5 * 400) / 1000 * 1.2
     assert ev.values["training.energy"].value == pytest.approx(energy)
     assert ev.values["training.energy"].trace.inputs[0].field == "training.pue"
+    assert ev.values["training.energy"].basis == "estimated"  # from avg_power_w (D.3)
+    assert ev.values["training.accelerator_hours"].basis == "measured"
     ghg = (8 * 500 * 1.0 * 50 + (8 * 500 + 0.5 * 400) * 51 + 8 * 500 * 0.5 * 52) / 1e6 * 1.2
     assert ev.values["training.ghg_location"].value == pytest.approx(ghg)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.presentation import fmt
+from reportgen.evaluation.calculation import ACTIVITY_CLAUSE as CLAUSE  # Annex D, D.3: applied before 8.1
 from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult
 from reportgen.activity.spec import ActivitySpec
 from reportgen.evaluation.findings import Findings
@@ -15,22 +16,21 @@ from reportgen.evaluation.model import (ActivityMonth, ActivityPeriod, ActivityP
                              Trace, TraceInput)
 from reportgen.standard import Localized, Standard
 
-CLAUSE = "8.0"  # Annex D, D.3: applied before 8.1
 
 
 @dataclass
 class ActivityOutcome:
-    """What Annex D gives the evaluation: values to add where nothing was supplied or withheld, the basis
-    (A4) of each, the report part, and the fingerprint entries (D.5)."""
+    """What Annex D gives the evaluation: values to add where nothing was supplied or withheld (each with
+    its basis, A4), the report part, and the fingerprint entries (D.5)."""
 
     values: dict[str, FieldValue] = field(default_factory=dict)
-    basis: dict[str, str] = field(default_factory=dict)
     report: ActivityReport | None = None
     fingerprint: list[dict[str, Any]] = field(default_factory=list)
 
 
-def weakest(bases: list[str], spec: ActivitySpec) -> str:
-    order = spec.basis_order
+def weakest(bases: list[str], std: Standard) -> str:
+    """A4: the weakest of the bases a figure uses."""
+    order = std.basis_order()
     return max(bases, key=order.index) if bases else "calculated"
 
 
@@ -89,9 +89,8 @@ class _Phase:
         f = self.std.fields[fid]
         text = (formula or self.spec.formulas[key]).get(self.lang)
         self.out.values[fid] = FieldValue(
-            value=value, unit=f.unit, origin="derived", method="calculated", source=source,
+            value=value, unit=f.unit, origin="derived", method="calculated", source=source, basis=basis,
             trace=Trace(clause=CLAUSE, formula=text, expression=expression, inputs=inputs or [], notes=notes))
-        self.out.basis[fid] = basis
         return True
 
     def run(self) -> ActivityPhase | None:
@@ -156,7 +155,7 @@ class _Phase:
                 expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000 = {_n(hourly, lang)} kgCO2e"
             notes = self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows)
             if energy_derived:
-                self.offer("ghg_location", hourly, weakest(bases, self.spec), expr, notes, inputs)
+                self.offer("ghg_location", hourly, weakest(bases, self.std), expr, notes, inputs)
             diff = (hourly - average) / average * 100 if average else None
             self.findings.add("I-ACT-5", f"{self.p}.ghg_location", None, phase=label,
                               hourly=fmt.quantity(hourly, "kgCO2e", lang), average=fmt.quantity(average, "kgCO2e", lang),
@@ -166,7 +165,7 @@ class _Phase:
         if not unmatched and s.energy > 0:
             descriptions = [t.decl.description for t in self.agg.grid_tables if t.decl.description]
             mean = s.matched_ghg * 1000 / s.energy
-            self.offer("grid_intensity", mean, weakest([energy_basis, grid_basis], self.spec),
+            self.offer("grid_intensity", mean, weakest([energy_basis, grid_basis], self.std),
                        f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
                        self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
                        source="; ".join(descriptions) or None)

@@ -55,7 +55,6 @@ class ActivitySpec(_Strict):
     agreement_tolerance: float
     listed_bad_rows: int
     compared_fields: list[str]
-    basis_order: list[str]  # A4, strongest first
     formulas: dict[str, Localized]
 
     @model_validator(mode="after")

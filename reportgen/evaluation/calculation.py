@@ -149,13 +149,21 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     return Derivation(value, used, " + ".join(terms) + f" = {_g(ctx, value)} kgCO2e", notes)
 
 
+ACTIVITY_CLAUSE = "8.0"  # Annex D (D1.1): figures derived from activity tables, before 8.1
+
+
 def grid_intensity_source(ctx: Context, fid: str) -> Derivation | None:
     """9.1 as amended by A5: the source of the phase's grid intensity, when that is supplied with one.
 
     A withheld or rejected intensity (not a value here), or one without a source, gives nothing."""
     grid_id = fid.removesuffix("_source")
     v = ctx.values.get(grid_id)
-    if v is None or v.origin != "supplied" or not v.source or ctx.num(grid_id) is None:
+    if v is None or not v.source or ctx.num(grid_id) is None:
+        return None
+    if v.origin == "derived" and v.trace is not None and v.trace.clause == ACTIVITY_CLAUSE:
+        # derived from activity data (Annex D): the description of the grid_intensity tables
+        return Derivation(v.source, [grid_id], f"description of the grid_intensity tables: {v.source}")
+    if v.origin != "supplied":
         return None
     return Derivation(v.source, [grid_id], f"source of {grid_id}: {v.source}")
 

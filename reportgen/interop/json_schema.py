@@ -264,12 +264,33 @@ def json_schema(std: Standard | None = None) -> dict[str, Any]:
     props = {"standard": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": (
         f"The edition this disclosure follows (Amendment 1, A1), one of: {known}; compared without regard to "
         "case or repeated spaces. Absent, null or empty: the latest edition applies.")}}
+    if std.activity is not None:
+        props["activity"] = _activity_schema(std)
     props.update({g.id: group((g.id,), tree[g.id]) for g in [*std.sections, *std.phases] if g.id in tree})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": f"{std.id} {std.edition} disclosure input",
             "description": _root_description(std, b.codes),
             "type": "object", "additionalProperties": False, "properties": props,
             "$defs": dict(sorted(b.defs.items()))}
+
+
+def _activity_schema(std: Standard) -> dict[str, Any]:
+    """Annex D, D.1: the list of activity tables (whether a phase is needed depends on the file)."""
+    spec = std.activity
+    assert spec is not None
+    text = {"type": "string"}
+    table = {"type": "object", "additionalProperties": False, "required": spec.declaration.required,
+             "properties": {"table": {"enum": list(spec.kinds), "description": "the kind of table (D.2)"},
+                            "path": {**text, "minLength": 1, "description": "the CSV or Parquet file, relative to "
+                                     "the disclosure"},
+                            "phase": {"enum": std.phase_ids, "description": "the phase of rows without a phase "
+                                      "cell (energy, accelerator_usage); requests serve inference"},
+                            "basis": {"enum": spec.declaration.basis, "description": "grid_intensity only: the "
+                                      f"kind of emission factor (default {spec.declaration.default_basis})"},
+                            "sha256": {**text, "pattern": "^[0-9a-fA-F]{64}$"},
+                            "description": text}}
+    return {"type": "array", "items": table, "description": "Annex D (D.1): activity tables that reportgen "
+            "derives phase figures from, with hourly matching of energy and grid intensity"}
 
 
 def json_schema_text(std: Standard | None = None) -> str:

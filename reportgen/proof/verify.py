@@ -324,8 +324,16 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
         result.checks.append(unencodable or Check("canonical inputs", False, "no fingerprint"))
         return result  # nothing to re-evaluate: inputs that reportgen cannot have written
     lang = embedded.get("language") if embedded.get("language") in ("en", "fr") else None
-    reeval = evaluate_mapping(reevaluated_tree(payload, std, report_path), lang=lang, standard=std,
-                              source=str(embedded.get("source") or report_path.name))
+    tree = reevaluated_tree(payload, std, report_path)
+    if "activity" in tree:  # Annex D: the derived figures rest on tables the report does not carry (D.5)
+        if input_path is None:
+            raise InputError(f"{report_path.name} derives figures from activity tables (Annex D), which a report "
+                             "carries as digests only: verifying it needs the disclosure and its tables. Run "
+                             f"`reportgen verify {report_path.name} DISCLOSURE` beside the tables it declares.")
+        reeval = evaluate_file(Path(input_path), lang=lang, standard=std)
+    else:
+        reeval = evaluate_mapping(tree, lang=lang, standard=std,
+                                  source=str(embedded.get("source") or report_path.name))
     result.checks += fingerprint_checks(payload, of_inputs, reeval)
     result.checks += evaluation_checks(embedded, reeval)
     result.checks += printed_checks(data, std, reeval, of_inputs)
