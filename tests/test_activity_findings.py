@@ -317,3 +317,14 @@ def test_ragged_csv_is_unreadable_and_naive_parquet_times_are_rows_without_offse
     ev = evaluate(tree, std11, tmp, [{**ENERGY, "path": "ragged.csv"}, {**ENERGY, "path": "n.parquet"}])
     assert "(line 3: Expected Number of Columns: 2 Found: 3)" in one(ev, "E-ACT-1").message
     assert "n.parquet:1 (start)" in one(ev, "E-ACT-2").message
+
+
+def test_under_d1_activity_is_an_unknown_key(base):
+    from reportgen import evaluate_mapping
+
+    tmp, tree = base
+    tree["standard"] = "AILD D1"
+    tree["activity"] = [ENERGY]
+    ev = evaluate_mapping(tree, base_dir=tmp)
+    assert ev.standard.edition == "D1" and ev.activity is None and "activity" not in ev.inputs
+    assert [f.field for f in ev.findings if f.code == "E-FIELD"] == ["activity"]
