@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 
 from conftest import SAMPLES
 
