@@ -26,7 +26,7 @@ from reportgen.proof import signing
 
 from reportgen.proof import pdf_text
 from reportgen.errors import InputError, StandardError
-from reportgen.evaluation.pipeline import evaluate_mapping, evaluate_raw, fingerprint
+from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping, evaluate_raw, fingerprint
 from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard, load_standard
 from reportgen.proof.checks import Check, Difference, ReportData, close as _close
