@@ -158,6 +158,39 @@ def test_a_report_with_emoji_bullets_private_use_and_control_characters_verifies
     assert code == 0, err
 
 
+def test_a_report_of_a_disclosure_with_unknown_and_repeated_keys_verifies(tmp_path, capsys):
+    """Keys that are not inputs (a misspelt field, a key given twice) make the disclosure incomplete; the
+    report carries them, so that its re-evaluation finds the same errors."""
+    text = ACME.read_text(encoding="utf-8").replace("  cut_off_rule:", "  cut_of_rule:", 1)
+    text += "\ntraining.pue: 1.12\nsystem.colour: blue\n"  # given twice (dotted), and an unknown key
+    src = tmp_path / "typos.yaml"
+    src.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "check", src)
+    assert code == 1 and "errors to correct" in out
+    assert run(capsys, "render", src, "-o", tmp_path / "out")[0] == 1
+    for report in sorted((tmp_path / "out").iterdir()):
+        code, out, _ = run(capsys, "verify", report, src)
+        assert code == 0, out
+    assert embedded(next((tmp_path / "out").glob("*.pdf")))["unread"] == {
+        "unknown": ["boundary.cut_of_rule", "system.colour"], "duplicates": ["training.pue"]}
+
+
+def test_verify_never_opens_the_activity_tables_a_report_names(report, tmp_path, capsys, monkeypatch):
+    """A report is untrusted: the paths it names are files of whoever verifies it."""
+    import reportgen.activity.engine as engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("verify opened a file named by the report")
+
+    monkeypatch.setattr(engine, "_read_all", refuse)
+    table = tmp_path / "energy.csv"
+    table.write_text("start,end,energy_kwh\n2025-03-01T00:00:00Z,2025-03-01T01:00:00Z,1\n")
+    bad = edited(report, tmp_path / "activity.pdf", lambda d: d["inputs"].__setitem__(
+        "activity", [{"table": "energy", "path": str(table), "phase": "training"}]))
+    code, out, err = run(capsys, "verify", bad)
+    assert code == 2 and out == "" and "derives figures from activity tables (Annex D)" in err
+
+
 # --- defect 4: every printed figure, not only the totals --------------------------------------------
 
 def edit_page_text(pdf: Path, out: Path, old: str, new: str) -> Path:

@@ -28,7 +28,7 @@ MAX_DEPTH = 300  # pydantic refuses to dump values nested 255 deep: no report re
 
 def payload(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
     std = std or load_standard(ev.standard.edition, ev.standard.id)
-    return {
+    data = {
         "format": FORMAT,
         "standard": ev.standard.id,
         "edition": ev.standard.edition,
@@ -38,6 +38,29 @@ def payload(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "rejected": ev.rejected,
         "evaluation": ev.model_dump(mode="json"),
     }
+    unread = unread_keys(ev)
+    if unread:
+        data["unread"] = unread
+    return data
+
+
+def unread_keys(ev: Evaluation) -> dict[str, list[str]]:
+    """The keys of the input file that are not inputs: unknown ids (E-FIELD) and keys given twice (E-TYPE
+    beyond the one of each rejected value). They are errors of the disclosure, so a re-evaluation of the
+    inputs alone would find it complete where the report says it is not: the report carries them."""
+    unknown = [f.field for f in ev.findings if f.code == "E-FIELD" and f.field]
+    duplicates: list[str] = []
+    rejected = set(ev.rejected)
+    for f in ev.findings:
+        if f.code != "E-TYPE":
+            continue
+        if f.field in rejected:
+            rejected.discard(f.field)  # the value itself was refused: that finding is not a duplicate
+            continue
+        path = f.field or (f.location.path if f.location else None)
+        if path:
+            duplicates.append(path)
+    return {k: v for k, v in (("unknown", unknown), ("duplicates", duplicates)) if v}
 
 
 def payload_json(ev: Evaluation) -> str:

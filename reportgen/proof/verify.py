@@ -20,17 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.proof import payload as embed
-
-from reportgen.proof import signing
-
-from reportgen.proof import pdf_text
-from reportgen.errors import InputError, StandardError
-from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping, evaluate_raw, fingerprint
+from reportgen.errors import InputError
 from reportgen.evaluation.model import Evaluation
-from reportgen.standard import Standard, load_standard
+from reportgen.evaluation.pipeline import evaluate_raw, fingerprint
+from reportgen.proof import payload as embed
+from reportgen.proof import pdf_text, signing
 from reportgen.proof.checks import Check, Difference, ReportData, close as _close
 from reportgen.proof.printed import printed_checks
+from reportgen.proof.reeval import reevaluate, shipped_standard
+from reportgen.standard import Standard
 
 @dataclass
 class VerifyResult:
@@ -89,7 +87,7 @@ def _parse_payload(blob: bytes | str, path: Path, where: str) -> Any:
 
 
 def read_pdf(path: Path) -> tuple[Any, str]:
-    """The `disclosure.json` attachment and the text a reader sees (see verify_pdf). The data is parsed
+    """The `disclosure.json` attachment and the text a reader sees (see pdf_text). The data is parsed
     and shape-checked first: extracting the text is the slow part, and pointless for damaged data."""
     reader, blob = pdf_text.open_pdf(path)
     payload = _parse_payload(blob, path, f"the {embed.ATTACHMENT_NAME} attachment")
@@ -323,17 +321,7 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     if unencodable is not None or of_inputs is None:
         result.checks.append(unencodable or Check("canonical inputs", False, "no fingerprint"))
         return result  # nothing to re-evaluate: inputs that reportgen cannot have written
-    lang = embedded.get("language") if embedded.get("language") in ("en", "fr") else None
-    tree = reevaluated_tree(payload, std, report_path)
-    if "activity" in tree:  # Annex D: the derived figures rest on tables the report does not carry (D.5)
-        if input_path is None:
-            raise InputError(f"{report_path.name} derives figures from activity tables (Annex D), which a report "
-                             "carries as digests only: verifying it needs the disclosure and its tables. Run "
-                             f"`reportgen verify {report_path.name} DISCLOSURE` beside the tables it declares.")
-        reeval = evaluate_file(Path(input_path), lang=lang, standard=std)
-    else:
-        reeval = evaluate_mapping(tree, lang=lang, standard=std,
-                                  source=str(embedded.get("source") or report_path.name))
+    reeval = reevaluate(payload, std, report_path, input_path)
     result.checks += fingerprint_checks(payload, of_inputs, reeval)
     result.checks += evaluation_checks(embedded, reeval)
     result.checks += printed_checks(data, std, reeval, of_inputs)
@@ -343,26 +331,3 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
         result.checks += signature_checks(report_path, Path(signature_path), Path(public_key_path),
                                           payload["fingerprint"], signature)
     return result
-
-
-def shipped_standard(payload: dict[str, Any], report_path: Path) -> Standard:
-    """The edition the report names, among those this reportgen ships (never a path built from it)."""
-    try:
-        return load_standard(payload["edition"], payload["standard"])
-    except StandardError as exc:
-        raise InputError(f"{report_path}: the report names the standard edition "
-                         f"{payload['standard'][:40]!r} {payload['edition'][:40]!r}, which cannot be used: "
-                         f"{exc} It was made by another reportgen, or its data was edited.") from None
-
-
-def reevaluated_tree(payload: dict[str, Any], std: Standard, report_path: Path) -> dict[str, Any]:
-    """The embedded inputs with the rejected values put back; refused (exit 2) when they cannot be."""
-    unknown = sorted(fid for fid in payload.get("rejected") or {} if fid not in std.fields)
-    if unknown:
-        raise InputError(f"{report_path}: the embedded data is damaged: 'rejected' names {unknown[0][:60]!r}, "
-                         f"which is not a field of {std.id} {std.edition}; it cannot be verified.")
-    try:
-        return embed.merged_inputs(payload)
-    except ValueError as exc:
-        raise InputError(f"{report_path}: the embedded data is damaged: {exc}; it cannot be "
-                         "verified.") from None
