@@ -108,7 +108,7 @@ def test_a_broken_standard_is_a_message_not_a_traceback(broken_standard, capsys,
 
 # --- -o/--output ---------------------------------------------------------------------------------------
 
-FOLDER_COMMANDS = {"render", "keygen"}
+FOLDER_COMMANDS = {"render", "keygen", "portfolio"}
 
 
 def test_output_is_a_file_except_for_commands_that_write_a_folder():
@@ -155,8 +155,8 @@ def test_keygen_takes_o_like_render(tmp_path, capsys):
 
 def test_format_has_one_meaning_per_command_family():
     formats = {name: option(p, "--format") for name, p in COMMANDS.items() if option(p, "--format")}
-    assert set(formats) == {"check", "verify", "standard", "render", "export eu-ai-act"}
-    for name in ("check", "verify", "standard"):  # commands that print a result: for people or for tools
+    assert set(formats) == {"check", "verify", "standard", "compare", "scenario", "render", "export eu-ai-act"}
+    for name in ("check", "verify", "standard", "compare", "scenario"):  # commands that print a result: for people or for tools
         assert formats[name].choices == ["text", "json"] and formats[name].default == "text", name
         assert formats[name].help.startswith("text for people"), name
     assert "report files" in formats["render"].help

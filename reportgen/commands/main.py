@@ -16,7 +16,7 @@ from reportgen.errors import ReportgenError
 from reportgen.terminal import visible_output
 from reportgen.version import __version__
 
-COMMANDS = ["check", "standard_cmd", "template", "migrate", "render", "verify", "interop", "serve", "compare"]
+COMMANDS = ["check", "standard_cmd", "template", "migrate", "render", "verify", "interop", "serve", "compare", "portfolio"]
 
 
 def build_parser() -> argparse.ArgumentParser:

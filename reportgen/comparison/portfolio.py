@@ -67,7 +67,7 @@ def _text(ev: Evaluation, fid: str) -> str | None:
 
 def _period(ev: Evaluation) -> str:
     start, end = _text(ev, "report.reporting_period_start"), _text(ev, "report.reporting_period_end")
-    return f"{start or '?'}/{end or '?'}"
+    return f"{start}/{end}" if start and end else "period not stated"
 
 
 def consolidate(evaluations: list[Evaluation], lang: str = "en") -> Consolidation:

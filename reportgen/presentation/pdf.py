@@ -9,6 +9,7 @@ Same inputs give the same bytes: every date in the file comes from the disclosur
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import mimetypes
@@ -43,17 +44,20 @@ def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
 
 def render_pdf(ev: Evaluation) -> bytes:
     """The PDF bytes (deterministic for a given evaluation)."""
+    return html_to_pdf(render_html(ev), document_date(ev), payload_json(ev), ATTACHMENT_NAME,
+                       "AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)")
+
+
+def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, description: str) -> bytes:
+    """PDF/A-3b bytes of `html` (templates/ only), with `attached` as the associated file `name`;
+    `stamp` is the document date, so the same html gives the same bytes (also used by the portfolio)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    html = render_html(ev)
-    stamp = document_date(ev)
     fetcher = TemplateOnlyFetcher(templates_dir())
-    attachment = weasyprint.Attachment(
-        string=payload_json(ev), name=ATTACHMENT_NAME, relationship="Source", url_fetcher=fetcher,
-        description="AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)",
-        created=stamp, modified=stamp)
+    attachment = weasyprint.Attachment(string=attached, name=name, relationship="Source", url_fetcher=fetcher,
+                                       description=description, created=stamp, modified=stamp)
     fonts = FontConfiguration()
     # WeasyPrint logs fetch failures and missing glyphs as warnings; keep them off the user's terminal.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

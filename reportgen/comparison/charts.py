@@ -1,0 +1,64 @@
+"""Inline SVG bar charts for the change part of a report (baseline beside current, per indicator) and the
+portfolio report (each system's total). Hand-built like render/chart.py, for the same reasons: a few
+rectangles, byte-stable output, every text XML-escaped, readable in greyscale (the second series is hatched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+WIDTH = 680
+LABEL_W = 210  # left column: the row's label
+VALUE_W = 120  # right of each bar: its value as text
+BAR_H = 11
+SERIES = [("#1d3b5a", False), ("#c56a1c", True)]
+
+
+@dataclass
+class BarRow:
+    label: str
+    values: list[float | None]  # one per series
+    texts: list[str]  # the values as printed
+
+
+def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bool) -> str:
+    """Horizontal bars, one group per row. `per_row_scale` scales each row to its own largest value (rows
+    in different units); otherwise all rows share one scale. '' when no row has a positive value."""
+    rows = [r for r in rows if any(v for v in r.values)]
+    if not rows:
+        return ""
+    n = len(series)
+    row_h = n * (BAR_H + 2) + 8
+    legend_h = 18 if n > 1 else 0
+    height = len(rows) * row_h + legend_h
+    span = WIDTH - LABEL_W - VALUE_W
+    top = max((v or 0) for r in rows for v in r.values)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+           f'height="{height}" font-family="{escape(font)}" font-size="10" role="img"><defs>'
+           f'<pattern id="cmp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+           f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SERIES[1][0]}"/><line x1="0" y1="0" '
+           f'x2="0" y2="6" stroke="#000000" stroke-width="1.2" stroke-opacity="0.45"/></pattern></defs>']
+    y = 0
+    for r in rows:
+        scale = max((v or 0) for v in r.values) if per_row_scale else top
+        out.append(f'<text x="0" y="{y + row_h / 2 + 3:.1f}">{escape(r.label)}</text>')
+        for i, (value, text) in enumerate(zip(r.values, r.texts)):
+            by = y + 4 + i * (BAR_H + 2)
+            w = span * (value or 0) / scale if scale else 0
+            fill, hatched = SERIES[i % len(SERIES)]
+            paint = "url(#cmp-hatch)" if hatched else fill
+            if w > 0:
+                out.append(f'<rect x="{LABEL_W}" y="{by}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
+                           f'stroke="#333333" stroke-width="0.4"><title>{escape(series[i])}</title></rect>')
+            out.append(f'<text x="{LABEL_W + w + 4:.2f}" y="{by + BAR_H - 2}">{escape(text)}</text>')
+        y += row_h
+    if n > 1:
+        for i, name in enumerate(series):
+            fill, hatched = SERIES[i % len(SERIES)]
+            lx = LABEL_W + i * 170
+            paint = "url(#cmp-hatch)" if hatched else fill
+            out.append(f'<rect x="{lx}" y="{y + 4}" width="14" height="10" fill="{paint}" stroke="#333333" '
+                       f'stroke-width="0.6"/><text x="{lx + 19}" y="{y + 13}">{escape(name)}</text>')
+    out.append("</svg>")
+    return "".join(out)
