@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output_folder(p, "out", "the reports", aliases=("--output-dir",))
     p.add_argument("--format", default="pdf,xlsx", metavar="pdf,xlsx",
                    help="which report files to write, comma-separated: pdf, xlsx (default: both)")
+    p.add_argument("--baseline", metavar="BASELINE", default=None,
+                   help="an earlier disclosure or report to compare with: adds the part \"Change since the "
+                   "baseline\" to the PDF and a sheet to the workbook, and embeds the comparison for verify")
     add_lang(p)
     p.set_defaults(func=run)
 
@@ -33,18 +36,21 @@ def run(args: argparse.Namespace) -> int:
     if bad or not formats:
         raise ReportgenError(f"--format takes pdf, xlsx or pdf,xlsx (got '{args.format}').")
     ev = evaluate_file(args.input, lang=args.lang)
+    baseline = evaluate_file(args.baseline, lang=args.lang) if args.baseline else None
+    if baseline is not None:
+        print(f"baseline {args.baseline}: {baseline.fingerprint}", file=sys.stderr)
     out_dir = Path(args.output)
     stem = report_stem(ev)
-    protect = [Path(args.input)]
+    protect = [Path(args.input)] + ([Path(args.baseline)] if args.baseline else [])
     for f in formats:
         path = out_dir / f"{stem}.{f}"
         if f == "pdf":
             from reportgen.presentation.pdf import write_pdf
 
-            write_pdf(ev, path, protect=protect)
+            write_pdf(ev, path, protect=protect, baseline=baseline)
         else:
             from reportgen.presentation.xlsx import write_xlsx
 
-            write_xlsx(ev, path, protect=protect)
+            write_xlsx(ev, path, protect=protect, baseline=baseline)
         print(f"wrote {path}", file=sys.stderr)
     return ev.exit_code

@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", nargs="?", help="optional disclosure file (.yaml, .json, .xlsx) it was made from")
     p.add_argument("--signature", metavar="SIG", help="signature file written by `reportgen sign`")
     p.add_argument("--public-key", metavar="PUB", help="the verifier's PUBLIC.pem")
+    p.add_argument("--baseline", metavar="BASELINE", default=None,
+                   help="the baseline disclosure of a report rendered with --baseline: its fingerprint and the "
+                   "whole embedded comparison are checked")
     add_result_format(p, "every check with its differences")
     add_lang(p, help="language of the text output (default: en; the JSON output is in English)")
     p.set_defaults(func=run_verify)
@@ -80,7 +83,7 @@ def run_verify(args: argparse.Namespace) -> int:
     if (args.signature is None) != (args.public_key is None):
         raise ReportgenError("give both --signature SIG and --public-key PUB to check a signature.")
     result = verify_report(args.report, args.input, signature_path=args.signature,
-                           public_key_path=args.public_key)
+                           public_key_path=args.public_key, baseline_path=args.baseline)
     if args.format == "json":
         json.dump(result_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH = 680
-LABEL_W = 210  # left column: the row's label
-VALUE_W = 120  # right of each bar: its value as text
+LABEL_H = 14  # the row's label, above its bars (long labels never collide with bars)
+VALUE_W = 130  # right of each bar: its value as text
+CHAR_W = 5.6  # average advance of a character at font-size 10, to space the legend
 BAR_H = 11
 SERIES = [("#1d3b5a", False), ("#c56a1c", True)]
 
@@ -29,10 +30,10 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     if not rows:
         return ""
     n = len(series)
-    row_h = n * (BAR_H + 2) + 8
+    row_h = LABEL_H + n * (BAR_H + 2) + 6
     legend_h = 18 if n > 1 else 0
     height = len(rows) * row_h + legend_h
-    span = WIDTH - LABEL_W - VALUE_W
+    span = WIDTH - VALUE_W
     top = max((v or 0) for r in rows for v in r.values)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
            f'height="{height}" font-family="{escape(font)}" font-size="10" role="img"><defs>'
@@ -42,23 +43,24 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     y = 0
     for r in rows:
         scale = max((v or 0) for v in r.values) if per_row_scale else top
-        out.append(f'<text x="0" y="{y + row_h / 2 + 3:.1f}">{escape(r.label)}</text>')
+        out.append(f'<text x="0" y="{y + 10}" font-weight="bold">{escape(r.label)}</text>')
         for i, (value, text) in enumerate(zip(r.values, r.texts)):
-            by = y + 4 + i * (BAR_H + 2)
+            by = y + LABEL_H + i * (BAR_H + 2)
             w = span * (value or 0) / scale if scale else 0
             fill, hatched = SERIES[i % len(SERIES)]
             paint = "url(#cmp-hatch)" if hatched else fill
             if w > 0:
-                out.append(f'<rect x="{LABEL_W}" y="{by}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
+                out.append(f'<rect x="0" y="{by}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
                            f'stroke="#333333" stroke-width="0.4"><title>{escape(series[i])}</title></rect>')
-            out.append(f'<text x="{LABEL_W + w + 4:.2f}" y="{by + BAR_H - 2}">{escape(text)}</text>')
+            out.append(f'<text x="{w + 4:.2f}" y="{by + BAR_H - 2}">{escape(text)}</text>')
         y += row_h
     if n > 1:
+        lx = 0.0
         for i, name in enumerate(series):
             fill, hatched = SERIES[i % len(SERIES)]
-            lx = LABEL_W + i * 170
             paint = "url(#cmp-hatch)" if hatched else fill
-            out.append(f'<rect x="{lx}" y="{y + 4}" width="14" height="10" fill="{paint}" stroke="#333333" '
-                       f'stroke-width="0.6"/><text x="{lx + 19}" y="{y + 13}">{escape(name)}</text>')
+            out.append(f'<rect x="{lx:.1f}" y="{y + 4}" width="14" height="10" fill="{paint}" stroke="#333333" '
+                       f'stroke-width="0.6"/><text x="{lx + 19:.1f}" y="{y + 13}">{escape(name)}</text>')
+            lx += 19 + CHAR_W * len(name) + 24
     out.append("</svg>")
     return "".join(out)

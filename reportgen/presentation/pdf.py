@@ -35,16 +35,17 @@ TEMPLATE = "report.html.j2"
 FONT_FAMILY = "Report Sans"
 
 
-def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
-    """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file."""
+def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None) -> Path:
+    """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file; with a
+    `baseline`, the report adds the part "Change since the baseline" (issue 17)."""
     protect = list(protect)
     refuse_inputs(Path(path), protect)  # fail before the slow part
-    return write_bytes(Path(path), render_pdf(ev), protect)
+    return write_bytes(Path(path), render_pdf(ev, baseline), protect)
 
 
-def render_pdf(ev: Evaluation) -> bytes:
-    """The PDF bytes (deterministic for a given evaluation)."""
-    return html_to_pdf(render_html(ev), document_date(ev), payload_json(ev), ATTACHMENT_NAME,
+def render_pdf(ev: Evaluation, baseline: Evaluation | None = None) -> bytes:
+    """The PDF bytes (deterministic for a given evaluation and baseline)."""
+    return html_to_pdf(render_html(ev, baseline), document_date(ev), payload_json(ev, baseline), ATTACHMENT_NAME,
                        "AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)")
 
 
@@ -76,7 +77,7 @@ def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, descrip
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def render_html(ev: Evaluation) -> str:
+def render_html(ev: Evaluation, baseline: Evaluation | None = None) -> str:
     """The report as HTML (the template filled with build_view); exposed for tests and debugging."""
     std = load_standard(ev.standard.edition, ev.standard.id)
     view = build_view(ev, std)
@@ -90,7 +91,12 @@ def render_html(ev: Evaluation) -> str:
         "chart_svg": phase_split_svg(view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang)),
         "font_family": FONT_FAMILY,
         "created_w3c": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "change": None,
     }
+    if baseline is not None:
+        from reportgen.comparison.report_part import build_change_view
+
+        context["change"] = build_change_view(baseline, ev)
     return _environment().get_template(TEMPLATE).render(context)
 
 

@@ -45,20 +45,20 @@ CHART_ROWS = 15
 LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure states no date at all
 
 
-def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
+def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None) -> Path:
     """Write the workbook atomically to `path`; refuses to replace any file in `protect`. Characters a
     workbook cannot hold are written as U+FFFD, and a warning on stderr names their cells."""
     guard = TextGuard()
-    wb = build_workbook(ev, guard)
+    wb = build_workbook(ev, guard, baseline)
     when = document_date(ev).replace(tzinfo=None)  # openpyxl stores naive datetimes
     written = write_bytes(Path(path), workbook_bytes(wb, when), protect)
     guard.warn(written, ev.source)
     return written
 
 
-def build_workbook(ev: Evaluation, guard: TextGuard | None = None) -> Workbook:
+def build_workbook(ev: Evaluation, guard: TextGuard | None = None, baseline: Evaluation | None = None) -> Workbook:
     std = load_standard(ev.standard.edition, ev.standard.id)
-    c = Ctx(ev=ev, std=std, lang=ev.language, p=present(ev, std))
+    c = Ctx(ev=ev, std=std, lang=ev.language, p=present(ev, std), baseline=baseline)
     guard = guard or TextGuard()
     wb = Workbook()
     wb.remove(wb.active)
@@ -68,6 +68,12 @@ def build_workbook(ev: Evaluation, guard: TextGuard | None = None) -> Workbook:
     for sheet, build in zip(sheets, builders):
         build(sheet, c)
         sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
+    if baseline is not None:  # after the Summary, before the About sheet that verify reads
+        from reportgen.comparison.report_part import change_sheet
+
+        change = Sheet(wb.create_sheet(c.t("cmp_sheet"), index=1), guard)
+        change_sheet(change, c, baseline)
+        change.ws.oddFooter.center.text = c.t("xlsx_footer")
     props = wb.properties
     props.created = props.modified = document_date(ev).replace(tzinfo=None)
     props.creator = props.lastModifiedBy = f"reportgen {__version__}"
@@ -235,7 +241,7 @@ def about_sheet(s: Sheet, c: Ctx) -> None:
     s.ws.row_dimensions[row].height = 75
     note.alignment = TOP_WRAP
     row += 1
-    parts = split_utf16(json_legal(payload_json(ev)), CHUNK)  # escaped, not replaced: it must verify
+    parts = split_utf16(json_legal(payload_json(ev, c.baseline)), CHUNK)  # escaped, not replaced: it must verify
     s.put(row, 1, ATTACHMENT_NAME, font=BOLD, measure=False)
     s.put(row, 2, c.t("xlsx_parts").format(n=len(parts)), measure=False)
     s.ws.print_area = f"A1:B{row}"  # the JSON rows are data, not something to print

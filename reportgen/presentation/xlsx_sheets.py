@@ -184,6 +184,7 @@ class Ctx:
     std: Standard
     lang: str
     p: Presentation  # what every output shows: status, totals in report units, findings
+    baseline: Evaluation | None = None  # render --baseline: the Change sheet and the embedded comparison
     notes: dict[str, str] = field(default_factory=dict)
 
     def t(self, key: str) -> str:

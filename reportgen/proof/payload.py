@@ -26,8 +26,15 @@ FORMAT = "reportgen-disclosure/1"
 MAX_DEPTH = 300  # pydantic refuses to dump values nested 255 deep: no report reportgen writes is deeper
 
 
-def payload(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
+def payload(ev: Evaluation, std: Standard | None = None, baseline: Evaluation | None = None) -> dict[str, Any]:
+    """The embedded data; with a baseline (`render --baseline`), also `comparison`: the compare JSON that
+    `verify --baseline` recomputes (issue 17)."""
     std = std or load_standard(ev.standard.edition, ev.standard.id)
+    extra: dict[str, Any] = {}
+    if baseline is not None:
+        from reportgen.comparison.report_part import embedded
+
+        extra["comparison"] = embedded(baseline, ev)
     data = {
         "format": FORMAT,
         "standard": ev.standard.id,
@@ -37,6 +44,7 @@ def payload(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "inputs": ev.inputs,
         "rejected": ev.rejected,
         "evaluation": ev.model_dump(mode="json"),
+        **extra,
     }
     unread = unread_keys(ev)
     if unread:
@@ -63,9 +71,9 @@ def unread_keys(ev: Evaluation) -> dict[str, list[str]]:
     return {k: v for k, v in (("unknown", unknown), ("duplicates", duplicates)) if v}
 
 
-def payload_json(ev: Evaluation) -> str:
+def payload_json(ev: Evaluation, baseline: Evaluation | None = None) -> str:
     """Deterministic text (sorted keys) so that the same inputs give the same report bytes."""
-    return json.dumps(payload(ev), ensure_ascii=False, sort_keys=True, indent=1)
+    return json.dumps(payload(ev, baseline=baseline), ensure_ascii=False, sort_keys=True, indent=1)
 
 
 @functools.lru_cache(maxsize=8)

@@ -300,7 +300,8 @@ def signature_checks(report_path: Path, signature_path: Path, public_key_path: P
 
 def verify_report(report_path: str | Path, input_path: str | Path | None = None, *,
                   signature_path: str | Path | None = None,
-                  public_key_path: str | Path | None = None) -> VerifyResult:
+                  public_key_path: str | Path | None = None,
+                  baseline_path: str | Path | None = None) -> VerifyResult:
     """Verify one report; see the module docstring. Raises InputError when it cannot be verified at all."""
     report_path = Path(report_path)
     if (signature_path is None) != (public_key_path is None):
@@ -325,6 +326,9 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     result.checks += fingerprint_checks(payload, of_inputs, reeval)
     result.checks += evaluation_checks(embedded, reeval)
     result.checks += printed_checks(data, std, reeval, of_inputs)
+    from reportgen.verify_comparison import comparison_checks  # render --baseline (issue 17)
+
+    result.checks += comparison_checks(payload, reeval, Path(baseline_path) if baseline_path else None)
     if input_path is not None:
         result.checks.append(input_check(Path(input_path), std, payload["fingerprint"]))
     if signature is not None:
