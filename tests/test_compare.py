@@ -170,3 +170,11 @@ def test_cli_french_numbers(capsys):
 def test_cli_unreadable_input(capsys, tmp_path):
     code, _, err = cli(capsys, "compare", str(tmp_path / "missing.yaml"), str(SAMPLES / "acme-assistant-7b.yaml"))
     assert code == 2 and "missing.yaml" in err
+
+
+def test_every_code_speaks_english_and_french():
+    from reportgen.resources import strings
+
+    for code in CODES:
+        entry = strings()[f"cmp_note_{code}"]
+        assert entry["en"] and entry["fr"] and entry["en"] != entry["fr"], code

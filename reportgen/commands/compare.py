@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Compare two disclosures: each indicator (both GHG bases), each phase, the "
                        "per-request and per-1,000-output-token figures, with what makes them not like for "
                        "like. " + EXIT)
-    p.add_argument("baseline", help="the earlier disclosure or report (.yaml, .yml, .json, .xlsx)")
-    p.add_argument("current", help="the later disclosure or report (.yaml, .yml, .json, .xlsx)")
+    p.add_argument("baseline", help="the earlier disclosure, for example last year's (.yaml, .yml, .json, .xlsx)")
+    p.add_argument("current", help="the later disclosure (.yaml, .yml, .json, .xlsx)")
     add_result_format(p, "the comparison object")
     add_lang(p, help="output language (default: report.language of CURRENT, else en); JSON stays in English")
     p.set_defaults(func=run_compare)

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", default="pdf,xlsx", metavar="pdf,xlsx",
                    help="which report files to write, comma-separated: pdf, xlsx (default: both)")
     p.add_argument("--baseline", metavar="BASELINE", default=None,
-                   help="an earlier disclosure or report to compare with: adds the part \"Change since the "
+                   help="an earlier disclosure to compare with: adds the part \"Change since the "
                    "baseline\" to the PDF and a sheet to the workbook, and embeds the comparison for verify")
     add_lang(p)
     p.set_defaults(func=run)
