@@ -9,7 +9,7 @@ import json
 import pytest
 import yaml
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 from reportgen.comparison import compare
 from reportgen.comparison.notes import CODES
 from tests.conftest import SAMPLES, run

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 from reportgen.comparison import consolidate
-from reportgen.evaluate import evaluate_file
+from reportgen.evaluation.pipeline import evaluate_file
 from tests.conftest import SAMPLES
 
 SAMPLE_FILES = sorted(str(p) for p in SAMPLES.glob("*.yaml"))

@@ -11,8 +11,8 @@ import yaml
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reportgen.cli import main
-from reportgen.evaluate import evaluate_file
+from reportgen.commands.main import main
+from reportgen.evaluation.pipeline import evaluate_file
 from tests.conftest import SAMPLES
 
 ACME = SAMPLES / "acme-assistant-7b.yaml"

@@ -8,9 +8,9 @@ import json
 import pytest
 import yaml
 
-from reportgen.cli import main
+from reportgen.commands.main import main
 from reportgen.comparison import apply_overrides, compare, parse_override
-from reportgen.evaluate import evaluate, evaluate_file
+from reportgen.evaluation.pipeline import evaluate, evaluate_file
 from reportgen.inputs import read_input
 from tests.conftest import SAMPLES
 

@@ -15,10 +15,10 @@ from reportgen.commands import add_lang, add_result_format
 from reportgen.comparison import apply_overrides, compare, parse_override
 from reportgen.comparison.compare import Comparison
 from reportgen.comparison.scenario import OverrideError, refused
-from reportgen.comparison.text import render_text
-from reportgen.evaluate import evaluate, evaluate_file
+from reportgen.presentation.comparison_text import render_text
+from reportgen.evaluation.pipeline import evaluate, evaluate_file
 from reportgen.inputs import read_input
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 
 EXIT = "Exit code 0 when the two are comparable, 1 when they are not (the notes say why), 2 when an input " \
        "cannot be read or the command line is wrong."

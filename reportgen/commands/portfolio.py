@@ -17,8 +17,8 @@ from pathlib import Path
 from reportgen.commands import add_lang, add_output_folder
 from reportgen.comparison.portfolio import consolidate
 from reportgen.errors import ReportgenError
-from reportgen.evaluate import evaluate_file
-from reportgen.model import Evaluation
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.evaluation.model import Evaluation
 from reportgen.output import atomic_write, report_stem, write_bytes
 
 
@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _system_reports(path: str, out_dir: str, lang: str | None, protect: list[str]) -> list[str]:
     """One system's PDF and workbook (runs in a worker process)."""
-    from reportgen.render.pdf import write_pdf
-    from reportgen.render.xlsx import write_xlsx
+    from reportgen.presentation.pdf import write_pdf
+    from reportgen.presentation.xlsx import write_xlsx
 
     ev = evaluate_file(path, lang=lang)
     stem = report_stem(ev)  # ends in the edition (…-AILD-D1.1): not a suffix to replace
@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     protect = [Path(p) for p in args.inputs]
     cons = consolidate(evaluations, lang)
-    from reportgen.comparison import portfolio_report as rep
-    from reportgen.render.xlsx import workbook_bytes
+    from reportgen.presentation import portfolio as rep
+    from reportgen.presentation.xlsx import workbook_bytes
 
     written = [atomic_write(out / "portfolio.json",
                             lambda tmp: tmp.write_text(rep.portfolio_json(cons), encoding="utf-8"), protect)]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from reportgen.comparison.notes import Note, comparability_notes, is_blocking, period_days
-from reportgen.model import Evaluation, UnitValue
+from reportgen.evaluation.model import Evaluation, UnitValue
 from reportgen.standard import Standard, load_standard
-from reportgen.units import Units
+from reportgen.standard.units import Units
 
 FU_KINDS = ("per_request", "per_1k_output_tokens")
 

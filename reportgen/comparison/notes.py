@@ -13,7 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from reportgen.comparison.compare import standard_of
-from reportgen.model import Evaluation, UnitValue
-from reportgen.units import Units
+from reportgen.evaluation.model import Evaluation, UnitValue
+from reportgen.standard.units import Units
 
 
 class Figure(BaseModel):

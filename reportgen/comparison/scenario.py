@@ -15,7 +15,7 @@ from typing import Any
 from reportgen.errors import ReportgenError
 from reportgen.inputs import RawEntry, RawInput, flatten
 from reportgen.inputs.tree import load_yaml
-from reportgen.model import Evaluation, Finding
+from reportgen.evaluation.model import Evaluation, Finding
 
 SET_FILE = "--set"  # the "file" an override's findings are located in
 

@@ -94,7 +94,7 @@ def render_html(ev: Evaluation, baseline: Evaluation | None = None) -> str:
         "change": None,
     }
     if baseline is not None:
-        from reportgen.comparison.report_part import build_change_view
+        from reportgen.presentation.change import build_change_view
 
         context["change"] = build_change_view(baseline, ev)
     return _environment().get_template(TEMPLATE).render(context)

@@ -69,7 +69,7 @@ def build_workbook(ev: Evaluation, guard: TextGuard | None = None, baseline: Eva
         build(sheet, c)
         sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
     if baseline is not None:  # after the Summary, before the About sheet that verify reads
-        from reportgen.comparison.report_part import change_sheet
+        from reportgen.presentation.change import change_sheet
 
         change = Sheet(wb.create_sheet(c.t("cmp_sheet"), index=1), guard)
         change_sheet(change, c, baseline)

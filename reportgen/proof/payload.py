@@ -32,7 +32,7 @@ def payload(ev: Evaluation, std: Standard | None = None, baseline: Evaluation | 
     std = std or load_standard(ev.standard.edition, ev.standard.id)
     extra: dict[str, Any] = {}
     if baseline is not None:
-        from reportgen.comparison.report_part import embedded
+        from reportgen.presentation.change import embedded
 
         extra["comparison"] = embedded(baseline, ev)
     data = {

@@ -326,7 +326,7 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     result.checks += fingerprint_checks(payload, of_inputs, reeval)
     result.checks += evaluation_checks(embedded, reeval)
     result.checks += printed_checks(data, std, reeval, of_inputs)
-    from reportgen.verify_comparison import comparison_checks  # render --baseline (issue 17)
+    from reportgen.proof.comparison import comparison_checks  # render --baseline (issue 17)
 
     result.checks += comparison_checks(payload, reeval, Path(baseline_path) if baseline_path else None)
     if input_path is not None:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.comparison import compare
-from reportgen.evaluate import evaluate_file
-from reportgen.model import Evaluation
-from reportgen.verify_checks import Check, Difference, close
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.evaluation.model import Evaluation
+from reportgen.proof.checks import Check, Difference, close
 
 NUMBER_KEYS = ("baseline", "current", "change", "change_pct")
 

@@ -5,15 +5,19 @@ Numbers go through `fmt` (Babel), so 1 287,5 MWh in French; a change carries its
 
 from __future__ import annotations
 
-from reportgen import fmt
-from reportgen.commands import colon
+from reportgen.presentation import fmt
 from reportgen.comparison.compare import Comparison, Line, standard_of
 from reportgen.comparison.notes import is_blocking
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 
 LABEL_W = 42
 COL_W = 19
+
+
+def colon(label: str, lang: str) -> str:
+    """`label:` (French: `label :`), the report's typography (rpt_colon) without its trailing space."""
+    return label + t("rpt_colon", lang).rstrip(" ")
 
 
 def signed(value: float, unit: str, lang: str) -> str:

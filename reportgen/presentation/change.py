@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen import fmt
-from reportgen.comparison.charts import BarRow, bars_svg
+from reportgen.presentation import fmt
+from reportgen.presentation.comparison_chart import BarRow, bars_svg
 from reportgen.comparison.compare import Comparison, Line, compare, standard_of
 from reportgen.comparison.notes import is_blocking
-from reportgen.comparison.text import change_text, verdict
-from reportgen.model import Evaluation
+from reportgen.presentation.comparison_text import change_text, verdict
+from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 
 FONT = "Report Sans"
@@ -79,7 +79,7 @@ def embedded(baseline: Evaluation, current: Evaluation) -> dict[str, Any]:
 
 def change_sheet(s: Any, c: Any, baseline: Evaluation) -> None:
     """The workbook sheet: the same figures as the PDF part, numbers as numbers (display units)."""
-    from reportgen.render.xlsx_sheets import BOLD, TITLE_FONT
+    from reportgen.presentation.xlsx_sheets import BOLD, TITLE_FONT
 
     lang, ev = c.lang, c.ev
     cmp: Comparison = compare(baseline, ev, lang)

@@ -13,10 +13,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from reportgen import fmt
-from reportgen.comparison.charts import BarRow, bars_svg
+from reportgen.presentation import fmt
+from reportgen.presentation.comparison_chart import BarRow, bars_svg
 from reportgen.comparison.portfolio import Consolidation
-from reportgen.model import Evaluation
+from reportgen.evaluation.model import Evaluation
 from reportgen.output import EPOCH, document_date
 from reportgen.resources import t
 
@@ -77,7 +77,7 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
 
 
 def render_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> bytes:
-    from reportgen.render.pdf import _environment, html_to_pdf
+    from reportgen.presentation.pdf import _environment, html_to_pdf
 
     view = build_view(cons, evaluations, lang)
     when = stamp(evaluations)
@@ -88,8 +88,8 @@ def render_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
 
 
 def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> Workbook:
-    from reportgen.render.xlsx_sheets import BOLD, PERCENT_FORMAT, TITLE_FONT, Sheet
-    from reportgen.xlsx_text import TextGuard
+    from reportgen.presentation.xlsx_sheets import BOLD, PERCENT_FORMAT, TITLE_FONT, Sheet
+    from reportgen.workbook.xml_text import TextGuard
 
     guard = TextGuard()
     p = cons.portfolio
