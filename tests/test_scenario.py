@@ -10,7 +10,7 @@ import yaml
 
 from reportgen.commands.main import main
 from reportgen.comparison import apply_overrides, compare, parse_override
-from reportgen.evaluation.pipeline import evaluate, evaluate_file
+from reportgen.evaluation.pipeline import evaluate_file, evaluate_raw
 from reportgen.inputs import read_input
 from tests.conftest import SAMPLES
 
@@ -32,7 +32,7 @@ def test_override_equals_the_edited_file(tmp_path, acme_tree):
     edited.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
     raw = apply_overrides(read_input(ACME), [parse_override('inference.grid_intensity="35 gCO2e/kWh"'),
                                              parse_override("hardware.lifetime_years=6")])
-    scenario = evaluate(raw, raw.standard)
+    scenario = evaluate_raw(raw, standard=raw.standard)
     base = evaluate_file(ACME)
     by_file = compare(base, evaluate_file(edited))
     by_set = compare(base, scenario)

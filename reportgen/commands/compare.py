@@ -16,7 +16,7 @@ from reportgen.comparison import apply_overrides, compare, parse_override
 from reportgen.comparison.compare import Comparison
 from reportgen.comparison.scenario import OverrideError, refused
 from reportgen.presentation.comparison_text import render_text
-from reportgen.evaluation.pipeline import evaluate, evaluate_file
+from reportgen.evaluation.pipeline import evaluate_file, evaluate_raw
 from reportgen.inputs import read_input
 from reportgen.evaluation.model import Evaluation
 
@@ -71,7 +71,7 @@ def run_scenario(args: argparse.Namespace) -> int:
     unchanged = evaluate_file(args.input, lang=args.lang)
     raw = apply_overrides(read_input(args.input), overrides)
     raw.source = f"{raw.source} + --set ×{len(overrides)}"
-    changed = evaluate(raw, raw.standard, args.lang)
+    changed = evaluate_raw(raw, lang=args.lang, standard=raw.standard)
     bad = refused(changed)
     if bad:
         lines = [f"--set {f.location.path or f.field}: {f.code} {f.message} {f.fix}" for f in bad if f.location]
