@@ -4,17 +4,23 @@ The output is PDF/A-3b with the canonical inputs and the evaluation attached as 
 (relationship Source), so the report carries its own proof. Untrusted disclosure text reaches the page
 only through Jinja2 autoescaping, and WeasyPrint may fetch nothing but files under templates/ (fonts,
 CSS): a value such as `<img src="file:///etc/passwd">` prints as text and could not be fetched anyway.
-Same inputs give the same bytes: every date in the file comes from the disclosure, never the clock.
+Same inputs give the same bytes: every date in the file comes from the disclosure, never the clock, and
+every glyph from the fonts of templates/fonts, never the host's (fontconfig is pointed at
+templates/fonts/fonts.conf while rendering). What those fonts cannot show is replaced visibly
+(presentation/printable.py) and told to `notify` before the layout starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import mimetypes
 import os
+import threading
+import warnings
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -26,6 +32,7 @@ from reportgen.errors import OutputError
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, refuse_inputs, write_bytes
 from reportgen.presentation.chart import phase_split_svg
+from reportgen.presentation.printable import printable_view
 from reportgen.presentation.view import build_view
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
@@ -34,48 +41,112 @@ TEMPLATE = "report.html.j2"
 FONT_FAMILY = "Report Sans"
 
 
-def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = ()) -> Path:
-    """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file."""
+Notify = Callable[[str], None]
+# The environment (dates, fontconfig file) and WeasyPrint's logger are per process: one render at a time.
+_RENDER_LOCK = threading.Lock()
+
+
+def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = (), notify: Notify | None = None) -> Path:
+    """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file.
+
+    `notify` receives, before the layout starts, each note on text the report could not print as given
+    (characters the fonts lack, texts cut): the same notes are printed at the end of the report.
+    """
     protect = list(protect)
     refuse_inputs(Path(path), protect)  # fail before the slow part
-    return write_bytes(Path(path), render_pdf(ev), protect)
+    return write_bytes(Path(path), render_pdf(ev, notify), protect)
 
 
-def render_pdf(ev: Evaluation) -> bytes:
+def render_pdf(ev: Evaluation, notify: Notify | None = None) -> bytes:
     """The PDF bytes (deterministic for a given evaluation)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    html = render_html(ev)
+    html, notes = _render_html(ev)
+    for note in notes:
+        (notify or _ignore)(note)
     stamp = document_date(ev)
     fetcher = TemplateOnlyFetcher(templates_dir())
     attachment = weasyprint.Attachment(
         string=payload_json(ev), name=ATTACHMENT_NAME, relationship="Source", url_fetcher=fetcher,
         description="AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)",
         created=stamp, modified=stamp)
-    fonts = FontConfiguration()
-    # WeasyPrint logs fetch failures and missing glyphs as warnings; keep them off the user's terminal.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set.
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set; fontconfig
+    # reads FONTCONFIG_FILE when WeasyPrint's FontConfiguration loads its configuration.
+    env = {"SOURCE_DATE_EPOCH": str(int(stamp.timestamp())),
+           "FONTCONFIG_FILE": str(templates_dir() / "fonts" / "fonts.conf")}
+    with _RENDER_LOCK, _environment_set(env), _weasyprint_log() as boxes:
+        try:
+            with warnings.catch_warnings():  # "No fonts configured": by design, report.css brings them
+                warnings.simplefilter("ignore")
+                fonts = FontConfiguration()
+            doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
+            data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
+        except FatalURLFetchingError as exc:
+            raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+    if boxes:  # printable.py should have prevented it: never silently
+        (notify or _ignore)(f"the PDF shows an empty box for {', '.join(sorted(set(boxes)))}: "
+                            "please report it as a bug of reportgen")
+    return data
+
+
+def _ignore(note: str) -> None:
+    return None
+
+
+@contextlib.contextmanager
+def _environment_set(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
     try:
-        doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
-        return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
-    except FatalURLFetchingError as exc:
-        raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+        yield
     finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class _BoxCatcher(logging.Handler):
+    """Keeps the code points of WeasyPrint's ".notdef glyph rendered" warnings; drops other records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.codes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if ".notdef" in str(record.msg) and len(record.args or ()) >= 2:
+            self.codes.append(f"U+{record.args[-1]:04X}")  # type: ignore[index]
+
+
+@contextlib.contextmanager
+def _weasyprint_log() -> Iterator[list[str]]:
+    """WeasyPrint's warnings (fetch failures, missing glyphs) kept off the terminal, boxes collected."""
+    logger = logging.getLogger("weasyprint")
+    saved = logger.level, logger.propagate
+    catcher = _BoxCatcher()
+    logger.addHandler(catcher)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield catcher.codes
+    finally:
+        logger.removeHandler(catcher)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def render_html(ev: Evaluation) -> str:
     """The report as HTML (the template filled with build_view); exposed for tests and debugging."""
+    return _render_html(ev)[0]
+
+
+def _render_html(ev: Evaluation) -> tuple[str, list[str]]:
+    """The HTML and the notes on text that could not be printed as given."""
     std = load_standard(ev.standard.edition, ev.standard.id)
-    view = build_view(ev, std)
+    view = printable_view(build_view(ev, std), ev.language)  # as the bundled fonts and the layout can print
     lang = ev.language
     phases = [(g.id, g.label.get(lang)) for g in std.phases]
     stamp = document_date(ev)
@@ -87,7 +158,7 @@ def render_html(ev: Evaluation) -> str:
         "font_family": FONT_FAMILY,
         "created_w3c": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    return _environment().get_template(TEMPLATE).render(context)
+    return _environment().get_template(TEMPLATE).render(context), list(view["printing"])
 
 
 @functools.lru_cache(maxsize=1)
