@@ -236,7 +236,7 @@ def test_systems_named_in_other_scripts_get_distinct_meaningful_names(tmp_path):
 KILL_DURING_WRITE = """
 import os, signal, sys
 from reportgen import output
-from reportgen.cli import main
+from reportgen.commands.main import main
 real = output._fsync
 def fsync_then_die(path, folder=False):
     real(path, folder)
