@@ -9,7 +9,8 @@ from pathlib import Path
 from reportgen.commands import add_input, add_lang, add_output_folder
 from reportgen.errors import ReportgenError
 from reportgen.evaluation.pipeline import evaluate_file
-from reportgen.output import report_stem
+from reportgen.output import check_outputs, report_stem
+from reportgen.workbook.xml_text import warn
 
 FORMATS = ("pdf", "xlsx")
 
@@ -42,12 +43,13 @@ def run(args: argparse.Namespace) -> int:
     out_dir = Path(args.output)
     stem = report_stem(ev)
     protect = [Path(args.input)] + ([Path(args.baseline)] if args.baseline else [])
-    for f in formats:
-        path = out_dir / f"{stem}.{f}"
+    paths = {f: out_dir / f"{stem}.{f}" for f in dict.fromkeys(formats)}
+    check_outputs(paths.values(), protect)  # every output writable before any is written
+    for f, path in paths.items():
         if f == "pdf":
             from reportgen.presentation.pdf import write_pdf
 
-            write_pdf(ev, path, protect=protect, baseline=baseline)
+            write_pdf(ev, path, protect=protect, baseline=baseline, notify=warn)
         else:
             from reportgen.presentation.xlsx import write_xlsx
 

@@ -4,18 +4,24 @@ The output is PDF/A-3b with the canonical inputs and the evaluation attached as 
 (relationship Source), so the report carries its own proof. Untrusted disclosure text reaches the page
 only through Jinja2 autoescaping, and WeasyPrint may fetch nothing but files under templates/ (fonts,
 CSS): a value such as `<img src="file:///etc/passwd">` prints as text and could not be fetched anyway.
-Same inputs give the same bytes: every date in the file comes from the disclosure, never the clock.
+Same inputs give the same bytes: every date in the file comes from the disclosure, never the clock, and
+every glyph from the fonts of templates/fonts, never the host's (fontconfig is pointed at
+templates/fonts/fonts.conf while rendering). What those fonts cannot show is replaced visibly
+(presentation/printable.py) and told to `notify` before the layout starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
 import mimetypes
 import os
+import threading
+import warnings
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -27,6 +33,7 @@ from reportgen.errors import OutputError
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, refuse_inputs, write_bytes
 from reportgen.presentation.chart import phase_split_svg
+from reportgen.presentation.printable import printable_view
 from reportgen.presentation.view import build_view
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
@@ -35,21 +42,35 @@ TEMPLATE = "report.html.j2"
 FONT_FAMILY = "Report Sans"
 
 
-def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None) -> Path:
+Notify = Callable[[str], None]
+# The environment (dates, fontconfig file) and WeasyPrint's logger are per process: one render at a time.
+_RENDER_LOCK = threading.Lock()
+
+
+def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None,
+              notify: Notify | None = None) -> Path:
     """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file; with a
-    `baseline`, the report adds the part "Change since the baseline" (issue 17)."""
+    `baseline`, the report adds the part "Change since the baseline" (issue 17).
+
+    `notify` receives, before the layout starts, each note on text the report could not print as given
+    (characters the fonts lack, texts cut): the same notes are printed at the end of the report.
+    """
     protect = list(protect)
     refuse_inputs(Path(path), protect)  # fail before the slow part
-    return write_bytes(Path(path), render_pdf(ev, baseline), protect)
+    return write_bytes(Path(path), render_pdf(ev, baseline, notify), protect)
 
 
-def render_pdf(ev: Evaluation, baseline: Evaluation | None = None) -> bytes:
+def render_pdf(ev: Evaluation, baseline: Evaluation | None = None, notify: Notify | None = None) -> bytes:
     """The PDF bytes (deterministic for a given evaluation and baseline)."""
-    return html_to_pdf(render_html(ev, baseline), document_date(ev), payload_json(ev, baseline), ATTACHMENT_NAME,
-                       "AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)")
+    html, notes = _render_html(ev, baseline)
+    for note in notes:
+        (notify or _ignore)(note)
+    return html_to_pdf(html, document_date(ev), payload_json(ev, baseline), ATTACHMENT_NAME,
+                       "AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)", notify)
 
 
-def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, description: str) -> bytes:
+def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, description: str,
+                notify: Notify | None = None) -> bytes:
     """PDF/A-3b bytes of `html` (templates/ only), with `attached` as the associated file `name`;
     `stamp` is the document date, so the same html gives the same bytes (also used by the portfolio)."""
     import weasyprint
@@ -59,28 +80,81 @@ def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, descrip
     fetcher = TemplateOnlyFetcher(templates_dir())
     attachment = weasyprint.Attachment(string=attached, name=name, relationship="Source", url_fetcher=fetcher,
                                        description=description, created=stamp, modified=stamp)
-    fonts = FontConfiguration()
-    # WeasyPrint logs fetch failures and missing glyphs as warnings; keep them off the user's terminal.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set.
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set; fontconfig
+    # reads FONTCONFIG_FILE when WeasyPrint's FontConfiguration loads its configuration.
+    env = {"SOURCE_DATE_EPOCH": str(int(stamp.timestamp())),
+           "FONTCONFIG_FILE": str(templates_dir() / "fonts" / "fonts.conf")}
+    with _RENDER_LOCK, _environment_set(env), _weasyprint_log() as boxes:
+        try:
+            with warnings.catch_warnings():  # "No fonts configured": by design, report.css brings them
+                warnings.simplefilter("ignore")
+                fonts = FontConfiguration()
+            doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
+            data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
+        except FatalURLFetchingError as exc:
+            raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+    if boxes:  # printable.py should have prevented it: never silently
+        (notify or _ignore)(f"the PDF shows an empty box for {', '.join(sorted(set(boxes)))}: "
+                            "please report it as a bug of reportgen")
+    return bytes(data)
+
+
+def _ignore(note: str) -> None:
+    return None
+
+
+@contextlib.contextmanager
+def _environment_set(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
     try:
-        doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
-        return doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
-    except FatalURLFetchingError as exc:
-        raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+        yield
     finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class _BoxCatcher(logging.Handler):
+    """Keeps the code points of WeasyPrint's ".notdef glyph rendered" warnings; drops other records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.codes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if ".notdef" in str(record.msg) and len(record.args or ()) >= 2:
+            self.codes.append(f"U+{record.args[-1]:04X}")  # type: ignore[index]
+
+
+@contextlib.contextmanager
+def _weasyprint_log() -> Iterator[list[str]]:
+    """WeasyPrint's warnings (fetch failures, missing glyphs) kept off the terminal, boxes collected."""
+    logger = logging.getLogger("weasyprint")
+    saved = logger.level, logger.propagate
+    catcher = _BoxCatcher()
+    logger.addHandler(catcher)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield catcher.codes
+    finally:
+        logger.removeHandler(catcher)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def render_html(ev: Evaluation, baseline: Evaluation | None = None) -> str:
     """The report as HTML (the template filled with build_view); exposed for tests and debugging."""
+    return _render_html(ev, baseline)[0]
+
+
+def _render_html(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[str, list[str]]:
+    """The HTML and the notes on text that could not be printed as given."""
     std = load_standard(ev.standard.edition, ev.standard.id)
-    view = build_view(ev, std)
+    view = printable_view(build_view(ev, std), ev.language)  # as the bundled fonts and the layout can print
     lang = ev.language
     phases = [(g.id, g.label.get(lang)) for g in std.phases]
     stamp = document_date(ev)
@@ -97,7 +171,7 @@ def render_html(ev: Evaluation, baseline: Evaluation | None = None) -> str:
         from reportgen.presentation.change import build_change_view
 
         context["change"] = build_change_view(baseline, ev)
-    return _environment().get_template(TEMPLATE).render(context)
+    return _environment().get_template(TEMPLATE).render(context), list(view["printing"])
 
 
 @functools.lru_cache(maxsize=1)

@@ -38,6 +38,8 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
     missing, findings, fingerprint. Every field of the standard appears exactly once as a row (a dict
     with id, label, value, unit, origin, method, source, uncertainty, note) in identification,
     boundary, phases, methodology or verification, including fields that have no value.
+    The strings are as written; the PDF passes them through presentation/printable.py (characters its fonts
+    lack, long texts, long runs), the web page shows them as they are.
     """
     v = _View(present(ev, std))
     return {
@@ -196,12 +198,15 @@ class _View:
         name = fmt.system_title(self.ev)
         return {
             "lang": self.lang,
-            "title": f"{self.s('rpt_title')} — {name}" if name else self.s("rpt_title"),
             "heading": self.s("rpt_title"),
             "system": system, "version": version, "running_title": name,
             "author": org,
-            "subject": self.s("rpt_subject", system=name or "—", standard=sid, edition=edition),
-            "keywords": [f"{sid} {edition}", sid, "AI", "LCA", "GHG", *([system] if system else [])],
+            "document": {  # the PDF's metadata, not drawn: keeps characters the fonts lack
+                "title": f"{self.s('rpt_title')} — {name}" if name else self.s("rpt_title"),
+                "author": org,
+                "subject": self.s("rpt_subject", system=name or "—", standard=sid, edition=edition),
+                "keywords": [f"{sid} {edition}", sid, "AI", "LCA", "GHG", *([system] if system else [])],
+            },
             "created": created.isoformat() if isinstance(created, dt.date) else None,
             "generated": self.s("rpt_generated", version=self.ev.tool_version, source=self.ev.source or "—"),
             "standard_title": f"{sid} {edition} — {self.std.title.get(self.lang)}",
