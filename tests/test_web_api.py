@@ -234,6 +234,13 @@ def test_template_in_each_language_and_edition(client):
 
     wb = load_workbook(io.BytesIO(client.get("/api/template?lang=fr").content))
     assert "Entraînement" in wb.sheetnames
+    for e in adapter.editions():  # every shipped edition, its own workbook (the reader refuses another's)
+        r = client.get(f"/api/template?edition={e.edition}")
+        assert r.headers["content-disposition"] == f'attachment; filename="{e.id}-{e.edition}-template-en.xlsx"'
+        wb = load_workbook(io.BytesIO(r.content))
+        assert wb.custom_doc_props["reportgen.edition"].value == e.edition
+    assert client.get("/api/template").headers["content-disposition"].endswith(
+        f'-{adapter.editions()[-1].edition}-template-en.xlsx"')  # the latest by default
 
 
 def test_editions_and_openapi(client):
@@ -333,6 +340,10 @@ def test_page_follows_accept_language_and_switch(client):
     assert 'lang="fr"' in client.get("/", headers={"accept-language": "fr-CH, fr;q=0.9, en;q=0.8"}).text
     assert 'lang="en"' in client.get("/", headers={"accept-language": "de, en;q=0.5, fr;q=0.4"}).text
     assert 'lang="en"' in client.get("/?lang=en", headers={"accept-language": "fr"}).text
+    page = client.get("/").text
+    editions = adapter.editions()
+    assert all(f'<option value="{e.label}"' in page for e in editions)  # every shipped edition offered
+    assert f'<option value="{editions[-1].label}" selected>' in page  # the latest chosen
 
 
 def test_form_post_shows_status_missing_by_sheet_and_findings(client, llama_workbook):
