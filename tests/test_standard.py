@@ -50,7 +50,7 @@ def encoded_type(std, f) -> str:
 def test_the_normative_text_is_the_one_of_the_loaded_edition(std):
     """The conformance tests read the copy inside the edition directory that `load_standard` loads, and that
     text names the same standard and edition as standard.yaml: the encoding is tied to this copy, not to a
-    file outside the repository (a user's clone has no ../shared)."""
+    file outside the repository (a user's clone has only the repository)."""
     assert SPEC.resolve().is_relative_to(ROOT) and AMENDMENT_1.resolve().is_relative_to(ROOT)
     assert SPEC.resolve().parent == std.directory.resolve()
     text = SPEC.read_text(encoding="utf-8")
