@@ -29,7 +29,11 @@ def generate() -> dict[str, Path]:
     import duckdb
 
     DATA.mkdir(parents=True, exist_ok=True)
-    files = {"parquet": DATA / f"energy-{ROWS}.parquet", "csv": DATA / f"energy-{ROWS}.csv", "grid": DATA / "grid-3-zones.csv"}
+    files = {
+        "parquet": DATA / f"energy-{ROWS}.parquet",
+        "csv": DATA / f"energy-{ROWS}.csv",
+        "grid": DATA / "grid-3-zones.csv",
+    }
     if all(p.exists() for p in files.values()):
         return files
     con = duckdb.connect()
@@ -43,8 +47,10 @@ def generate() -> dict[str, Path]:
         'node-' || lpad(((i // 3) % {SITES})::VARCHAR, 3, '0') AS site
         FROM range({ROWS}) t(i)""")
     con.execute(f"COPY src TO '{files['parquet']}' (FORMAT parquet)")
-    con.execute(f"COPY (SELECT strftime(start, '%Y-%m-%dT%H:%M:%SZ') AS start, energy_kwh, zone, phase, site FROM src) "
-                f"TO '{files['csv']}' (HEADER)")
+    con.execute(
+        f"COPY (SELECT strftime(start, '%Y-%m-%dT%H:%M:%SZ') AS start, energy_kwh, zone, phase, site FROM src) "
+        f"TO '{files['csv']}' (HEADER)"
+    )
     hours = ROWS // per_hour + 1
     con.execute(f"""COPY (SELECT strftime(TIMESTAMP '2025-01-01' + to_hours(h), '%Y-%m-%d %H:%M:%S') AS "Datetime (UTC)",
         z.country AS "Country", z.country AS "Zone Name", z.id AS "Zone Id",
@@ -55,7 +61,7 @@ def generate() -> dict[str, Path]:
         false AS "Data Estimated", '' AS "Data Estimation Method"
         FROM range({hours}) t(h), (VALUES ('France', 'FR', 40.0, 1), ('Germany', 'DE', 350.0, 2),
                                           ('Poland', 'PL', 650.0, 3)) z(country, id, base, k)
-        ORDER BY 4, 1) TO '{files['grid']}' (HEADER)""")
+        ORDER BY 4, 1) TO '{files["grid"]}' (HEADER)""")
     return files
 
 
@@ -67,8 +73,10 @@ def disclosure(energy: Path, grid: Path) -> Path:
     for key in ("energy", "ghg_location", "grid_intensity", "grid_intensity_source"):
         tree["training"].pop(key, None)
     tree["standard"] = "AILD D1.1"
-    tree["activity"] = [{"table": "energy", "path": energy.name, "phase": "training"},
-                        {"table": "grid_intensity", "path": grid.name, "description": "bench grid, three zones"}]
+    tree["activity"] = [
+        {"table": "energy", "path": energy.name, "phase": "training"},
+        {"table": "grid_intensity", "path": grid.name, "description": "bench grid, three zones"},
+    ]
     out = DATA / f"disclosure-{energy.suffix[1:]}.yaml"
     out.write_text(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
@@ -102,20 +110,26 @@ print(con.execute(f'''SELECT sum(e.energy_kwh * g.i) / 1000 FROM {rel} AS e JOIN
 def main() -> None:
     files = generate()
     python = sys.executable
-    print(f"{ROWS:,} hourly energy rows, grid of 3 zones; median of {RUNS} runs, each a fresh process; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{ROWS:,} hourly energy rows, grid of 3 zones; median of {RUNS} runs, each a fresh process; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
     for fmt in ("parquet", "csv"):
         energy = files[fmt]
         doc = disclosure(energy, files["grid"])
-        ours = [measure([python, "-m", "reportgen", "check", str(doc), "--format", "json"]) for _ in range(RUNS)]
+        ours = [
+            measure([python, "-m", "reportgen", "check", str(doc), "--format", "json"]) for _ in range(RUNS)
+        ]
         bare = [measure([python, "-c", BARE, str(energy), str(files["grid"])]) for _ in range(RUNS)]
         wall = statistics.median(w for w, _, _ in ours)
         bare_wall = statistics.median(w for w, _, _ in bare)
         peak = max(m for _, m, _ in ours)
         size = energy.stat().st_size / 1e6
-        print(f"{fmt:8} {size:6.0f} MB  check {wall:5.2f} s  peak {peak:5.0f} MiB  {ROWS / wall / 1e6:5.2f} M rows/s  "
-              f"bare DuckDB join {bare_wall:5.2f} s (peak {max(m for _, m, _ in bare):4.0f} MiB)  "
-              f"ratio {wall / bare_wall:4.2f}×")
+        print(
+            f"{fmt:8} {size:6.0f} MB  check {wall:5.2f} s  peak {peak:5.0f} MiB  {ROWS / wall / 1e6:5.2f} M rows/s  "
+            f"bare DuckDB join {bare_wall:5.2f} s (peak {max(m for _, m, _ in bare):4.0f} MiB)  "
+            f"ratio {wall / bare_wall:4.2f}×"
+        )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,13 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def start() -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", "--port", "0"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()  # type: ignore[union-attr]
     match = re.search(r"http://\S+", line)
     if not match:
@@ -56,13 +61,18 @@ def main() -> None:
     proc, base = start()
     started = time.perf_counter()
     try:
+
         def one(_: int) -> tuple[float, int, str]:
             if time.perf_counter() - started > DEADLINE:
                 return 0.0, 0, "deadline"
             with httpx.Client(timeout=60) as c:
                 t0 = time.perf_counter()
                 r = c.post(f"{base}/api/check", files={"file": (SAMPLE.name, data)})
-                return time.perf_counter() - t0, r.status_code, r.json().get("status", "") if r.status_code == 200 else r.text[:100]
+                return (
+                    time.perf_counter() - t0,
+                    r.status_code,
+                    r.json().get("status", "") if r.status_code == 200 else r.text[:100],
+                )
 
         t0 = time.perf_counter()
         with cf.ThreadPoolExecutor(CLIENTS) as pool:
@@ -70,15 +80,19 @@ def main() -> None:
         wall = time.perf_counter() - t0
         lat = [r[0] for r in results if r[1] == 200]
         bad = [r for r in results if r[1] != 200 or r[2] != "complete"]
-        print(f"{'serve /api/check, ' + str(CLIENTS) + ' clients':<48} {len(results)} uploads, {len(bad)} errors, "
-              f"p50 {statistics.median(lat) * 1000:.0f} ms, p95 {percentile(lat, 95) * 1000:.0f} ms, "
-              f"max {max(lat) * 1000:.0f} ms, {len(results) / wall:.1f} req/s")
+        print(
+            f"{'serve /api/check, ' + str(CLIENTS) + ' clients':<48} {len(results)} uploads, {len(bad)} errors, "
+            f"p50 {statistics.median(lat) * 1000:.0f} ms, p95 {percentile(lat, 95) * 1000:.0f} ms, "
+            f"max {max(lat) * 1000:.0f} ms, {len(results) / wall:.1f} req/s"
+        )
         for r in bad[:3]:
             print(f"  error: {r}")
 
         def render(_: int) -> int:
             with httpx.Client(timeout=120) as c:
-                return c.post(f"{base}/api/render?format=pdf", files={"file": (SAMPLE.name, data)}).status_code
+                return c.post(
+                    f"{base}/api/render?format=pdf", files={"file": (SAMPLE.name, data)}
+                ).status_code
 
         light: list[float] = []
         with cf.ThreadPoolExecutor(4) as pool:
@@ -90,8 +104,10 @@ def main() -> None:
                     c.get(f"{base}/api/editions")
                     light.append(time.perf_counter() - t1)
             codes = [f.result() for f in renders]
-        print(f"{'serve GET during 4 PDF renders':<48} 40 requests, p50 {statistics.median(light) * 1000:.0f} ms, "
-              f"p95 {percentile(light, 95) * 1000:.0f} ms; renders {codes}")
+        print(
+            f"{'serve GET during 4 PDF renders':<48} 40 requests, p50 {statistics.median(light) * 1000:.0f} ms, "
+            f"p95 {percentile(light, 95) * 1000:.0f} ms; renders {codes}"
+        )
         print(f"{'serve peak memory (VmHWM)':<48} {peak_memory(proc.pid)}")
     finally:
         proc.terminate()

@@ -27,18 +27,24 @@ def measure(label: str, argv: list[str]) -> None:
         if proc.returncode > 1:
             print(f"{label}: failed (exit {proc.returncode}): {proc.stderr.decode()[:300]}")
             return
-    print(f"{label:<48} median {statistics.median(times):6.2f} s   range {min(times):.2f}–{max(times):.2f} s"
-          f"   ({REPEAT} runs)")
+    print(
+        f"{label:<48} median {statistics.median(times):6.2f} s   range {min(times):.2f}–{max(times):.2f} s"
+        f"   ({REPEAT} runs)"
+    )
 
 
 def _template(tmp: str) -> None:
     times = []
     for i in range(REPEAT):
         start = time.perf_counter()
-        subprocess.run([str(BIN), "template", f"{tmp}/t{i}.xlsx", "--lang", "fr"], capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [str(BIN), "template", f"{tmp}/t{i}.xlsx", "--lang", "fr"], capture_output=True, cwd=ROOT
+        )
         times.append(time.perf_counter() - start)
-    print(f"{'template --lang fr':<48} median {statistics.median(times):6.2f} s   range {min(times):.2f}–"
-          f"{max(times):.2f} s   ({REPEAT} runs)")
+    print(
+        f"{'template --lang fr':<48} median {statistics.median(times):6.2f} s   range {min(times):.2f}–"
+        f"{max(times):.2f} s   ({REPEAT} runs)"
+    )
 
 
 def main() -> None:

@@ -41,7 +41,24 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "__version__", "Evaluation", "Finding", "Standard", "VerifyResult", "build_view", "evaluate", "evaluate_file", "evaluate_mapping", "evaluation_text", "fingerprint", "from_mapping", "load_standard", "present", "read_input", "verify_report", "write_pdf", "write_xlsx",
+    "__version__",
+    "Evaluation",
+    "Finding",
+    "Standard",
+    "VerifyResult",
+    "build_view",
+    "evaluate",
+    "evaluate_file",
+    "evaluate_mapping",
+    "evaluation_text",
+    "fingerprint",
+    "from_mapping",
+    "load_standard",
+    "present",
+    "read_input",
+    "verify_report",
+    "write_pdf",
+    "write_xlsx",
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports on first use

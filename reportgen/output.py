@@ -13,8 +13,8 @@ import signal
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from reportgen.errors import OutputError
 from reportgen.evaluation.model import Evaluation
@@ -48,6 +48,7 @@ def safe_name(text: str, fallback: str = "disclosure", max_bytes: int = 80) -> s
 
 def report_stem(ev: Evaluation) -> str:
     """`<system>-<model version>-AILD-D1`, each part made safe (SPEC-independent naming of issue 4)."""
+
     def text(fid: str, fallback: str) -> str:
         v = ev.values.get(fid)
         return str(v.value) if v is not None and v.value not in (None, "") else fallback
@@ -101,7 +102,9 @@ def check_outputs(paths: Iterable[Path], protect: Iterable[Path] = ()) -> None:
             raise OutputError(f"two outputs would be written to {path}; choose other names.")
         seen.add(key)
         if path.is_dir():
-            raise OutputError(f"cannot write {path}: it is a folder; remove it or choose another output folder.")
+            raise OutputError(
+                f"cannot write {path}: it is a folder; remove it or choose another output folder."
+            )
         _make_folder(path.parent)
         try:
             fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -115,15 +118,18 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder {folder}: {exc.strerror or exc}; choose another "
-                          "output folder.") from exc
+        raise OutputError(
+            f"cannot create the folder {folder}: {exc.strerror or exc}; choose another output folder."
+        ) from exc
 
 
 def _cannot_write(path: Path, exc: OSError) -> str:
     why = exc.strerror or str(exc)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"cannot write in the folder {path.parent} ({why}): it is read-only for you; choose another "
-                "output folder or change its permissions.")
+        return (
+            f"cannot write in the folder {path.parent} ({why}): it is read-only for you; choose another "
+            "output folder or change its permissions."
+        )
     return f"cannot write {path}: {why}."
 
 
@@ -177,7 +183,7 @@ def write_bytes(path: Path, data: bytes, protect: Iterable[Path] = ()) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_bytes(data), protect)
 
 
-EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # when a disclosure carries no date at all
+EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # when a disclosure carries no date at all
 
 
 def document_date(ev: Evaluation) -> dt.datetime:
@@ -186,10 +192,10 @@ def document_date(ev: Evaluation) -> dt.datetime:
     for fid in ("report.publication_date", "report.reporting_period_end"):
         fv = ev.values.get(fid)
         if fv is not None and isinstance(fv.value, dt.date):
-            return dt.datetime.combine(fv.value, dt.time(), tzinfo=dt.timezone.utc)
+            return dt.datetime.combine(fv.value, dt.time(), tzinfo=dt.UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return EPOCH
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Any, Iterator, TextIO
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 _CONTROLS = [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)]
 # \uXXXX rather than \xXX: inside a string of `--format json` output it is a valid JSON escape too.

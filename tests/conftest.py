@@ -65,7 +65,9 @@ def std11():
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-NO_SOFFICE = "LibreOffice (soffice) is not installed: `apt-get install libreoffice-calc` to recalculate workbooks"
+NO_SOFFICE = (
+    "LibreOffice (soffice) is not installed: `apt-get install libreoffice-calc` to recalculate workbooks"
+)
 
 
 def recalculate(paths: list[Path], outdir: Path) -> dict[Path, Path]:
@@ -76,8 +78,22 @@ def recalculate(paths: list[Path], outdir: Path) -> dict[Path, Path]:
 
     outdir.mkdir(parents=True, exist_ok=True)
     profile = (outdir / "profile").resolve().as_uri()
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--calc", "--convert-to", "xlsx",
-                    "--outdir", str(outdir), *map(str, paths)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     out = {p: outdir / p.name for p in paths}
     missing = [p for p, q in out.items() if not q.exists()]
     assert not missing, f"LibreOffice did not convert {missing}"

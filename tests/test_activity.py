@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import hashlib
 import random
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from reportgen import evaluate_mapping
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2025, 3, 1, tzinfo=UTC)
 
 
@@ -38,11 +37,38 @@ def em_grid(path: Path, intensities: dict[tuple[str, dt.datetime], list[float]])
     rows = []
     for (zone, hour), values in intensities.items():
         for v in values:
-            rows.append([hour.strftime("%Y-%m-%d %H:%M:%S"), "Country", "Zone", zone, v / 2, v, 50.0, 40.0,
-                         "test", "false", ""])
-    return write_csv(path, ["Datetime (UTC)", "Country", "Zone Name", "Zone Id", "Carbon Intensity gCO₂eq/kWh (direct)",
-                            "Carbon Intensity gCO₂eq/kWh (Life cycle)", "Low Carbon Percentage",
-                            "Renewable Percentage", "Data Source", "Data Estimated", "Data Estimation Method"], rows)
+            rows.append(
+                [
+                    hour.strftime("%Y-%m-%d %H:%M:%S"),
+                    "Country",
+                    "Zone",
+                    zone,
+                    v / 2,
+                    v,
+                    50.0,
+                    40.0,
+                    "test",
+                    "false",
+                    "",
+                ]
+            )
+    return write_csv(
+        path,
+        [
+            "Datetime (UTC)",
+            "Country",
+            "Zone Name",
+            "Zone Id",
+            "Carbon Intensity gCO₂eq/kWh (direct)",
+            "Carbon Intensity gCO₂eq/kWh (Life cycle)",
+            "Low Carbon Percentage",
+            "Renewable Percentage",
+            "Data Source",
+            "Data Estimated",
+            "Data Estimation Method",
+        ],
+        rows,
+    )
 
 
 def without(tree: dict, *fields: str) -> dict:
@@ -81,13 +107,17 @@ def random_tables(tmp_path: Path, seed: int = 7, n: int = 400):
         length = dt.timedelta(minutes=rng.choice([15, 60, 60, 90, 180, 300]))
         zone = rng.choice(zones)
         kwh = round(rng.uniform(0.5, 40), 4)
-        rows.append([iso(start, rng.choice([0, 0, 1, -5])), iso(start + length), kwh, f" {zone.lower()} ", f"n{i}"])
+        rows.append(
+            [iso(start, rng.choice([0, 0, 1, -5])), iso(start + length), kwh, f" {zone.lower()} ", f"n{i}"]
+        )
         energy_rows.append((start, start + length, kwh, zone))
     grid: dict[tuple[str, dt.datetime], list[float]] = {}
     for z in zones:
         for h in range(-1, 80):
             hour = T0 + dt.timedelta(hours=h)
-            grid[(z, hour)] = [round(rng.uniform(20, 700), 2)] + ([round(rng.uniform(20, 700), 2)] if h % 17 == 0 else [])
+            grid[(z, hour)] = [round(rng.uniform(20, 700), 2)] + (
+                [round(rng.uniform(20, 700), 2)] if h % 17 == 0 else []
+            )
     write_csv(tmp_path / "energy.csv", ["start", "end", "energy_kwh", "zone", "site"], rows)
     em_grid(tmp_path / "grid.csv", grid)
     return energy_rows, grid
@@ -114,11 +144,22 @@ def plain_python(energy_rows, grid) -> tuple[float, float, float]:
 
 def test_hourly_matched_ghg_equals_plain_python(tmp_path, acme, std11):
     energy_rows, grid = random_tables(tmp_path)
-    tree = without(acme, "training.energy", "training.ghg_location", "training.grid_intensity",
-                   "training.grid_intensity_source")
-    ev = evaluate(tree, std11, tmp_path, [
-        {"table": "energy", "path": "energy.csv", "phase": "training"},
-        {"table": "grid_intensity", "path": "grid.csv", "description": "Electricity Maps, life cycle"}])
+    tree = without(
+        acme,
+        "training.energy",
+        "training.ghg_location",
+        "training.grid_intensity",
+        "training.grid_intensity_source",
+    )
+    ev = evaluate(
+        tree,
+        std11,
+        tmp_path,
+        [
+            {"table": "energy", "path": "energy.csv", "phase": "training"},
+            {"table": "grid_intensity", "path": "grid.csv", "description": "Electricity Maps, life cycle"},
+        ],
+    )
     energy, hourly, average = plain_python(energy_rows, grid)
     v = ev.values
     assert v["training.energy"].value == pytest.approx(energy, rel=1e-9)
@@ -126,12 +167,18 @@ def test_hourly_matched_ghg_equals_plain_python(tmp_path, acme, std11):
     assert v["training.grid_intensity"].value == pytest.approx(hourly * 1000 / energy, rel=1e-9)
     assert v["training.grid_intensity"].source == "Electricity Maps, life cycle"
     # A4: tables are measured, grid tables literature; a figure takes the weakest it uses
-    assert (v["training.energy"].basis, v["training.ghg_location"].basis, v["training.grid_intensity"].basis) == \
-        ("measured", "literature", "literature")
+    assert (
+        v["training.energy"].basis,
+        v["training.ghg_location"].basis,
+        v["training.grid_intensity"].basis,
+    ) == ("measured", "literature", "literature")
     # A5: the source of a grid intensity derived from tables is their description (9.1)
     assert v["training.grid_intensity_source"].value == "Electricity Maps, life cycle"
     assert v["training.grid_intensity_source"].origin == "derived"
-    assert v["training.ghg_location"].trace.clause == "8.0" and "sha256" in v["training.ghg_location"].trace.notes[0]
+    assert (
+        v["training.ghg_location"].trace.clause == "8.0"
+        and "sha256" in v["training.ghg_location"].trace.notes[0]
+    )
     phase = ev.activity.phases["training"]
     assert phase.hourly_ghg == pytest.approx(hourly, rel=1e-9)
     assert phase.average_ghg == pytest.approx(average, rel=1e-9)
@@ -147,14 +194,22 @@ def test_parquet_gives_the_same_figures_as_csv(tmp_path, acme, std11):
     import duckdb
 
     random_tables(tmp_path)
-    duckdb.sql(f"COPY (SELECT CAST(\"start\" AS TIMESTAMPTZ) AS \"start\", \"end\", CAST(energy_kwh AS DOUBLE) AS "
-               f"energy_kwh, zone, site FROM read_csv('{tmp_path / 'energy.csv'}', all_varchar = true)) "
-               f"TO '{tmp_path / 'energy.parquet'}' (FORMAT parquet)")
+    duckdb.sql(
+        f'COPY (SELECT CAST("start" AS TIMESTAMPTZ) AS "start", "end", CAST(energy_kwh AS DOUBLE) AS '
+        f"energy_kwh, zone, site FROM read_csv('{tmp_path / 'energy.csv'}', all_varchar = true)) "
+        f"TO '{tmp_path / 'energy.parquet'}' (FORMAT parquet)"
+    )
     tree = without(acme, "training.energy", "training.ghg_location", "training.grid_intensity")
     grid = {"table": "grid_intensity", "path": "grid.csv"}
-    a = evaluate(tree, std11, tmp_path, [{"table": "energy", "path": "energy.csv", "phase": "training"}, grid])
-    b = evaluate(tree, std11, tmp_path, [{"table": "energy", "path": "energy.parquet", "phase": "training"}, grid])
-    assert b.values["training.ghg_location"].value == pytest.approx(a.values["training.ghg_location"].value, rel=1e-12)
+    a = evaluate(
+        tree, std11, tmp_path, [{"table": "energy", "path": "energy.csv", "phase": "training"}, grid]
+    )
+    b = evaluate(
+        tree, std11, tmp_path, [{"table": "energy", "path": "energy.parquet", "phase": "training"}, grid]
+    )
+    assert b.values["training.ghg_location"].value == pytest.approx(
+        a.values["training.ghg_location"].value, rel=1e-12
+    )
     assert b.activity.tables[0].rows == 400 and not codes(b, "E-ACT")
 
 
@@ -167,14 +222,20 @@ def test_warehouse_sql_output_is_an_energy_table_reportgen_accepts(tmp_path, acm
     energy_rows, grid = random_tables(tmp_path)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"CREATE VIEW activity_rows AS SELECT 'training' AS phase, upper(trim(zone)) AS zone, "
-                f"CAST(\"start\" AS TIMESTAMPTZ) AS start_utc, CAST(\"end\" AS TIMESTAMPTZ) AS end_utc, "
-                f"CAST(\"start\" AS TIMESTAMPTZ) AS counted_start, CAST(\"end\" AS TIMESTAMPTZ) AS counted_end, "
-                f"CAST(energy_kwh AS DOUBLE) AS energy_kwh, 1 AS rows FROM read_csv('{tmp_path / 'energy.csv'}', all_varchar = true)")
+    con.execute(
+        f"CREATE VIEW activity_rows AS SELECT 'training' AS phase, upper(trim(zone)) AS zone, "
+        f'CAST("start" AS TIMESTAMPTZ) AS start_utc, CAST("end" AS TIMESTAMPTZ) AS end_utc, '
+        f'CAST("start" AS TIMESTAMPTZ) AS counted_start, CAST("end" AS TIMESTAMPTZ) AS counted_end, '
+        f"CAST(energy_kwh AS DOUBLE) AS energy_kwh, 1 AS rows FROM read_csv('{tmp_path / 'energy.csv'}', all_varchar = true)"
+    )
     con.execute(f"COPY ({statements()['spread']}) TO '{tmp_path / 'hourly.parquet'}' (FORMAT parquet)")
     tree = without(acme, "training.energy", "training.ghg_location", "training.grid_intensity")
-    ev = evaluate(tree, std11, tmp_path, [{"table": "energy", "path": "hourly.parquet"},
-                                          {"table": "grid_intensity", "path": "grid.csv"}])
+    ev = evaluate(
+        tree,
+        std11,
+        tmp_path,
+        [{"table": "energy", "path": "hourly.parquet"}, {"table": "grid_intensity", "path": "grid.csv"}],
+    )
     _, hourly, _ = plain_python(energy_rows, grid)
     assert ev.values["training.ghg_location"].value == pytest.approx(hourly, rel=1e-9)
     assert not codes(ev, "E-ACT") and codes(ev, "W-ACT") == ["W-ACT-4"]  # the grid's repeated hours

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import AMENDMENT_1, ROOT, SAMPLES
 from test_activity import T0, codes, em_grid, evaluate, iso, one, without, write_csv
 
@@ -20,8 +19,11 @@ NO_TRAINING = ("training.energy", "training.ghg_location", "training.grid_intens
 @pytest.fixture
 def base(tmp_path, acme):
     """Three hours of training energy in FR and the FR grid for those hours."""
-    write_csv(tmp_path / "energy.csv", ["start", "energy_kwh", "zone", "site"],
-              [[iso(T0 + i * H), 10 * (i + 1), "FR", "a"] for i in range(3)])
+    write_csv(
+        tmp_path / "energy.csv",
+        ["start", "energy_kwh", "zone", "site"],
+        [[iso(T0 + i * H), 10 * (i + 1), "FR", "a"] for i in range(3)],
+    )
     em_grid(tmp_path / "grid.csv", {("FR", T0 + i * H): [50.0 + i] for i in range(3)})
     return tmp_path, without(acme, *NO_TRAINING)
 
@@ -35,7 +37,11 @@ def test_every_act_code_of_the_amendment_is_encoded(std11):
     text = AMENDMENT_1.read_text(encoding="utf-8").split("## A8")[1]
     spec_codes = set(re.findall(r"\b([EWI]-ACT-\d+)\b", text))
     encoded = {c for c in std11.findings if "-ACT-" in c}
-    assert spec_codes == encoded == {"E-ACT-1", "E-ACT-2", "W-ACT-3", "W-ACT-4", "I-ACT-5", "W-ACT-6", "E-ACT-7", "I-ACT-8"}
+    assert (
+        spec_codes
+        == encoded
+        == {"E-ACT-1", "E-ACT-2", "W-ACT-3", "W-ACT-4", "I-ACT-5", "W-ACT-6", "E-ACT-7", "I-ACT-8"}
+    )
     for code in encoded:
         row = re.search(rf"\| {code} \| (\w+) \|", text)
         assert row and row.group(1) == std11.findings[code].severity, code
@@ -51,17 +57,26 @@ def test_kinds_and_columns_match_annex_d(std11):
 
 
 # -- E-ACT-1 ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("decl,variant_text", [
-    ({"table": "meter", "path": "energy.csv"}, "is not a kind of Annex D"),
-    ({"table": "energy", "path": "energy.csv", "phase": "training", "colour": "red"}, "'colour' is not a key"),
-    ({"table": "energy", "phase": "training"}, "has no `path`"),
-    ({"table": "energy", "path": "energy.csv"}, "has no `phase` column and declares no `phase`"),
-    ({"table": "requests", "path": "energy.csv", "phase": "training"}, "serves the inference phase"),
-    ({"table": "grid_intensity", "path": "grid.csv", "phase": "training"}, "takes no phase"),
-    ({"table": "grid_intensity", "path": "grid.csv", "basis": "market"}, "`basis` is market"),
-    ({"table": "energy", "path": "missing.csv", "phase": "training"}, "cannot be read (no such file)"),
-    ({"table": "accelerator_usage", "path": "energy.csv", "phase": "training"}, "has no column end, accelerators"),
-])
+@pytest.mark.parametrize(
+    "decl,variant_text",
+    [
+        ({"table": "meter", "path": "energy.csv"}, "is not a kind of Annex D"),
+        (
+            {"table": "energy", "path": "energy.csv", "phase": "training", "colour": "red"},
+            "'colour' is not a key",
+        ),
+        ({"table": "energy", "phase": "training"}, "has no `path`"),
+        ({"table": "energy", "path": "energy.csv"}, "has no `phase` column and declares no `phase`"),
+        ({"table": "requests", "path": "energy.csv", "phase": "training"}, "serves the inference phase"),
+        ({"table": "grid_intensity", "path": "grid.csv", "phase": "training"}, "takes no phase"),
+        ({"table": "grid_intensity", "path": "grid.csv", "basis": "market"}, "`basis` is market"),
+        ({"table": "energy", "path": "missing.csv", "phase": "training"}, "cannot be read (no such file)"),
+        (
+            {"table": "accelerator_usage", "path": "energy.csv", "phase": "training"},
+            "has no column end, accelerators",
+        ),
+    ],
+)
 def test_e_act_1_table_ignored(base, std11, decl, variant_text):
     tmp, tree = base
     ev = evaluate(tree, std11, tmp, [decl])
@@ -74,8 +89,16 @@ def test_e_act_1_unreadable_and_duplicate_columns(base, std11):
     tmp, tree = base
     (tmp / "bad.csv").write_bytes(b"start,energy_kwh\n\xff\xfe\x00bad")
     write_csv(tmp / "dup.csv", ["start", "Energy_kWh", " energy_kwh"], [[iso(T0), 1, 2]])
-    ev = evaluate(tree, std11, tmp, [{"table": "energy", "path": "bad.csv", "phase": "training"},
-                                     {"table": "energy", "path": "dup.csv", "phase": "training"}, "not a table"])
+    ev = evaluate(
+        tree,
+        std11,
+        tmp,
+        [
+            {"table": "energy", "path": "bad.csv", "phase": "training"},
+            {"table": "energy", "path": "dup.csv", "phase": "training"},
+            "not a table",
+        ],
+    )
     messages = [f.message for f in ev.findings if f.code == "E-ACT-1"]
     assert any("bad.csv cannot be read" in m for m in messages), messages
     assert any("two columns named" in m for m in messages) and any("#3" in m for m in messages)
@@ -85,6 +108,7 @@ def test_e_act_1_activity_not_a_list(base, std11):
     tmp, tree = base
     tree["activity"] = {"table": "energy"}
     from reportgen import evaluate_mapping
+
     ev = evaluate_mapping(tree, standard=std11, base_dir=tmp)
     assert "not a list" in one(ev, "E-ACT-1").message
 
@@ -94,14 +118,22 @@ def test_e_act_2_located_first_ten_then_count(base, std11):
     tmp, tree = base
     rows = [[iso(T0), 1, "FR", "ok"]]
     rows += [[(T0 + i * H).strftime("%Y-%m-%dT%H:%M:%S"), 1, "FR", f"s{i}"] for i in range(6)]  # no offset
-    rows += [[iso(T0), "1,5", "FR", "x"], [iso(T0), "-2", "FR", "y"], [iso(T0), "inf", "FR", "z"],
-             [iso(T0), "", "FR", "w"], ["yesterday", 1, "FR", "v"], [iso(T0), 2, "FR", "u"]]
+    rows += [
+        [iso(T0), "1,5", "FR", "x"],
+        [iso(T0), "-2", "FR", "y"],
+        [iso(T0), "inf", "FR", "z"],
+        [iso(T0), "", "FR", "w"],
+        ["yesterday", 1, "FR", "v"],
+        [iso(T0), 2, "FR", "u"],
+    ]
     write_csv(tmp / "energy.csv", ["start", "energy_kwh", "zone", "site"], rows)
     ev = evaluate(tree, std11, tmp, [ENERGY, GRID])
     f = one(ev, "E-ACT-2")
     assert f.message.startswith("energy.csv: 11 rows rejected")
     assert "energy.csv:3 (start)" in f.message and "energy.csv:9 (energy_kwh)" in f.message
-    assert "energy.csv:13 (start)" not in f.message and f.message.endswith("(+1).")  # ten listed, then a count
+    assert "energy.csv:13 (start)" not in f.message and f.message.endswith(
+        "(+1)."
+    )  # ten listed, then a count
     assert str(f.location) == "energy.csv:3"
     assert ev.values["training.energy"].value == 3  # the two good rows
 
@@ -109,13 +141,30 @@ def test_e_act_2_located_first_ten_then_count(base, std11):
 def test_e_act_2_end_phase_and_grid_hour(base, std11):
     tmp, tree = base
     tree["training"].pop("accelerator_hours")
-    write_csv(tmp / "usage.csv", ["start", "end", "accelerators", "phase"],
-              [[iso(T0), iso(T0), 8, "training"], [iso(T0), iso(T0 + H), 8, "hardware_x"],
-               [iso(T0), iso(T0 + H), 8, "storage_network"], [iso(T0), iso(T0 + 2 * H), 8, "Training"]])
-    write_csv(tmp / "grid2.csv", ["datetime", "zone", "intensity_gco2e_per_kwh"],
-              [["2025-03-01T00:30:00Z", "FR", 50], ["2025-03-01T01:00:00Z", "", 50]])
-    ev = evaluate(tree, std11, tmp, [{"table": "accelerator_usage", "path": "usage.csv"},
-                                     {"table": "grid_intensity", "path": "grid2.csv"}])
+    write_csv(
+        tmp / "usage.csv",
+        ["start", "end", "accelerators", "phase"],
+        [
+            [iso(T0), iso(T0), 8, "training"],
+            [iso(T0), iso(T0 + H), 8, "hardware_x"],
+            [iso(T0), iso(T0 + H), 8, "storage_network"],
+            [iso(T0), iso(T0 + 2 * H), 8, "Training"],
+        ],
+    )
+    write_csv(
+        tmp / "grid2.csv",
+        ["datetime", "zone", "intensity_gco2e_per_kwh"],
+        [["2025-03-01T00:30:00Z", "FR", 50], ["2025-03-01T01:00:00Z", "", 50]],
+    )
+    ev = evaluate(
+        tree,
+        std11,
+        tmp,
+        [
+            {"table": "accelerator_usage", "path": "usage.csv"},
+            {"table": "grid_intensity", "path": "grid2.csv"},
+        ],
+    )
     messages = {f.message.split(":")[0]: f.message for f in ev.findings if f.code == "E-ACT-2"}
     assert "usage.csv:2 (end), usage.csv:3 (phase), usage.csv:4 (phase)" in messages["usage.csv"]
     assert "grid2.csv:2 (datetime), grid2.csv:3 (zone)" in messages["grid2.csv"]
@@ -126,8 +175,10 @@ def test_e_act_2_parquet_rows_are_1_based(base, std11):
     import duckdb
 
     tmp, tree = base
-    duckdb.sql(f"COPY (SELECT * FROM (VALUES ('{iso(T0)}', 1.0), ('2025-03-01 01:00', 2.0), ('{iso(T0 + H)}', -1.0)) "
-               f"t(start, energy_kwh)) TO '{tmp / 'e.parquet'}' (FORMAT parquet)")
+    duckdb.sql(
+        f"COPY (SELECT * FROM (VALUES ('{iso(T0)}', 1.0), ('2025-03-01 01:00', 2.0), ('{iso(T0 + H)}', -1.0)) "
+        f"t(start, energy_kwh)) TO '{tmp / 'e.parquet'}' (FORMAT parquet)"
+    )
     ev = evaluate(tree, std11, tmp, [{"table": "energy", "path": "e.parquet", "phase": "training"}])
     assert "e.parquet:2 (start), e.parquet:3 (energy_kwh)" in one(ev, "E-ACT-2").message
 
@@ -149,10 +200,15 @@ def test_w_act_3_unmatched_with_and_without_fallback(base, std11):
 
 def test_w_act_4_repeated_energy_keys(base, std11):
     tmp, tree = base
-    write_csv(tmp / "energy.csv", ["start", "energy_kwh", "zone", "site"],
-              [[iso(T0), 1, "FR", "a"], ["2025-03-01T01:00:00+01:00", 2, "fr", "a"], [iso(T0), 3, "FR", "b"]])
+    write_csv(
+        tmp / "energy.csv",
+        ["start", "energy_kwh", "zone", "site"],
+        [[iso(T0), 1, "FR", "a"], ["2025-03-01T01:00:00+01:00", 2, "fr", "a"], [iso(T0), 3, "FR", "b"]],
+    )
     ev = evaluate(tree, std11, tmp, [ENERGY, GRID])
-    assert one(ev, "W-ACT-4").message.startswith("energy.csv: 1 rows repeat the key (phase, zone, site, start)")
+    assert one(ev, "W-ACT-4").message.startswith(
+        "energy.csv: 1 rows repeat the key (phase, zone, site, start)"
+    )
     assert ev.values["training.energy"].value == 6  # all counted
 
 
@@ -190,14 +246,21 @@ def test_i_act_8_inference_clipped_to_the_period(base, std11):
     tree["inference"].pop("requests")
     tree["inference"].pop("output_tokens")
     day = T0  # 2025-03-01 00:00Z is the end of the period
-    write_csv(tmp / "req.csv", ["start", "end", "requests", "output_tokens"],
-              [[iso(day - 2 * H), iso(day + 2 * H), 1000, 40000],   # half inside
-               [iso(day + H), iso(day + 2 * H), 500, 100],          # wholly outside
-               [iso(day - 5 * H), iso(day - 4 * H), 301, 7]])       # inside
+    write_csv(
+        tmp / "req.csv",
+        ["start", "end", "requests", "output_tokens"],
+        [
+            [iso(day - 2 * H), iso(day + 2 * H), 1000, 40000],  # half inside
+            [iso(day + H), iso(day + 2 * H), 500, 100],  # wholly outside
+            [iso(day - 5 * H), iso(day - 4 * H), 301, 7],
+        ],
+    )  # inside
     ev = evaluate(tree, std11, tmp, [{"table": "requests", "path": "req.csv"}])
     f = one(ev, "I-ACT-8")
     assert "1 rows wholly and 1 partly outside" in f.message and "2025-02-01" in f.message
-    assert ev.values["inference.requests"].value == 801 and ev.values["inference.output_tokens"].value == 20007
+    assert (
+        ev.values["inference.requests"].value == 801 and ev.values["inference.output_tokens"].value == 20007
+    )
     assert ev.activity.tables[0].period.end == "2025-03-01T00:00:00Z" and end
 
 
@@ -205,8 +268,11 @@ def test_w_bnd_1_rows_of_an_excluded_phase(base, std11):
     tmp, tree = base
     tree["boundary"]["phases"]["finetuning"] = "excluded"
     tree["boundary"].setdefault("justifications", {})["finetuning"] = "none done"
-    write_csv(tmp / "energy.csv", ["start", "energy_kwh", "zone", "phase"],
-              [[iso(T0), 1, "FR", "finetuning"], [iso(T0), 2, "FR", "finetuning"], [iso(T0), 4, "FR", "training"]])
+    write_csv(
+        tmp / "energy.csv",
+        ["start", "energy_kwh", "zone", "phase"],
+        [[iso(T0), 1, "FR", "finetuning"], [iso(T0), 2, "FR", "finetuning"], [iso(T0), 4, "FR", "training"]],
+    )
     ev = evaluate(tree, std11, tmp, [{"table": "energy", "path": "energy.csv"}, GRID])
     [f] = [f for f in ev.findings if f.code == "W-BND-1" and f.location and f.location.file == "energy.csv"]
     assert f.field == "finetuning.energy"
@@ -219,9 +285,17 @@ def test_energy_from_accelerator_usage_with_pue(base, std11):
     tree["boundary"]["energy_scope"] = "facility"
     tree["training"]["pue"] = 1.2
     tree["training"].pop("accelerator_hours", None)
-    write_csv(tmp / "usage.csv", ["start", "end", "accelerators", "avg_power_w", "zone", "job_id"],
-              [[iso(T0), "2025-03-01T02:30:00Z", 8, 500, "FR", "j1"], [iso(T0 + H), iso(T0 + 2 * H), 0.5, 400, "FR", "j2"]])
-    ev = evaluate(tree, std11, tmp, [{"table": "accelerator_usage", "path": "usage.csv", "phase": "training"}, GRID])
+    write_csv(
+        tmp / "usage.csv",
+        ["start", "end", "accelerators", "avg_power_w", "zone", "job_id"],
+        [
+            [iso(T0), "2025-03-01T02:30:00Z", 8, 500, "FR", "j1"],
+            [iso(T0 + H), iso(T0 + 2 * H), 0.5, 400, "FR", "j2"],
+        ],
+    )
+    ev = evaluate(
+        tree, std11, tmp, [{"table": "accelerator_usage", "path": "usage.csv", "phase": "training"}, GRID]
+    )
     assert ev.values["training.accelerator_hours"].value == pytest.approx(8 * 2.5 + 0.5)
     energy = (8 * 2.5 * 500 + 0.5 * 400) / 1000 * 1.2
     assert ev.values["training.energy"].value == pytest.approx(energy)
@@ -240,8 +314,14 @@ def test_electricity_maps_direct_basis_and_fingerprint_entries(base, std11):
     digest = hashlib.sha256((tmp / "energy.csv").read_bytes()).hexdigest()
     assert ev.inputs["activity"] == [
         {"table": "energy", "sha256": digest, "rows": 3, "phase": "training"},
-        {"table": "grid_intensity", "sha256": hashlib.sha256((tmp / "grid.csv").read_bytes()).hexdigest(), "rows": 3,
-         "description": "EM direct", "basis": "direct"}]
+        {
+            "table": "grid_intensity",
+            "sha256": hashlib.sha256((tmp / "grid.csv").read_bytes()).hexdigest(),
+            "rows": 3,
+            "description": "EM direct",
+            "basis": "direct",
+        },
+    ]
     (tmp / "sub").mkdir()
     (tmp / "sub" / "e.csv").write_bytes((tmp / "energy.csv").read_bytes())
     moved = evaluate(tree, std11, tmp, [{**ENERGY, "path": "sub/e.csv"}, tables[1]])
@@ -251,9 +331,11 @@ def test_electricity_maps_direct_basis_and_fingerprint_entries(base, std11):
 
 
 def test_a_disclosure_without_activity_does_not_import_duckdb():
-    code = ("import sys, reportgen; from reportgen.presentation.text import evaluation_text; "
-            f"ev = reportgen.evaluate_file({str(SAMPLES / 'acme-assistant-7b.yaml')!r}); evaluation_text(ev); "
-            "assert 'duckdb' not in sys.modules, 'duckdb imported'; print('ok')")
+    code = (
+        "import sys, reportgen; from reportgen.presentation.text import evaluation_text; "
+        f"ev = reportgen.evaluate_file({str(SAMPLES / 'acme-assistant-7b.yaml')!r}); evaluation_text(ev); "
+        "assert 'duckdb' not in sys.modules, 'duckdb imported'; print('ok')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
@@ -284,6 +366,7 @@ class _SlowQuery:
 
     def execute(self, sql, params):
         import time
+
         time.sleep(1.3)
         return self
 
@@ -312,8 +395,10 @@ def test_ragged_csv_is_unreadable_and_naive_parquet_times_are_rows_without_offse
 
     tmp, tree = base
     (tmp / "ragged.csv").write_text(f"start,energy_kwh\n{iso(T0)},1\n{iso(T0 + H)},1,5\n", encoding="utf-8")
-    duckdb.sql(f"COPY (SELECT TIMESTAMP '2025-03-01 00:00:00' AS start, 1.0 AS energy_kwh) TO '{tmp / 'n.parquet'}' "
-               "(FORMAT parquet)")
+    duckdb.sql(
+        f"COPY (SELECT TIMESTAMP '2025-03-01 00:00:00' AS start, 1.0 AS energy_kwh) TO '{tmp / 'n.parquet'}' "
+        "(FORMAT parquet)"
+    )
     ev = evaluate(tree, std11, tmp, [{**ENERGY, "path": "ragged.csv"}, {**ENERGY, "path": "n.parquet"}])
     assert "(line 3: Expected Number of Columns: 2 Found: 3)" in one(ev, "E-ACT-1").message
     assert "n.parquet:1 (start)" in one(ev, "E-ACT-2").message

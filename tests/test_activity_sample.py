@@ -6,10 +6,9 @@ import importlib.util
 import json
 
 import pytest
+from conftest import SAMPLES
 
 from reportgen.commands.main import main
-
-from conftest import SAMPLES
 
 METERED = SAMPLES / "acme-assistant-7b-metered.yaml"
 
@@ -25,7 +24,10 @@ def test_check_shows_hourly_against_average(capsys):
     assert code == 0 and "Status: Complete" in out
     part = out.split("Activity data (Annex D)")[1]
     assert "activity/training-energy.parquet, 504 rows, 504 counted" in part
-    assert "Inference and operation: hourly-matched 4.89 tCO₂e, with period-average intensities 5.064 tCO₂e (−3.44 %)" in part
+    assert (
+        "Inference and operation: hourly-matched 4.89 tCO₂e, with period-average intensities 5.064 tCO₂e (−3.44 %)"
+        in part
+    )
     code, out, _ = cli(capsys, "check", str(METERED), "--format", "json")
     data = json.loads(out)
     assert data["activity"]["phases"]["inference"]["difference_pct"] == pytest.approx(-3.44, abs=0.01)

@@ -8,10 +8,9 @@ import sys
 
 import pytest
 import yaml
+from conftest import ROOT, SAMPLES
 
 from reportgen.commands.main import main
-
-from conftest import ROOT, SAMPLES
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -20,11 +19,14 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("sample,status,code", [
-    ("acme-assistant-7b.yaml", "complete", 0),
-    ("mistral-large-2.yaml", "incomplete", 1),
-    ("llama-3.1-405b.yaml", "incomplete", 1),
-])
+@pytest.mark.parametrize(
+    "sample,status,code",
+    [
+        ("acme-assistant-7b.yaml", "complete", 0),
+        ("mistral-large-2.yaml", "incomplete", 1),
+        ("llama-3.1-405b.yaml", "incomplete", 1),
+    ],
+)
 def test_samples(capsys, sample, status, code):
     rc, out, _ = cli(capsys, "check", str(SAMPLES / sample), "--format", "json")
     data = json.loads(out)
@@ -35,7 +37,9 @@ def test_json_output_shape(capsys):
     rc, out, _ = cli(capsys, "check", str(SAMPLES / "llama-3.1-405b.yaml"), "--format", "json")
     d = json.loads(out)
     assert d["standard"] == {"id": "AILD", "edition": "D1.1"}
-    assert 0 <= d["completeness"] <= 1 and d["fingerprint"].startswith("sha256:") and len(d["fingerprint"]) == 71
+    assert (
+        0 <= d["completeness"] <= 1 and d["fingerprint"].startswith("sha256:") and len(d["fingerprint"]) == 71
+    )
     assert d["missing"] == sorted(d["missing"])
     for f in d["findings"]:
         assert {"code", "severity", "field", "clause", "message", "fix", "location"} <= set(f)
@@ -45,7 +49,9 @@ def test_json_output_shape(capsys):
     assert d["values"]["training.ghg_location"]["trace"] is None
     assert set(d["totals"]) == {"energy", "ghg_location", "ghg_market", "water", "adpe"}
     t = d["totals"]["ghg_location"]
-    assert {"value", "unit", "partial", "missing_phases", "by_phase"} <= set(t) and t["value"] == pytest.approx(8930000)
+    assert {"value", "unit", "partial", "missing_phases", "by_phase"} <= set(t) and t[
+        "value"
+    ] == pytest.approx(8930000)
     assert set(d["functional_units"]) >= {"per_request", "per_1k_output_tokens"}
     assert d["inference_share"] is None
 
@@ -107,7 +113,7 @@ def test_missing_file_directory_and_huge_file(capsys, tmp_path):
 
 def test_alias_bomb_is_refused(capsys, tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]" for i in range(1, 8)]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
     p = tmp_path / "bomb.yaml"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rc, _, err = cli(capsys, "check", str(p))
@@ -117,17 +123,26 @@ def test_alias_bomb_is_refused(capsys, tmp_path):
 
 def test_bad_values_exit_1_located(capsys, tmp_path):
     p = tmp_path / "bad.yaml"
-    p.write_text(yaml.safe_dump({
-        "report": {"reporting_period_start": "2026-01-01", "reporting_period_end": "2025-01-01"},
-        "training": {"energy": "lots of MWh", "grid_intensity": "56 kWh", "accelerator_count": -3},
-        "trainig": {"energy": 5},
-    }), encoding="utf-8")
+    p.write_text(
+        yaml.safe_dump(
+            {
+                "report": {"reporting_period_start": "2026-01-01", "reporting_period_end": "2025-01-01"},
+                "training": {"energy": "lots of MWh", "grid_intensity": "56 kWh", "accelerator_count": -3},
+                "trainig": {"energy": 5},
+            }
+        ),
+        encoding="utf-8",
+    )
     rc, out, err = cli(capsys, "check", str(p), "--format", "json")
     assert rc == 1 and err == ""
     d = json.loads(out)
     got = {(f["code"], f["field"]) for f in d["findings"]}
-    assert {("E-RNG-6", "report.reporting_period_end"), ("E-TYPE", "training.energy"),
-            ("E-UNIT", "training.grid_intensity"), ("E-FIELD", "trainig.energy")} <= got
+    assert {
+        ("E-RNG-6", "report.reporting_period_end"),
+        ("E-TYPE", "training.energy"),
+        ("E-UNIT", "training.grid_intensity"),
+        ("E-FIELD", "trainig.energy"),
+    } <= got
     assert all(f["location"]["line"] for f in d["findings"] if f["code"] in ("E-TYPE", "E-UNIT", "E-FIELD"))
 
 
@@ -162,28 +177,41 @@ def test_standard_command(capsys):
 
 
 def test_python_dash_m():
-    proc = subprocess.run([sys.executable, "-m", "reportgen", "check", str(SAMPLES / "acme-assistant-7b.yaml")],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "reportgen", "check", str(SAMPLES / "acme-assistant-7b.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Status: Complete" in proc.stdout
 
 
 def test_check_path_does_not_import_renderers():
-    code = ("import sys; from reportgen.commands.main import main; main(['check', %r]);"
-            "bad = [m for m in ('weasyprint', 'openpyxl', 'jinja2') if m in sys.modules]; print(bad)")
-    proc = subprocess.run([sys.executable, "-c", code % str(SAMPLES / "acme-assistant-7b.yaml")],
-                          capture_output=True, text=True, cwd=ROOT)
+    code = (
+        "import sys; from reportgen.commands.main import main; main(['check', %r]);"
+        "bad = [m for m in ('weasyprint', 'openpyxl', 'jinja2') if m in sys.modules]; print(bad)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code % str(SAMPLES / "acme-assistant-7b.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_nan_inf_and_huge_counts_never_crash(capsys, tmp_path):
     p = tmp_path / "n.yaml"
-    p.write_text("training:\n  energy: .nan\n  compute_flop: .inf\ninference:\n  requests: 100000000000000000000000\n",
-                 encoding="utf-8")
+    p.write_text(
+        "training:\n  energy: .nan\n  compute_flop: .inf\ninference:\n  requests: 100000000000000000000000\n",
+        encoding="utf-8",
+    )
     rc, out, err = cli(capsys, "check", str(p), "--format", "json")
     d = json.loads(out)
-    assert rc == 1 and {("E-TYPE", "training.energy"), ("E-TYPE", "training.compute_flop")} <= \
-        {(f["code"], f["field"]) for f in d["findings"]}
+    assert rc == 1 and {("E-TYPE", "training.energy"), ("E-TYPE", "training.compute_flop")} <= {
+        (f["code"], f["field"]) for f in d["findings"]
+    }
     assert d["inputs"]["inference"]["requests"] == 1e23
 
 

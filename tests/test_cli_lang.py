@@ -8,12 +8,11 @@ import re
 import shutil
 
 import pytest
+from conftest import ROOT, SAMPLES
+from test_cli_options import cli, option, subparsers
 
 from reportgen.commands.main import build_parser
 from reportgen.resources import strings
-
-from conftest import ROOT, SAMPLES
-from test_cli_options import cli, option, subparsers
 
 GOLDEN_XLSX = ROOT / "tests" / "golden" / "v0.1.0" / "Acme-Assistant-2.1-AILD-D1.xlsx"
 LLAMA = SAMPLES / "llama-3.1-405b.yaml"
@@ -30,11 +29,16 @@ def test_every_command_that_prints_for_people_takes_lang():
 
 def test_every_verify_check_has_its_french_text():
     """A check added to reportgen/proof/*.py needs its entry in templates/strings-cli.yaml (verify_checks)."""
-    names = {m for path in (ROOT / "reportgen" / "proof").glob("*.py")
-             for m in re.findall(r'Check\(\s*"([^"]+)"', path.read_text(encoding="utf-8"))}
+    names = {
+        m
+        for path in (ROOT / "reportgen" / "proof").glob("*.py")
+        for m in re.findall(r'Check\(\s*"([^"]+)"', path.read_text(encoding="utf-8"))
+    }
     assert len(names) >= 14
     table = strings()["verify_checks"]
-    assert not names - set(table), f"add to verify_checks in templates/strings-cli.yaml: {sorted(names - set(table))}"
+    assert not names - set(table), (
+        f"add to verify_checks in templates/strings-cli.yaml: {sorted(names - set(table))}"
+    )
     for name in names:
         assert table[name]["name"] and table[name]["does"], name
 
@@ -57,18 +61,24 @@ def test_a_failed_check_in_french_names_the_difference(capsys):
     assert code == 1
     assert "  ÉCHEC  fichier d'entrée\u00a0: le fichier d'entrée donné a l'empreinte du rapport" in out
     # llama names D1.1, so it is evaluated under D1.1 (README, readings of D1.1, 8)
-    assert re.search(r"\n {10}fingerprint of .+llama-3\.1-405b\.yaml : attendu sha256:281b\w+, trouvé sha256:bbe1", out)
+    assert re.search(
+        r"\n {10}fingerprint of .+llama-3\.1-405b\.yaml : attendu sha256:281b\w+, trouvé sha256:bbe1", out
+    )
     assert out.splitlines()[-1].startswith("NON VÉRIFIÉ : 1 sur ") and out.endswith("(fichier d'entrée).\n")
 
 
 def test_keygen_and_sign_in_french(tmp_path, capsys):
     code, out, _ = cli(capsys, "keygen", "-o", tmp_path / "keys", "--lang", "fr")
-    assert code == 0 and out.splitlines()[0] == (f"{tmp_path / 'keys' / 'PRIVATE.pem'} écrit (clé privée Ed25519, "
-                                                 "PKCS8, non chiffrée, mode 0600 : gardez-la secrète)")
+    assert code == 0 and out.splitlines()[0] == (
+        f"{tmp_path / 'keys' / 'PRIVATE.pem'} écrit (clé privée Ed25519, "
+        "PKCS8, non chiffrée, mode 0600 : gardez-la secrète)"
+    )
     report = shutil.copy(GOLDEN_XLSX, tmp_path / "report.xlsx")
     code, out, _ = cli(capsys, "sign", report, "--key", tmp_path / "keys" / "PRIVATE.pem", "--lang", "fr")
-    assert code == 0 and out.startswith(f"{tmp_path / 'report.xlsx.sig.json'} écrit (signé par Exemple Audit & "
-                                        "Associés, limited_assurance, clé ")
+    assert code == 0 and out.startswith(
+        f"{tmp_path / 'report.xlsx.sig.json'} écrit (signé par Exemple Audit & "
+        "Associés, limited_assurance, clé "
+    )
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json"])
@@ -77,8 +87,13 @@ def test_export_eu_ai_act_in_french(capsys, fmt):
     assert code == 1  # training.wallclock_days is missing
     if fmt == "json":
         doc = json.loads(out)
-        assert doc["missing"] == [{"ref": "2(d) training time", "field": "training.wallclock_days",
-                                   "label": "Durée calendaire de l'entraînement"}]
+        assert doc["missing"] == [
+            {
+                "ref": "2(d) training time",
+                "field": "training.wallclock_days",
+                "label": "Durée calendaire de l'entraînement",
+            }
+        ]
         energy = next(i for i in doc["items"] if i["field"] == "training.energy")
         assert energy["value"] == 21600 and energy["display"] == "21\u202f600 MWh"
         return
@@ -86,7 +101,10 @@ def test_export_eu_ai_act_in_french(capsys, fmt):
     assert "| Élément | Réponse | Obtention | Champ AILD |" in out
     assert "| 21\u202f600 MWh | calculé par reportgen\u00a0; clause 8.1\u00a0: énergie = " in out
     assert "| 3,80 × 10^25 FLOP | fourni\u00a0; Dubey et al. 2024" in out
-    assert "## Manquants (1)\n\n- 2(d) training time: Durée calendaire de l'entraînement (`training.wallclock_days`)" in out
+    assert (
+        "## Manquants (1)\n\n- 2(d) training time: Durée calendaire de l'entraînement (`training.wallclock_days`)"
+        in out
+    )
 
 
 def test_export_eu_ai_act_in_english_is_unchanged(capsys):
@@ -99,8 +117,12 @@ def test_export_eu_ai_act_in_english_is_unchanged(capsys):
 def test_export_hf_model_card_in_french(tmp_path, capsys):
     code, _, err = cli(capsys, "export", "hf-model-card", LLAMA, "--lang", "fr", "-o", tmp_path / "card.yaml")
     text = (tmp_path / "card.yaml").read_text(encoding="utf-8")
-    assert code == 0 and text.startswith("# co2_eq_emissions pour l'en-tête de la fiche du modèle, d'après "
-                                         "llama-3.1-405b.yaml (AILD D1.1) ; émissions en grammes de CO2e.\n")
+    assert code == 0 and text.startswith(
+        "# co2_eq_emissions pour l'en-tête de la fiche du modèle, d'après "
+        "llama-3.1-405b.yaml (AILD D1.1) ; émissions en grammes de CO2e.\n"
+    )
     assert "training_type: pre-training" in text and "emissions: 8930000000" in text
-    assert ("remarque : training.location_country n'a pas de valeur, le bloc n'a donc pas de "
-            "geographical_location.") in err and f"{tmp_path / 'card.yaml'} écrit" in err
+    assert (
+        "remarque : training.location_country n'a pas de valeur, le bloc n'a donc pas de "
+        "geographical_location."
+    ) in err and f"{tmp_path / 'card.yaml'} écrit" in err

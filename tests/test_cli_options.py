@@ -10,13 +10,12 @@ import tomllib
 from importlib import metadata
 
 import pytest
-
-import reportgen.standard.editions as editions_module
-import reportgen.standard as standard_module
-from reportgen.commands.main import build_parser, main
-from reportgen.commands import StandardChoice
-
 from conftest import ROOT, SAMPLES
+
+import reportgen.standard as standard_module
+import reportgen.standard.editions as editions_module
+from reportgen.commands import StandardChoice
+from reportgen.commands.main import build_parser, main
 
 ACME = SAMPLES / "acme-assistant-7b.yaml"
 
@@ -50,6 +49,7 @@ COMMANDS = subparsers(build_parser())
 
 # --- version --------------------------------------------------------------------------------------------
 
+
 def test_version_comes_from_the_package_metadata_whose_source_is_pyproject(capsys):
     with (ROOT / "pyproject.toml").open("rb") as fh:
         declared = tomllib.load(fh)["project"]["version"]
@@ -64,12 +64,16 @@ def test_the_version_string_is_written_once():
     """No other `__version__ = "..."` or version literal in the package: pyproject.toml is the only source."""
     with (ROOT / "pyproject.toml").open("rb") as fh:
         declared = tomllib.load(fh)["project"]["version"]
-    holders = [p.relative_to(ROOT) for p in (ROOT / "reportgen").rglob("*.py")
-               if f'"{declared}"' in p.read_text(encoding="utf-8")]
+    holders = [
+        p.relative_to(ROOT)
+        for p in (ROOT / "reportgen").rglob("*.py")
+        if f'"{declared}"' in p.read_text(encoding="utf-8")
+    ]
     assert holders == []
 
 
 # --- a broken standard ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def broken_standard(tmp_path, monkeypatch):
@@ -95,11 +99,20 @@ def test_help_and_version_work_when_the_standard_is_broken(broken_standard, caps
         assert code == 0 and "usage:" in out, name
 
 
-@pytest.mark.parametrize("argv", [
-    ["check", ACME],
-    ["sign", "report.pdf", "--key", "PRIVATE.pem", "--level", "limited"],
-    ["import", "codecarbon", ROOT / "tests" / "fixtures" / "codecarbon-3.3.0-emissions.csv", "--phase", "training"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", ACME],
+        ["sign", "report.pdf", "--key", "PRIVATE.pem", "--level", "limited"],
+        [
+            "import",
+            "codecarbon",
+            ROOT / "tests" / "fixtures" / "codecarbon-3.3.0-emissions.csv",
+            "--phase",
+            "training",
+        ],
+    ],
+)
 def test_a_broken_standard_is_a_message_not_a_traceback(broken_standard, capsys, argv):
     code, out, err = cli(capsys, *argv)
     assert code == 2 and "Traceback" not in out + err
@@ -113,8 +126,17 @@ FOLDER_COMMANDS = {"render", "keygen", "portfolio"}
 
 def test_output_is_a_file_except_for_commands_that_write_a_folder():
     with_output = {name: option(p, "-o") for name, p in COMMANDS.items() if option(p, "-o")}
-    assert set(with_output) >= {"render", "template", "keygen", "sign", "schema", "import codecarbon",
-                                "import hf-model-card", "export eu-ai-act", "export hf-model-card"}
+    assert set(with_output) >= {
+        "render",
+        "template",
+        "keygen",
+        "sign",
+        "schema",
+        "import codecarbon",
+        "import hf-model-card",
+        "export eu-ai-act",
+        "export hf-model-card",
+    }
     for name, action in with_output.items():
         assert "--output" in action.option_strings, name
         if name in FOLDER_COMMANDS:
@@ -140,23 +162,42 @@ def test_template_takes_o_like_the_others_and_keeps_its_positional_form(tmp_path
 def test_render_output_is_a_folder_and_output_dir_still_works(tmp_path, capsys):
     code, _, err = cli(capsys, "render", ACME, "-o", tmp_path / "new" / "folder", "--format", "xlsx")
     assert code == 0 and [p.name for p in (tmp_path / "new" / "folder").iterdir()] == [
-        "Acme-Assistant-2.1-AILD-D1.1.xlsx"]
+        "Acme-Assistant-2.1-AILD-D1.1.xlsx"
+    ]
     code, _, _ = cli(capsys, "render", ACME, "--output-dir", tmp_path / "old", "--format", "xlsx")
     assert code == 0 and (tmp_path / "old" / "Acme-Assistant-2.1-AILD-D1.1.xlsx").is_file()
 
 
 def test_keygen_takes_o_like_render(tmp_path, capsys):
     code, out, _ = cli(capsys, "keygen", "-o", tmp_path / "keys")
-    assert code == 0 and sorted(p.name for p in (tmp_path / "keys").iterdir()) == ["PRIVATE.pem", "PUBLIC.pem"]
+    assert code == 0 and sorted(p.name for p in (tmp_path / "keys").iterdir()) == [
+        "PRIVATE.pem",
+        "PUBLIC.pem",
+    ]
     assert cli(capsys, "keygen")[0] == 2
 
 
 # --- --format, --phase, --level ------------------------------------------------------------------------
 
+
 def test_format_has_one_meaning_per_command_family():
     formats = {name: option(p, "--format") for name, p in COMMANDS.items() if option(p, "--format")}
-    assert set(formats) == {"check", "verify", "standard", "compare", "scenario", "render", "export eu-ai-act"}
-    for name in ("check", "verify", "standard", "compare", "scenario"):  # commands that print a result: for people or for tools
+    assert set(formats) == {
+        "check",
+        "verify",
+        "standard",
+        "compare",
+        "scenario",
+        "render",
+        "export eu-ai-act",
+    }
+    for name in (
+        "check",
+        "verify",
+        "standard",
+        "compare",
+        "scenario",
+    ):  # commands that print a result: for people or for tools
         assert formats[name].choices == ["text", "json"] and formats[name].default == "text", name
         assert formats[name].help.startswith("text for people"), name
     assert "report files" in formats["render"].help
@@ -172,25 +213,50 @@ def test_phase_is_one_shared_option_validated_against_data():
     assert isinstance(option(COMMANDS["sign"], "--level").type, StandardChoice)
 
 
-@pytest.mark.parametrize("argv, allowed", [
-    (["import", "codecarbon", ROOT / "tests" / "fixtures" / "codecarbon-3.3.0-emissions.csv", "--phase",
-      "trainig"], "data, training, finetuning, inference, storage_network"),
-    (["import", "hf-model-card", ROOT / "tests" / "fixtures" / "hf-model-card-README.md", "--phase", "trainig"],
-     "training, finetuning"),
-    (["export", "hf-model-card", ACME, "--phase", "trainig"], "training, finetuning"),
-])
+@pytest.mark.parametrize(
+    "argv, allowed",
+    [
+        (
+            [
+                "import",
+                "codecarbon",
+                ROOT / "tests" / "fixtures" / "codecarbon-3.3.0-emissions.csv",
+                "--phase",
+                "trainig",
+            ],
+            "data, training, finetuning, inference, storage_network",
+        ),
+        (
+            [
+                "import",
+                "hf-model-card",
+                ROOT / "tests" / "fixtures" / "hf-model-card-README.md",
+                "--phase",
+                "trainig",
+            ],
+            "training, finetuning",
+        ),
+        (["export", "hf-model-card", ACME, "--phase", "trainig"], "training, finetuning"),
+    ],
+)
 def test_a_bad_phase_gets_the_same_message_everywhere(capsys, argv, allowed):
     code, out, err = cli(capsys, *argv)
     assert code == 2 and not out
-    assert f"argument --phase: 'trainig' is not " in err and f"choose one of {allowed}. Did you mean training?" in err
+    assert (
+        "argument --phase: 'trainig' is not " in err
+        and f"choose one of {allowed}. Did you mean training?" in err
+    )
 
 
 def test_a_bad_level_is_refused_before_any_work(tmp_path, capsys):
-    code, _, err = cli(capsys, "sign", tmp_path / "missing.pdf", "--key", tmp_path / "missing.pem", "--level", "full")
+    code, _, err = cli(
+        capsys, "sign", tmp_path / "missing.pdf", "--key", tmp_path / "missing.pem", "--level", "full"
+    )
     assert code == 2 and "'full' is not a verification level of clause 10: choose one of none," in err
 
 
 # --- schema ----------------------------------------------------------------------------------------------
+
 
 def test_schema_prints_the_input_schema_by_default_and_the_result_schema_on_request(tmp_path, capsys):
     code, out, _ = cli(capsys, "schema")

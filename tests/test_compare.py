@@ -34,7 +34,9 @@ def test_halving_inference_grid_intensity(acme_tree, acme_ev):
     assert inf.change_pct == pytest.approx(-50.0, rel=1e-12)
     # the total moves by exactly the inference change, nothing else moves
     assert cmp.indicators["ghg_location"].change == pytest.approx(inf.change, rel=1e-12)
-    assert acme_ev.totals["ghg_location"].value / 1000 == pytest.approx(cmp.indicators["ghg_location"].baseline)
+    assert acme_ev.totals["ghg_location"].value / 1000 == pytest.approx(
+        cmp.indicators["ghg_location"].baseline
+    )
     for name in ("energy", "ghg_market", "water", "adpe"):
         assert cmp.indicators[name].change == 0, name
     for phase, lines in cmp.phases.items():
@@ -58,8 +60,10 @@ def _set(tree, path: str, value):
 # code → the change to acme that must raise it (and only notes of that code among the blocking ones)
 CASES = {
     "edition": [("standard", "AILD D1")],
-    "boundary_phase": [("boundary.phases.end_of_life", "excluded"),
-                       ("boundary.justifications", {"end_of_life": "Handled by the OEM take-back scheme."})],
+    "boundary_phase": [
+        ("boundary.phases.end_of_life", "excluded"),
+        ("boundary.justifications", {"end_of_life": "Handled by the OEM take-back scheme."}),
+    ],
     "lca_scope": [("boundary.lca_scope", "cradle_to_gate")],
     "energy_scope": [("boundary.energy_scope", "it_equipment")],
     "accounting": [("boundary.electricity_accounting", "location_based")],
@@ -122,7 +126,10 @@ def test_partial_note_names_side_and_phase(acme_tree, acme_ev):
     for path, value in CASES["partial_total"]:
         _set(tree, path, value)
     messages = [n.message for n in compare(acme_ev, run(tree)).notes if n.code == "partial_total"]
-    assert "Energy consumption: partial in the current disclosure (no value for Inference and operation)" in messages
+    assert (
+        "Energy consumption: partial in the current disclosure (no value for Inference and operation)"
+        in messages
+    )
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -142,7 +149,15 @@ def test_cli_json_shape_and_exit_codes(capsys, tmp_path, acme_tree):
     code, out, _ = cli(capsys, "compare", str(SAMPLES / "acme-assistant-7b.yaml"), half, "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"baseline", "current", "comparable", "notes", "indicators", "functional_units", "phases"}
+    assert set(data) == {
+        "baseline",
+        "current",
+        "comparable",
+        "notes",
+        "indicators",
+        "functional_units",
+        "phases",
+    }
     assert set(data["baseline"]) == {"fingerprint"} and data["current"]["fingerprint"].startswith("sha256:")
     assert set(data["indicators"]["ghg_location"]) == {"baseline", "current", "change", "change_pct", "unit"}
     assert set(data["functional_units"]) == {"per_request", "per_1k_output_tokens"}
@@ -153,22 +168,32 @@ def test_cli_boundary_change_is_not_comparable(capsys, tmp_path, acme_tree):
     tree = copy.deepcopy(acme_tree)
     for path, value in CASES["boundary_phase"]:
         _set(tree, path, value)
-    code, out, _ = cli(capsys, "compare", str(SAMPLES / "acme-assistant-7b.yaml"), _write(tmp_path, "b.yaml", tree))
+    code, out, _ = cli(
+        capsys, "compare", str(SAMPLES / "acme-assistant-7b.yaml"), _write(tmp_path, "b.yaml", tree)
+    )
     assert code == 1
     assert "Comparable: NO — not like for like" in out
     assert "[boundary_phase] boundary changed for End of life: Included → Excluded" in out
 
 
 def test_cli_french_numbers(capsys):
-    code, out, _ = cli(capsys, "compare", str(SAMPLES / "acme-assistant-7b-d1.yaml"),
-                       str(SAMPLES / "acme-assistant-7b.yaml"), "--lang", "fr")
+    code, out, _ = cli(
+        capsys,
+        "compare",
+        str(SAMPLES / "acme-assistant-7b-d1.yaml"),
+        str(SAMPLES / "acme-assistant-7b.yaml"),
+        "--lang",
+        "fr",
+    )
     assert code == 1  # another edition
     assert "Comparable : NON" in out and "[edition]" in out
     assert "386,7 MWh" in out and "inchangé" in out
 
 
 def test_cli_unreadable_input(capsys, tmp_path):
-    code, _, err = cli(capsys, "compare", str(tmp_path / "missing.yaml"), str(SAMPLES / "acme-assistant-7b.yaml"))
+    code, _, err = cli(
+        capsys, "compare", str(tmp_path / "missing.yaml"), str(SAMPLES / "acme-assistant-7b.yaml")
+    )
     assert code == 2 and "missing.yaml" in err
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SAMPLES, codes, finding
 
 from reportgen import evaluate_file, evaluate_mapping
 from reportgen.commands.main import main
-
-from conftest import SAMPLES, codes, finding
 
 
 def test_the_edition_key_is_normalised_and_not_fingerprinted(acme):
@@ -46,8 +45,11 @@ def test_d1_treats_the_amendment_keys_as_unknown(acme):
     acme.update(standard="AILD D1", aggregate={"scope": "all", "water": 5}, activity=[{"table": "energy"}])
     ev = evaluate_mapping(acme)
     assert ev.standard.edition == "D1"
-    assert sorted(f.field for f in ev.findings if f.code == "E-FIELD") == ["activity", "aggregate.scope",
-                                                                         "aggregate.water"]
+    assert sorted(f.field for f in ev.findings if f.code == "E-FIELD") == [
+        "activity",
+        "aggregate.scope",
+        "aggregate.water",
+    ]
     assert "not a field of AILD D1;" in finding(ev, "E-FIELD", "aggregate.scope").message
 
 
@@ -56,9 +58,15 @@ def test_d1_sample_keeps_d1_semantics_and_d11_covers_one_boundary():
     d11 = evaluate_file(SAMPLES / "acme-assistant-7b.yaml")
     assert d1.inputs == d11.inputs and d1.fingerprint != d11.fingerprint  # the edition is fingerprinted
     loc1, mkt1 = d1.totals["ghg_location"], d1.totals["ghg_market"]
-    assert round(loc1.value / 1000, 2) == 90.51 and round(mkt1.value / 1000, 2) == 14.45  # D1: electricity only
+    assert (
+        round(loc1.value / 1000, 2) == 90.51 and round(mkt1.value / 1000, 2) == 14.45
+    )  # D1: electricity only
     assert set(mkt1.by_phase) == {"training", "finetuning", "inference"} and mkt1.location_based_phases == []
-    assert d1.values["training.energy"].basis is None and mkt1.by_basis == {} and d1.inference_share_partial is None
+    assert (
+        d1.values["training.energy"].basis is None
+        and mkt1.by_basis == {}
+        and d1.inference_share_partial is None
+    )
     loc, mkt = d11.totals["ghg_location"], d11.totals["ghg_market"]
     assert loc.value == loc1.value and set(mkt.by_phase) == set(loc.by_phase)  # A2: the same phases
     assert mkt.location_based_phases == ["hardware", "data", "storage_network", "end_of_life"]
@@ -111,7 +119,9 @@ def test_basis_is_the_weakest_input_and_counts_decimals_only_with_a_method(acme)
     assert evaluate_mapping(acme).values["training.energy"].basis == "estimated"
     total = ev.totals["ghg_location"]
     assert sum(total.by_basis.values()) == pytest.approx(total.value)
-    assert ev.data_quality["ghg_location"]["estimated"] == pytest.approx(total.by_basis["estimated"] / total.value)
+    assert ev.data_quality["ghg_location"]["estimated"] == pytest.approx(
+        total.by_basis["estimated"] / total.value
+    )
     mkt = ev.totals["ghg_market"]  # a location-based figure counts under its own basis
     assert mkt.by_basis["estimated"] == pytest.approx(total.by_basis["estimated"])
 
@@ -145,7 +155,9 @@ def test_per_unit_bare_number_is_in_the_table_unit_and_scope_is_required(acme):
     acme["functional_unit"] = {"energy": 2.5}
     acme["aggregate"] = {"energy": "1 GWh"}
     ev = evaluate_mapping(acme)
-    assert ev.values["functional_unit.energy"].value == 2.5 and ev.values["functional_unit.energy"].unit == "Wh"
+    assert (
+        ev.values["functional_unit.energy"].value == 2.5 and ev.values["functional_unit.energy"].unit == "Wh"
+    )
     assert ev.values["aggregate.energy"].value == 1_000_000
     assert {"aggregate.scope", "functional_unit.definition"} <= set(ev.missing)
     acme["functional_unit"]["energy"] = "0.003 kWh"
@@ -153,8 +165,10 @@ def test_per_unit_bare_number_is_in_the_table_unit_and_scope_is_required(acme):
 
 
 def test_w_calc_2_only_over_every_included_phase(acme):
-    acme["aggregate"] = {"scope": "training and one year of use",
-                         "ghg_location": {"value": 120, "unit": "tCO2e", "method": "supplier", "source": "LCA"}}
+    acme["aggregate"] = {
+        "scope": "training and one year of use",
+        "ghg_location": {"value": 120, "unit": "tCO2e", "method": "supplier", "source": "LCA"},
+    }
     ev = evaluate_mapping(acme)
     f = finding(ev, "W-CALC-2", "aggregate.ghg_location")
     assert "training and one year of use" in f.message and "End of life" in f.message and "32.6" in f.message
@@ -181,7 +195,10 @@ def test_check_text_shows_the_amendment(capsys):
     main(["check", str(SAMPLES / "acme-assistant-7b.yaml")])
     out = capsys.readouterr().out
     assert "GHG emissions (market-based): 85.03 tCO₂e" in out
-    assert "entered with their location-based figure (no market-based figure of their own): Hardware manufacturing 68.7 tCO₂e" in out
+    assert (
+        "entered with their location-based figure (no market-based figure of their own): Hardware manufacturing 68.7 tCO₂e"
+        in out
+    )
     assert "Data quality: share of each total by basis" in out and "Estimated 76.1%" in out
     main(["check", str(SAMPLES / "mistral-large-2.yaml"), "--lang", "fr"])
     out = capsys.readouterr().out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from conftest import SAMPLES
 from openpyxl import load_workbook
 
 from reportgen import evaluate_file
@@ -13,14 +14,17 @@ from reportgen.presentation.pdf import render_html
 from reportgen.presentation.xlsx import write_xlsx
 from reportgen.workbook.template import write_template
 
-from conftest import SAMPLES
-
 
 def cell_texts(path) -> set[str]:
     wb = load_workbook(path, read_only=True)
     try:
-        return {str(v).strip() for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
-                if isinstance(v, str)}
+        return {
+            str(v).strip()
+            for ws in wb.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if isinstance(v, str)
+        }
     finally:
         wb.close()
 
@@ -47,5 +51,9 @@ def test_every_field_in_the_pdf_template(std, incomplete_ev):
     html = unescape(render_html(incomplete_ev).replace("\u200b", ""))
     assert [fid for fid in std.fields if fid not in html] == []
     # the boundary table names each phase instead of repeating "X in scope" / "Justification: X"
-    labelled = [f for f in std.fields.values() if not f.id.startswith(("boundary.phases.", "boundary.justifications."))]
+    labelled = [
+        f
+        for f in std.fields.values()
+        if not f.id.startswith(("boundary.phases.", "boundary.justifications."))
+    ]
     assert [f.id for f in labelled if f.label.en not in html] == []

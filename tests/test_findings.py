@@ -32,8 +32,14 @@ MUTATIONS = [
     ("W-WITHHELD", "training.compute_flop", {"withheld": "confidential", "note": "sensitive"}),
     ("I-CALC-2", "hardware.usage_rate", None),
     ("I-ED-1", "standard", None),
-    ("W-CALC-2", "aggregate", {"scope": "training and one year of use", "ghg_location": {
-        "value": 50, "unit": "tCO2e", "method": "supplier", "source": "published LCA"}}),
+    (
+        "W-CALC-2",
+        "aggregate",
+        {
+            "scope": "training and one year of use",
+            "ghg_location": {"value": 50, "unit": "tCO2e", "method": "supplier", "source": "published LCA"},
+        },
+    ),
 ]
 
 

@@ -6,11 +6,10 @@ import hashlib
 import json
 
 import rfc8785
+from conftest import SAMPLES
 
 from reportgen import evaluate_file, evaluate_mapping
 from reportgen.evaluation.pipeline import canonical_tree
-
-from conftest import SAMPLES
 
 
 def test_fingerprint_definition(acme):
@@ -23,8 +22,12 @@ def test_normalized_tree_shape(acme):
     acme["training"]["compute_flop"] = {"withheld": "confidential", "note": "sensitive"}
     ev = evaluate_mapping(acme)
     tree = ev.inputs
-    assert tree["data"]["energy"] == {"value": 12400, "unit": "kWh", "method": "measured",
-                                      "source": "DCIM meters of the preprocessing cluster"}
+    assert tree["data"]["energy"] == {
+        "value": 12400,
+        "unit": "kWh",
+        "method": "measured",
+        "source": "DCIM meters of the preprocessing cluster",
+    }
     assert tree["report"]["reporting_period_start"] == "2025-07-01"
     assert tree["training"]["compute_flop"] == {"withheld": "confidential", "note": "sensitive"}
     assert "energy" not in tree["training"]  # derived figures are not inputs
@@ -35,13 +38,19 @@ def test_normalized_tree_shape(acme):
 def test_same_fingerprint_for_yaml_json_order_and_units(tmp_path, acme_tree):
     base = evaluate_file(SAMPLES / "acme-assistant-7b.yaml").fingerprint
     as_json = json.loads(json.dumps(acme_tree, default=str))
-    reordered = {k: dict(reversed(list(v.items()))) if isinstance(v, dict) else v
-                 for k, v in reversed(list(as_json.items()))}
+    reordered = {
+        k: dict(reversed(list(v.items()))) if isinstance(v, dict) else v
+        for k, v in reversed(list(as_json.items()))
+    }
     p = tmp_path / "acme.json"
     p.write_text(json.dumps(reordered, indent=1), encoding="utf-8")
     assert evaluate_file(p).fingerprint == base
-    as_json["storage_network"]["energy"] = {"value": 18500, "unit": "kWh", "method": "measured",
-                                            "source": "Storage array and switch PDUs"}
+    as_json["storage_network"]["energy"] = {
+        "value": 18500,
+        "unit": "kWh",
+        "method": "measured",
+        "source": "Storage array and switch PDUs",
+    }
     as_json["data"]["energy"]["value"] = "0.0124 GWh"
     assert evaluate_mapping(as_json).fingerprint == base
 

@@ -13,14 +13,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from reportgen.commands.main import main
 
-from conftest import SAMPLES
-
 SEED = 20261129
-ODD_TEXT = ["\u202e", "\x00", "\ufeff", "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
-            "ǅ̶̡", "\U0001f525" * 50, "\x1b[2J", "１２３", "\u00a0", "e\u0301"]
+ODD_TEXT = [
+    "\u202e",
+    "\x00",
+    "\ufeff",
+    "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+    "ǅ̶̡",
+    "\U0001f525" * 50,
+    "\x1b[2J",
+    "１２３",
+    "\u00a0",
+    "e\u0301",
+]
 HUGE = ["1e400", "9" * 400, "-1e308", ".nan", ".inf", "0x" + "f" * 80, "1_000_000_000_000_000_000_000"]
 
 
@@ -37,7 +46,9 @@ def _mutate_text(rng: random.Random, text: str) -> bytes:
         candidates = [i for i, line in enumerate(lines) if ": " in line and not line.rstrip().endswith(":")]
         i = rng.choice(candidates)
         key = lines[i].split(": ", 1)[0]
-        value = rng.choice(HUGE) if kind == "huge" else rng.choice(ODD_TEXT) + lines[i].split(": ", 1)[1].strip()
+        value = (
+            rng.choice(HUGE) if kind == "huge" else rng.choice(ODD_TEXT) + lines[i].split(": ", 1)[1].strip()
+        )
         lines[i] = f"{key}: {value}\n"
     if kind != "flip":
         return "".join(lines).encode("utf-8", "surrogatepass")
@@ -87,14 +98,20 @@ def _mutate_pdf(rng: random.Random, data: bytes) -> bytes:
 def reports(tmp_path_factory) -> dict[str, Path]:
     """The acme sample rendered once per module: an .xlsx and a PDF report to mutate."""
     folder = tmp_path_factory.mktemp("rendered")
-    assert main(["render", str(SAMPLES / "acme-assistant-7b.yaml"), "--format", "xlsx,pdf",
-                 "-o", str(folder)]) == 0
+    assert (
+        main(["render", str(SAMPLES / "acme-assistant-7b.yaml"), "--format", "xlsx,pdf", "-o", str(folder)])
+        == 0
+    )
     return {p.suffix: p for p in folder.iterdir()}
 
 
 def _cases() -> list[tuple[str, int]]:
-    return ([("yaml", i) for i in range(20)] + [("workbook", i) for i in range(10)]
-            + [("report-xlsx", i) for i in range(8)] + [("report-pdf", i) for i in range(2)])
+    return (
+        [("yaml", i) for i in range(20)]
+        + [("workbook", i) for i in range(10)]
+        + [("report-xlsx", i) for i in range(8)]
+        + [("report-pdf", i) for i in range(2)]
+    )
 
 
 def _run(capsys, *argv: str) -> int:
@@ -113,7 +130,9 @@ def test_fuzz_cli(tmp_path, capsys, reports, kind, index):
     outdir.mkdir()
     if kind == "yaml":
         target = inputs / "fuzzed.yaml"
-        target.write_bytes(_mutate_text(rng, (SAMPLES / "acme-assistant-7b.yaml").read_text(encoding="utf-8")))
+        target.write_bytes(
+            _mutate_text(rng, (SAMPLES / "acme-assistant-7b.yaml").read_text(encoding="utf-8"))
+        )
     elif kind == "workbook":
         target = inputs / "fuzzed.xlsx"
         target.write_bytes(_mutate_zip(rng, (SAMPLES / "acme-assistant-7b.xlsx").read_bytes()))

@@ -174,7 +174,9 @@ rejected: object
 """,
 }
 # 1.1 adds the activity part of Annex D (edition D1.1, D.6), null when no table is declared.
-SHAPES["1.1"] = SHAPES["1.0"].rstrip("\n") + """
+SHAPES["1.1"] = (
+    SHAPES["1.0"].rstrip("\n")
+    + """
 activity: null|object
 activity.tables: array
 activity.tables.[]: object
@@ -203,6 +205,7 @@ activity.monthly.[].month: string
 activity.monthly.[].energy_kwh: number
 activity.monthly.[].ghg_kg: null|number
 """
+)
 # 1.2 (edition D1.1, Amendment 1): keys added for A2 (location_based_phases), A3 (shares_partial,
 # inference_share_partial), A4 (basis, by_basis) and A6 (published aggregates and per-unit figures).
 SHAPES["1.2"] = """
@@ -347,13 +350,16 @@ activity.monthly.[].energy_kwh: number
 activity.monthly.[].ghg_kg: null|number
 """
 # 1.3 adds the location of a missing item: for a workbook, the empty Value cell of its row (issue 15).
-SHAPES["1.3"] = SHAPES["1.2"].replace("missing_items.[].help: null|string\n", """missing_items.[].help: null|string
+SHAPES["1.3"] = SHAPES["1.2"].replace(
+    "missing_items.[].help: null|string\n",
+    """missing_items.[].help: null|string
 missing_items.[].location: null|object
 missing_items.[].location.file: null|string
 missing_items.[].location.line: integer|null
 missing_items.[].location.cell: null|string
 missing_items.[].location.path: null|string
-""")
+""",
+)
 
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
@@ -405,8 +411,11 @@ def test_evaluation_shape_is_the_one_of_its_format_version(evaluation_schema):
     pinned = SHAPES[FORMAT_VERSION].strip().splitlines()
     assert got == pinned, (
         "the evaluation JSON changed shape without a new format_version (reportgen/model.py FORMAT_VERSION):\n"
-        + "\n".join([f"+ {line}" for line in got if line not in pinned] + [f"- {line}" for line in pinned
-                                                                            if line not in got]))
+        + "\n".join(
+            [f"+ {line}" for line in got if line not in pinned]
+            + [f"- {line}" for line in pinned if line not in got]
+        )
+    )
 
 
 @pytest.mark.parametrize("name", sorted(FINGERPRINTS))

@@ -46,8 +46,11 @@ def alias_bomb(levels: int = 9) -> list[str]:
 
 # -- defect 5: the node budget for every YAML reportgen reads from users ------------------------------
 def test_alias_bomb_model_card_is_refused(capsys, tmp_path):
-    card = write(tmp_path, "README.md", "---\n" + "\n".join(alias_bomb())
-                 + f"\nco2_eq_emissions: {{emissions: *a9}}\n---\n# card\n")
+    card = write(
+        tmp_path,
+        "README.md",
+        "---\n" + "\n".join(alias_bomb()) + "\nco2_eq_emissions: {emissions: *a9}\n---\n# card\n",
+    )
     assert card.stat().st_size < 1100
     rc, out, err = cli(capsys, "import", "hf-model-card", card, "--phase", "training")
     assert rc == 2 and out == ""
@@ -61,11 +64,14 @@ def test_alias_bomb_into_target_is_refused(capsys, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("a0: &a0")  # never written
 
 
-@pytest.mark.parametrize("name,text", [
-    ("many.yaml", "".join(f"k{i}: {i}\n" for i in range(30_000))),
-    ("many.json", json.dumps({f"k{i}": i for i in range(30_000)})),
-    ("strings.json", json.dumps({"a": [str(i) for i in range(60_000)]})),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("many.yaml", "".join(f"k{i}: {i}\n" for i in range(30_000))),
+        ("many.json", json.dumps({f"k{i}": i for i in range(30_000)})),
+        ("strings.json", json.dumps({"a": [str(i) for i in range(60_000)]})),
+    ],
+)
 def test_too_many_values_without_aliases(capsys, tmp_path, name, text):
     rc, out, err = cli(capsys, "check", write(tmp_path, name, text))
     assert rc == 2 and out == "" and "more than 50,000 keys and values" in err
@@ -91,7 +97,10 @@ def test_front_matter_errors_give_the_card_line(capsys, tmp_path):
 
 # -- defect 11: YAML 1.2 core schema ---------------------------------------------------------------------
 def test_yaml_12_core_schema(capsys, tmp_path):
-    p = write(tmp_path, "d.yaml", """\
+    p = write(
+        tmp_path,
+        "d.yaml",
+        """\
 organization:
   country: NO
   name: yes
@@ -108,7 +117,8 @@ training:
 report:
   reporting_period_start: 2026-01-01
   reporting_period_end: 2026-12-31T23:59:59
-""")
+""",
+    )
     rc, d = check_json(capsys, p)
     assert rc == 1
     org, sysm, tr = d["inputs"]["organization"], d["inputs"]["system"], d["inputs"]["training"]
@@ -120,13 +130,22 @@ report:
     rejected = {f["field"]: f["message"] for f in findings(d, "E-TYPE")}
     assert "'1:20' is not a number" in rejected["training.wallclock_days"]
     assert {"training.pue", "training.energy", "system.modality"} <= set(rejected)
-    assert d["inputs"]["report"] == {"reporting_period_start": "2026-01-01", "reporting_period_end": "2026-12-31"}
+    assert d["inputs"]["report"] == {
+        "reporting_period_start": "2026-01-01",
+        "reporting_period_end": "2026-12-31",
+    }
 
 
 def test_yaml_12_in_model_cards_and_into_targets(capsys, tmp_path):
-    card = write(tmp_path, "README.md", "---\nco2_eq_emissions:\n  emissions: 0400\n  training_type: pre-training\n"
-                 "  geographical_location: NO\n---\n")
-    target = write(tmp_path, "d.yaml", "# ours\norganization:\n  country: NO\ntraining:\n  accelerator_count: 0400\n")
+    card = write(
+        tmp_path,
+        "README.md",
+        "---\nco2_eq_emissions:\n  emissions: 0400\n  training_type: pre-training\n"
+        "  geographical_location: NO\n---\n",
+    )
+    target = write(
+        tmp_path, "d.yaml", "# ours\norganization:\n  country: NO\ntraining:\n  accelerator_count: 0400\n"
+    )
     rc, out, err = cli(capsys, "import", "hf-model-card", card, "--into", target)
     assert rc == 0, err
     assert "# ours" in out  # appended below the untouched original
@@ -162,15 +181,20 @@ def test_deep_nesting_is_refused_with_its_line(capsys, tmp_path):
 
 # -- defect 7: findings capped per code ------------------------------------------------------------------
 def test_findings_are_capped_per_code_with_a_count_of_the_rest(capsys, tmp_path):
-    p = write(tmp_path, "u.yaml", "report:\n  language: en\n"
-              + "".join(f"unknown_field_{i:05d}: {i}\n" for i in range(3000)))
+    p = write(
+        tmp_path,
+        "u.yaml",
+        "report:\n  language: en\n" + "".join(f"unknown_field_{i:05d}: {i}\n" for i in range(3000)),
+    )
     rc, d = check_json(capsys, p)
     assert rc == 1
     e_field = findings(d, "E-FIELD")
     assert len(e_field) == 51
     summary = [f for f in e_field if f["field"] is None]
-    assert len(summary) == 1 and "3,000 E-FIELD findings: only the first 50 are listed, the other 2,950" \
-        in summary[0]["message"]
+    assert (
+        len(summary) == 1
+        and "3,000 E-FIELD findings: only the first 50 are listed, the other 2,950" in summary[0]["message"]
+    )
     listed = [f for f in e_field if f["field"]]
     assert [f["location"]["line"] for f in listed] == list(range(3, 53))  # the first ones, in file order
     assert d["counts"]["error"] >= 3000  # counts are not capped
@@ -185,12 +209,23 @@ def test_findings_are_capped_per_code_with_a_count_of_the_rest(capsys, tmp_path)
 BIG = "1" + "0" * 5000  # more than the 4,300 digits Python converts
 
 
-@pytest.mark.parametrize("name,first,text", [
-    ("big.yaml", 2, f"training:\n  energy: {BIG}\n  accelerator_count: {'9' * 400}\n  compute_flop: 1e400\n"
-                 f"  accelerator_hours: -{BIG}\n"),
-    ("big.json", 1, f'{{"training": {{"energy": {BIG},\n "accelerator_count": {"9" * 400},\n "compute_flop": 1e400,'
-                 f'\n "accelerator_hours": -{BIG}}}}}'),
-])
+@pytest.mark.parametrize(
+    "name,first,text",
+    [
+        (
+            "big.yaml",
+            2,
+            f"training:\n  energy: {BIG}\n  accelerator_count: {'9' * 400}\n  compute_flop: 1e400\n"
+            f"  accelerator_hours: -{BIG}\n",
+        ),
+        (
+            "big.json",
+            1,
+            f'{{"training": {{"energy": {BIG},\n "accelerator_count": {"9" * 400},\n "compute_flop": 1e400,'
+            f'\n "accelerator_hours": -{BIG}}}}}',
+        ),
+    ],
+)
 def test_numbers_beyond_float_range_are_e_type(capsys, tmp_path, name, first, text):
     p = write(tmp_path, name, text)
     rc, out, err = cli(capsys, "check", p)
@@ -198,15 +233,23 @@ def test_numbers_beyond_float_range_are_e_type(capsys, tmp_path, name, first, te
     assert out.count("is beyond the range of numbers reportgen computes with") == 4
     rc, d = check_json(capsys, p)
     lines = {f["field"]: f["location"]["line"] for f in findings(d, "E-TYPE")}
-    fields = ["training.energy", "training.accelerator_count", "training.compute_flop", "training.accelerator_hours"]
+    fields = [
+        "training.energy",
+        "training.accelerator_count",
+        "training.compute_flop",
+        "training.accelerator_hours",
+    ]
     assert lines == {f: first + i for i, f in enumerate(fields)}
     assert all(len(f["message"]) < 300 for f in d["findings"])  # the value is shortened
 
 
 def test_huge_emissions_in_a_model_card(capsys, tmp_path):
     for value in (BIG, "1e400", ".inf"):
-        card = write(tmp_path, "README.md", f"---\nco2_eq_emissions:\n  emissions: {value}\n"
-                     "  training_type: pre-training\n---\n")
+        card = write(
+            tmp_path,
+            "README.md",
+            f"---\nco2_eq_emissions:\n  emissions: {value}\n  training_type: pre-training\n---\n",
+        )
         rc, out, err = cli(capsys, "import", "hf-model-card", card)
         assert rc == 2 and out == "" and "not a finite number of grams" in err
 
@@ -222,9 +265,11 @@ def test_lone_surrogate_in_json_is_located(capsys, tmp_path):
 
 
 def test_surrogate_pairs_and_escaped_backslashes_are_fine(capsys, tmp_path):
-    p = write(tmp_path, "ok.json", '{"system": {"name": "emoji \\ud83d\\ude00",\n "model_name": "not \\\\ud800"}}')
+    p = write(
+        tmp_path, "ok.json", '{"system": {"name": "emoji \\ud83d\\ude00",\n "model_name": "not \\\\ud800"}}'
+    )
     rc, d = check_json(capsys, p)
-    assert d["inputs"]["system"] == {"name": "emoji \U0001F600", "model_name": "not \\ud800"}
+    assert d["inputs"]["system"] == {"name": "emoji \U0001f600", "model_name": "not \\ud800"}
 
 
 def test_lone_surrogate_in_yaml_is_located(capsys, tmp_path):
@@ -235,8 +280,12 @@ def test_lone_surrogate_in_yaml_is_located(capsys, tmp_path):
 
 # -- defect 12: terminal escapes, duplicate group keys ------------------------------------------------------
 def test_control_characters_never_reach_the_terminal(capsys, tmp_path):
-    p = write(tmp_path, "esc.yaml", 'system:\n  name: "Evil\\e]0;pwned\\a\\e[2J"\n"x\\e[31mred\\rover": 1\n'
-              'training:\n  energy: "\\x9b31m5 MWh"\n')
+    p = write(
+        tmp_path,
+        "esc.yaml",
+        'system:\n  name: "Evil\\e]0;pwned\\a\\e[2J"\n"x\\e[31mred\\rover": 1\n'
+        'training:\n  energy: "\\x9b31m5 MWh"\n',
+    )
     for fmt in ("text", "json"):
         rc, out, err = cli(capsys, "check", p, "--format", fmt)
         assert rc == 1
@@ -266,8 +315,12 @@ def test_json_output_is_still_json_with_controls(capsys, tmp_path):
 
 
 def test_yaml_output_of_import_reads_back(capsys, tmp_path):
-    card = write(tmp_path, "README.md", '---\nco2_eq_emissions:\n  emissions: 5\n  training_type: pre-training\n'
-                 '  source: "tool\\e[31m"\n---\n')
+    card = write(
+        tmp_path,
+        "README.md",
+        "---\nco2_eq_emissions:\n  emissions: 5\n  training_type: pre-training\n"
+        '  source: "tool\\e[31m"\n---\n',
+    )
     rc, out, _ = cli(capsys, "import", "hf-model-card", card)
     assert rc == 0 and "\x1b" not in out
     assert "tool\x1b[31m" in yaml.safe_load(out)["training"]["ghg_location"]["source"]

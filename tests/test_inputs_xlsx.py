@@ -16,8 +16,8 @@ from reportgen.commands.main import main
 from reportgen.errors import InputError
 from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.inputs import read_input
-from reportgen.workbook.layout import COLUMNS
 from reportgen.resources import t
+from reportgen.workbook.layout import COLUMNS
 from reportgen.workbook.template import build_workbook
 
 
@@ -42,7 +42,9 @@ def rows(wb: Any, lang: str = "en") -> dict[str, tuple[Any, int, dict[str, int]]
     return out
 
 
-def filled(tmp_path: Path, blank: bytes, values: dict[str, dict[str, Any]], name: str = "filled.xlsx") -> Path:
+def filled(
+    tmp_path: Path, blank: bytes, values: dict[str, dict[str, Any]], name: str = "filled.xlsx"
+) -> Path:
     """A copy of the blank template with cells typed by Field id: {field: {column key: value}}."""
     wb = openpyxl.load_workbook(io.BytesIO(blank))
     where = rows(wb)
@@ -66,12 +68,16 @@ def errors(ev, code: str = "E-TYPE") -> dict[str, Any]:
 
 # -- values as typed -------------------------------------------------------------------------------
 def test_text_numbers_in_both_notations(std, blank, tmp_path):
-    path = filled(tmp_path, blank, {
-        "training.accelerator_hours": {"value": "1 287,5"},
-        "inference.accelerator_hours": {"value": "1,287.5", "unit": "h"},
-        "finetuning.accelerator_hours": {"value": "1,287"},
-        "training.accelerator_count": {"value": "2 048"},
-    })
+    path = filled(
+        tmp_path,
+        blank,
+        {
+            "training.accelerator_hours": {"value": "1 287,5"},
+            "inference.accelerator_hours": {"value": "1,287.5", "unit": "h"},
+            "finetuning.accelerator_hours": {"value": "1,287"},
+            "training.accelerator_count": {"value": "2 048"},
+        },
+    )
     ev = evaluate_file(path)
     assert ev.values["training.accelerator_hours"].value == 1287.5
     assert ev.values["inference.accelerator_hours"].value == 1287.5
@@ -83,19 +89,28 @@ def test_text_numbers_in_both_notations(std, blank, tmp_path):
 
 
 def test_excel_types_units_methods_and_labels(std, blank, tmp_path):
-    path = filled(tmp_path, blank, {
-        "report.reporting_period_start": {"value": dt.datetime(2025, 7, 1)},
-        "report.reporting_period_end": {"value": "2026-06-30"},
-        "boundary.end_user_devices_included": {"value": False},
-        "training.includes_experiments": {"value": "Oui"},
-        "system.architecture": {"value": "Mixture of experts"},
-        "system.model_version": {"value": 2.1},  # a version typed as a number
-        "training.energy": {"value": 433, "unit": "MWh", "method": "Measured", "source": "DCIM",
-                            "uncertainty": 0.05},
-        "data.energy": {"value": "12.4 MWh"},  # unit typed in Value, default kWh left in Unit
-        "inference.wue": {"withheld": "Confidential", "note": "contract"},
-        "training.wue": {"withheld": "not_measured"},
-    })
+    path = filled(
+        tmp_path,
+        blank,
+        {
+            "report.reporting_period_start": {"value": dt.datetime(2025, 7, 1)},
+            "report.reporting_period_end": {"value": "2026-06-30"},
+            "boundary.end_user_devices_included": {"value": False},
+            "training.includes_experiments": {"value": "Oui"},
+            "system.architecture": {"value": "Mixture of experts"},
+            "system.model_version": {"value": 2.1},  # a version typed as a number
+            "training.energy": {
+                "value": 433,
+                "unit": "MWh",
+                "method": "Measured",
+                "source": "DCIM",
+                "uncertainty": 0.05,
+            },
+            "data.energy": {"value": "12.4 MWh"},  # unit typed in Value, default kWh left in Unit
+            "inference.wue": {"withheld": "Confidential", "note": "contract"},
+            "training.wue": {"withheld": "not_measured"},
+        },
+    )
     wb = openpyxl.load_workbook(path)
     ws, r, cols = rows(wb)["training.energy"]
     ws.cell(row=r, column=cols["uncertainty"]).number_format = "0%"  # 5 % typed in a percent cell
@@ -170,8 +185,11 @@ def test_columns_found_by_header_text_anywhere(std, tmp_path):
 
 
 def test_formulas_cached_and_uncached(std, blank, tmp_path):
-    path = filled(tmp_path, blank, {"training.accelerator_hours": {"value": "=256*504"},
-                                    "training.avg_power_w": {"value": "=500+60"}})
+    path = filled(
+        tmp_path,
+        blank,
+        {"training.accelerator_hours": {"value": "=256*504"}, "training.avg_power_w": {"value": "=500+60"}},
+    )
     ev = evaluate_file(path)  # written by a program: no saved results
     for fid in ("training.accelerator_hours", "training.avg_power_w"):
         f = errors(ev)[fid]
@@ -242,20 +260,35 @@ def _no_field_id(blank: bytes, path: Path) -> Path:
 
 
 BAD = {
-    "old_xls": (lambda std, blank, d: _write(d / "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-                "97–2003"),
-    "encrypted": (lambda std, blank, d: _write(d / "secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"junk" * 200),
-                  "password"),
-    "macros": (lambda std, blank, d: _with_members(blank, d / "macro.xlsm", {"xl/vbaProject.bin": b"\0" * 64}),
-               "macros"),
+    "old_xls": (
+        lambda std, blank, d: _write(d / "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+        "97–2003",
+    ),
+    "encrypted": (
+        lambda std, blank, d: _write(d / "secret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"junk" * 200),
+        "password",
+    ),
+    "macros": (
+        lambda std, blank, d: _with_members(blank, d / "macro.xlsm", {"xl/vbaProject.bin": b"\0" * 64}),
+        "macros",
+    ),
     "corrupt_zip": (lambda std, blank, d: _write(d / "broken.xlsx", blank[: len(blank) // 2]), "damaged"),
     "not_zip": (lambda std, blank, d: _write(d / "text.xlsx", b"Field id;Value\n"), "not an Excel"),
-    "zip_bomb": (lambda std, blank, d: _with_members(blank, d / "bomb.xlsx", {"xl/media/pad.bin": b"\0" * (24 << 20)}),
-                 "zip bomb"),
+    "zip_bomb": (
+        lambda std, blank, d: _with_members(blank, d / "bomb.xlsx", {"xl/media/pad.bin": b"\0" * (24 << 20)}),
+        "zip bomb",
+    ),
     "too_big": (lambda std, blank, d: _write(d / "huge.xlsx", b"PK" + b"\0" * (21 << 20)), "limited to 20"),
-    "ods": (lambda std, blank, d: _zip(d / "calc.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
-            "OpenDocument"),
-    "docx": (lambda std, blank, d: _zip(d / "letter.xlsx", {"word/document.xml": b"<w/>"}), "not an Excel workbook"),
+    "ods": (
+        lambda std, blank, d: _zip(
+            d / "calc.ods", {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}
+        ),
+        "OpenDocument",
+    ),
+    "docx": (
+        lambda std, blank, d: _zip(d / "letter.xlsx", {"word/document.xml": b"<w/>"}),
+        "not an Excel workbook",
+    ),
     "other_edition": (lambda std, blank, d: _other_edition(std, d / "d2.xlsx"), "made for AILD D2"),
     "no_field_id_column": (lambda std, blank, d: _no_field_id(blank, d / "noid.xlsx"), "Field id"),
 }
@@ -289,8 +322,10 @@ def test_yaml_path_never_imports_openpyxl():
     import subprocess
     import sys
 
-    code = ("import sys; from reportgen.evaluation.pipeline import evaluate_file; "
-            "evaluate_file('samples/acme-assistant-7b.yaml'); print('openpyxl' in sys.modules)")
+    code = (
+        "import sys; from reportgen.evaluation.pipeline import evaluate_file; "
+        "evaluate_file('samples/acme-assistant-7b.yaml'); print('openpyxl' in sys.modules)"
+    )
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -324,6 +359,12 @@ def test_missing_items_name_the_value_cell_to_fill(blank, tmp_path, capsys):
     items = {m["field"]: m for m in json.loads(capsys.readouterr().out)["missing_items"]}
     letter = openpyxl.utils.get_column_letter(cols["value"])
     assert items["organization.contact_email"]["location"] == {
-        "file": "moved.xlsx", "line": None, "cell": f"{ws.title}!{letter}{r + 1}", "path": "organization.contact_email"}
+        "file": "moved.xlsx",
+        "line": None,
+        "cell": f"{ws.title}!{letter}{r + 1}",
+        "path": "organization.contact_email",
+    }
     ev = evaluate_file(Path(__file__).parents[1] / "samples" / "llama-3.1-405b.yaml")
-    assert ev.missing_items and all(m.location is None for m in ev.missing_items)  # YAML: the key path is the id
+    assert ev.missing_items and all(
+        m.location is None for m in ev.missing_items
+    )  # YAML: the key path is the id

@@ -94,7 +94,9 @@ def test_codecarbon_3x_cumulative_rows_water_and_pue(capsys):
 def test_codecarbon_parallel_runs_wallclock_not_summed(capsys):
     tree, _ = imported(capsys, "codecarbon", CC3, "--phase", "training")
     r = rows(CC3)
-    assert tree["training"]["wallclock_days"]["value"] == pytest.approx(float(r[2]["duration"]) / 86400, rel=1e-4)
+    assert tree["training"]["wallclock_days"]["value"] == pytest.approx(
+        float(r[2]["duration"]) / 86400, rel=1e-4
+    )
     assert tree["training"]["accelerator_model"] == "NVIDIA H100 80GB HBM3"
 
 
@@ -103,7 +105,9 @@ def test_codecarbon_zero_water_when_wue_unset_is_not_imported(tmp_path, capsys):
     lines = text.splitlines()
     head = lines[0].split(",")
     w = head.index("water_consumed")
-    fixed = [lines[0]] + [",".join(c if i != w else "0.0" for i, c in enumerate(ln.split(","))) for ln in lines[1:]]
+    fixed = [lines[0]] + [
+        ",".join(c if i != w else "0.0" for i, c in enumerate(ln.split(","))) for ln in lines[1:]
+    ]
     p = tmp_path / "emissions.csv"
     p.write_text("\n".join(fixed) + "\n")
     tree, err = imported(capsys, "codecarbon", p, "--phase", "inference")
@@ -124,15 +128,18 @@ def test_codecarbon_missing_column_names_it(tmp_path, capsys, column):
     assert f"'{column}' is missing" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    (b"report:\n  language: en\n", "not a CodeCarbon emissions.csv"),
-    (b"\xff\xfe\xfa not utf-8", "not UTF-8"),
-    (CC2.read_bytes().splitlines()[0] + b"\n", "no data row"),
-    (CC2.read_bytes().replace(b",29.10156", b",abc", 1), "not a number"),
-    (CC2.read_bytes().replace(b",Germany,", b",Germany,extra,", 1), "values for 31 columns"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"report:\n  language: en\n", "not a CodeCarbon emissions.csv"),
+        (b"\xff\xfe\xfa not utf-8", "not UTF-8"),
+        (CC2.read_bytes().splitlines()[0] + b"\n", "no data row"),
+        (CC2.read_bytes().replace(b",29.10156", b",abc", 1), "not a number"),
+        (CC2.read_bytes().replace(b",Germany,", b",Germany,extra,", 1), "values for 31 columns"),
+    ],
+)
 def test_codecarbon_malformed_files_exit_2(tmp_path, capsys, content, expected):
     p = tmp_path / "emissions.csv"
     p.write_bytes(content)
@@ -140,20 +147,24 @@ def test_codecarbon_malformed_files_exit_2(tmp_path, capsys, content, expected):
     assert code == 2 and out == "" and expected in err, err
 
 
-@pytest.mark.parametrize("fixture, row, column, value, expected", [
-    (CC2, 1, "energy_consumed", "inf", "not a finite number"),
-    (CC2, 2, "emissions", "nan", "not a finite number"),
-    (CC2, 0, "duration", "-inf", "not a finite number"),
-    (CC2, 2, "duration", "1e400", "not a finite number"),  # beyond float range: inf once read
-    (CC3, 3, "water_consumed", "-Infinity", "not a finite number"),
-    (CC3, 0, "pue", "inf", "not a finite number"),
-    (CC3, 1, "wue", "NaN", "not a finite number"),
-    (CC2, 1, "gpu_count", "abc", "not a number"),
-    (CC2, 1, "gpu_count", "2.5", "not a whole number"),
-    (CC2, 2, "energy_consumed", "-3", "cannot be negative"),
-])
-def test_codecarbon_non_finite_and_bad_numbers_refused_with_place(tmp_path, capsys, fixture, row, column, value,
-                                                                 expected):
+@pytest.mark.parametrize(
+    "fixture, row, column, value, expected",
+    [
+        (CC2, 1, "energy_consumed", "inf", "not a finite number"),
+        (CC2, 2, "emissions", "nan", "not a finite number"),
+        (CC2, 0, "duration", "-inf", "not a finite number"),
+        (CC2, 2, "duration", "1e400", "not a finite number"),  # beyond float range: inf once read
+        (CC3, 3, "water_consumed", "-Infinity", "not a finite number"),
+        (CC3, 0, "pue", "inf", "not a finite number"),
+        (CC3, 1, "wue", "NaN", "not a finite number"),
+        (CC2, 1, "gpu_count", "abc", "not a number"),
+        (CC2, 1, "gpu_count", "2.5", "not a whole number"),
+        (CC2, 2, "energy_consumed", "-3", "cannot be negative"),
+    ],
+)
+def test_codecarbon_non_finite_and_bad_numbers_refused_with_place(
+    tmp_path, capsys, fixture, row, column, value, expected
+):
     r = rows(fixture)
     r[row][column] = value
     p = tmp_path / "emissions.csv"
@@ -186,7 +197,9 @@ def sample_copy(tmp_path) -> Path:
 def test_merge_keeps_supplied_values_and_reports_conflicts(sample_copy, tmp_path, capsys):
     out = tmp_path / "merged.yaml"
     before = sample_copy.read_bytes()
-    code, stdout, err = run(capsys, "import", "codecarbon", CC2, "--phase", "training", "--into", sample_copy, "-o", out)
+    code, stdout, err = run(
+        capsys, "import", "codecarbon", CC2, "--phase", "training", "--into", sample_copy, "-o", out
+    )
     assert code == 1 and stdout == ""
     assert sample_copy.read_bytes() == before  # the input is never touched
     assert "conflict: training.location_country" in err and "FR" in err and "DE" in err
@@ -209,7 +222,9 @@ def test_merge_same_values_are_not_conflicts(sample_copy, tmp_path, capsys):
     data = yaml.safe_load(first.read_text())
     data["finetuning"].pop("pue")  # make the second import add a value rather than meet a conflict
     first.write_text(yaml.safe_dump(data, sort_keys=False))
-    code, _, err = run(capsys, "import", "codecarbon", CC3, "--phase", "finetuning", "--into", first, "-o", second)
+    code, _, err = run(
+        capsys, "import", "codecarbon", CC3, "--phase", "finetuning", "--into", first, "-o", second
+    )
     assert "conflict: finetuning.energy" not in err and "already there" in err
     assert "conflict: finetuning.pue" not in err
     # location FR equals the sample's FR: same; wue/water: water added on the first pass, same on the second
@@ -219,8 +234,9 @@ def test_merge_same_values_are_not_conflicts(sample_copy, tmp_path, capsys):
 
 
 def test_merge_refuses_to_overwrite_its_input(sample_copy, capsys):
-    code, out, err = run(capsys, "import", "codecarbon", CC2, "--phase", "training", "--into", sample_copy,
-                         "-o", sample_copy)
+    code, out, err = run(
+        capsys, "import", "codecarbon", CC2, "--phase", "training", "--into", sample_copy, "-o", sample_copy
+    )
     assert code == 2 and "refusing to overwrite" in err
 
 
@@ -267,28 +283,45 @@ def test_hf_card_bare_number_region_and_alpha3(tmp_path, capsys):
     tree, _ = imported(capsys, "hf-model-card", p, "--phase", "training")
     assert tree["training"]["ghg_location"]["value"] == pytest.approx(149.2)
     assert tree["training"]["ghg_location"]["method"] == "estimated"
-    p2 = card(tmp_path, "co2_eq_emissions:\n  emissions: 5\n  training_type: pre-training\n"
-              "  geographical_location: Quebec, Canada\n  hardware_used: 8 x A100\n", "r2.md")
+    p2 = card(
+        tmp_path,
+        "co2_eq_emissions:\n  emissions: 5\n  training_type: pre-training\n"
+        "  geographical_location: Quebec, Canada\n  hardware_used: 8 x A100\n",
+        "r2.md",
+    )
     t2, _ = imported(capsys, "hf-model-card", p2)
     assert t2["training"]["location_region"] == "Quebec, Canada" and "location_country" not in t2["training"]
     assert t2["training"]["accelerator_model"] == "A100" and t2["training"]["accelerator_count"] == 8
-    p3 = card(tmp_path, "co2_eq_emissions:\n  emissions: 5\n  training_type: fine-tuning\n"
-              "  geographical_location: USA\n", "r3.md")
+    p3 = card(
+        tmp_path,
+        "co2_eq_emissions:\n  emissions: 5\n  training_type: fine-tuning\n  geographical_location: USA\n",
+        "r3.md",
+    )
     t3, _ = imported(capsys, "hf-model-card", p3)
     assert t3["finetuning"]["location_country"] == "US"
-    p4 = card(tmp_path, "co2_eq_emissions:\n  emissions: 5\n  training_type: fine-tuning\n"
-              "  geographical_location: europe-north1\n", "r4.md")
+    p4 = card(
+        tmp_path,
+        "co2_eq_emissions:\n  emissions: 5\n  training_type: fine-tuning\n"
+        "  geographical_location: europe-north1\n",
+        "r4.md",
+    )
     t4, err = imported(capsys, "hf-model-card", p4)
     assert "europe-north1" in t4["finetuning"]["ghg_location"]["source"] and "region field" in err
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("# Model\n\nNo metadata here.\n", "no YAML front matter"),
-    ("---\nlicense: mit\n---\n# Model\n", "no co2_eq_emissions"),
-    ("---\nco2_eq_emissions:\n  emissions: lots\n  training_type: pre-training\n---\n", "not a number of grams"),
-    ("---\nco2_eq_emissions: [1, 2\n---\n", "not valid YAML"),
-    ("", "is empty"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("# Model\n\nNo metadata here.\n", "no YAML front matter"),
+        ("---\nlicense: mit\n---\n# Model\n", "no co2_eq_emissions"),
+        (
+            "---\nco2_eq_emissions:\n  emissions: lots\n  training_type: pre-training\n---\n",
+            "not a number of grams",
+        ),
+        ("---\nco2_eq_emissions: [1, 2\n---\n", "not valid YAML"),
+        ("", "is empty"),
+    ],
+)
 def test_hf_card_malformed_exit_2(tmp_path, capsys, text, expected):
     p = tmp_path / "README.md"
     p.write_text(text)
@@ -296,18 +329,23 @@ def test_hf_card_malformed_exit_2(tmp_path, capsys, text, expected):
     assert code == 2 and out == "" and expected in err, err
 
 
-@pytest.mark.parametrize("hardware, accelerator", [
-    ("12 x 13th Gen Intel(R) Core(TM) i7-1365U (CPU)", False),
-    ("2 x Intel Xeon Platinum 8480+", False),
-    ("AMD EPYC 7763 64-Core Processor", False),
-    ("CPU", False),
-    ("8 x NVIDIA A100-SXM4-80GB", True),
-    ("4 x AMD Instinct MI250X", True),
-    ("16 x Intel Gaudi 2", True),
-])
+@pytest.mark.parametrize(
+    "hardware, accelerator",
+    [
+        ("12 x 13th Gen Intel(R) Core(TM) i7-1365U (CPU)", False),
+        ("2 x Intel Xeon Platinum 8480+", False),
+        ("AMD EPYC 7763 64-Core Processor", False),
+        ("CPU", False),
+        ("8 x NVIDIA A100-SXM4-80GB", True),
+        ("4 x AMD Instinct MI250X", True),
+        ("16 x Intel Gaudi 2", True),
+    ],
+)
 def test_hf_cpus_are_not_accelerators(tmp_path, capsys, hardware, accelerator):
-    p = card(tmp_path, f"co2_eq_emissions:\n  emissions: 1250\n  training_type: pre-training\n"
-                       f"  hardware_used: {hardware}\n")
+    p = card(
+        tmp_path,
+        f"co2_eq_emissions:\n  emissions: 1250\n  training_type: pre-training\n  hardware_used: {hardware}\n",
+    )
     tree, err = imported(capsys, "hf-model-card", p)
     t = tree["training"]
     if accelerator:
@@ -319,16 +357,23 @@ def test_hf_cpus_are_not_accelerators(tmp_path, capsys, hardware, accelerator):
 
 
 def test_hf_energy_consumed_and_hours_used_are_imported(tmp_path, capsys):
-    block = ("co2_eq_emissions:\n  emissions: 5600\n  source: ML CO2 Impact calculator\n  training_type: {tt}\n"
-             "  hardware_used: {hw}\n  energy_consumed: 12.5\n  hours_used: 10\n")
+    block = (
+        "co2_eq_emissions:\n  emissions: 5600\n  source: ML CO2 Impact calculator\n  training_type: {tt}\n"
+        "  hardware_used: {hw}\n  energy_consumed: 12.5\n  hours_used: 10\n"
+    )
     p = card(tmp_path, block.format(tt="pre-training", hw="8 x A100"))
     tree, err = imported(capsys, "hf-model-card", p)
     t = tree["training"]
-    assert t["energy"] == {"value": 12.5, "unit": "kWh", "method": "estimated",
-                           "source": t["energy"]["source"]} and "energy_consumed: 12.5 kWh" in t["energy"]["source"]
+    assert (
+        t["energy"] == {"value": 12.5, "unit": "kWh", "method": "estimated", "source": t["energy"]["source"]}
+        and "energy_consumed: 12.5 kWh" in t["energy"]["source"]
+    )
     assert t["wallclock_days"]["value"] == 10 and t["wallclock_days"]["unit"] == "h"
     assert t["accelerator_hours"]["value"] == 80 and t["accelerator_hours"]["unit"] == "h"  # 10 h × 8
-    assert t["accelerator_hours"]["method"] == "calculated" and "× 8 accelerators" in t["accelerator_hours"]["source"]
+    assert (
+        t["accelerator_hours"]["method"] == "calculated"
+        and "× 8 accelerators" in t["accelerator_hours"]["source"]
+    )
     ev = evaluate_mapping(tree)
     assert not [f for f in ev.findings if f.code.startswith("E-")], ev.findings
     assert ev.values["training.wallclock_days"].value == pytest.approx(10 / 24)
@@ -347,11 +392,14 @@ def test_hf_energy_consumed_and_hours_used_are_imported(tmp_path, capsys):
     assert t4["training"]["wallclock_days"]["value"] == 10
 
 
-@pytest.mark.parametrize("meta, method", [
-    ("tags:\n- autotrain\n- text-classification\n", "measured"),
-    ("tags: autotrain\n", "measured"),
-    ("tags:\n- text-classification\n", "estimated"),
-])
+@pytest.mark.parametrize(
+    "meta, method",
+    [
+        ("tags:\n- autotrain\n- text-classification\n", "measured"),
+        ("tags: autotrain\n", "measured"),
+        ("tags:\n- text-classification\n", "estimated"),
+    ],
+)
 def test_hf_autotrain_tag_means_measured(tmp_path, capsys, meta, method):
     p = tmp_path / "README.md"
     p.write_text(f"---\n{meta}co2_eq_emissions:\n  emissions: 0.8149\n---\n# Model Trained Using AutoTrain\n")
@@ -361,26 +409,42 @@ def test_hf_autotrain_tag_means_measured(tmp_path, capsys, meta, method):
 
 
 def test_hf_card_list_block_says_what_is_wrong(tmp_path, capsys):
-    p = card(tmp_path, "co2_eq_emissions:\n- emissions: 100\n  training_type: pre-training\n"
-                       "- emissions: 50\n  training_type: fine-tuning\n")
+    p = card(
+        tmp_path,
+        "co2_eq_emissions:\n- emissions: 100\n  training_type: pre-training\n"
+        "- emissions: 50\n  training_type: fine-tuning\n",
+    )
     code, out, err = run(capsys, "import", "hf-model-card", p)
     assert code == 2 and out == ""
     assert "co2_eq_emissions is a list of 2 item(s)" in err and "Nothing was imported" in err
     assert "one block" in err and "not a number of grams" not in err
 
 
-@pytest.mark.parametrize("block, expected", [
-    ("co2_eq_emissions:\n  emissions: .inf\n  training_type: pre-training\n", "not a finite number of grams"),
-    ("co2_eq_emissions:\n  emissions: .nan\n  training_type: pre-training\n", "not a finite number of grams"),
-    ("co2_eq_emissions: 1e400\n", "not a finite number of grams"),
-    ("co2_eq_emissions: 1" + "0" * 400 + "\n", "not a finite number of grams"),
-    ("co2_eq_emissions:\n  emissions: [1, 2]\n  training_type: pre-training\n", "emissions is a list"),
-    ("co2_eq_emissions:\n  emissions: 5\n  energy_consumed: -2\n  training_type: pre-training\n",
-     "energy_consumed is -2; it cannot be negative"),
-    ("co2_eq_emissions:\n  emissions: 5\n  hours_used: ten\n  training_type: pre-training\n",
-     "hours_used is 'ten', not a number of hours"),
-    ("co2_eq_emissions:\n", "co2_eq_emissions is empty"),
-])
+@pytest.mark.parametrize(
+    "block, expected",
+    [
+        (
+            "co2_eq_emissions:\n  emissions: .inf\n  training_type: pre-training\n",
+            "not a finite number of grams",
+        ),
+        (
+            "co2_eq_emissions:\n  emissions: .nan\n  training_type: pre-training\n",
+            "not a finite number of grams",
+        ),
+        ("co2_eq_emissions: 1e400\n", "not a finite number of grams"),
+        ("co2_eq_emissions: 1" + "0" * 400 + "\n", "not a finite number of grams"),
+        ("co2_eq_emissions:\n  emissions: [1, 2]\n  training_type: pre-training\n", "emissions is a list"),
+        (
+            "co2_eq_emissions:\n  emissions: 5\n  energy_consumed: -2\n  training_type: pre-training\n",
+            "energy_consumed is -2; it cannot be negative",
+        ),
+        (
+            "co2_eq_emissions:\n  emissions: 5\n  hours_used: ten\n  training_type: pre-training\n",
+            "hours_used is 'ten', not a number of hours",
+        ),
+        ("co2_eq_emissions:\n", "co2_eq_emissions is empty"),
+    ],
+)
 def test_hf_card_bad_numbers_exit_2(tmp_path, capsys, block, expected):
     code, out, err = run(capsys, "import", "hf-model-card", card(tmp_path, block), "--phase", "training")
     assert code == 2 and out == "" and expected in err and "Traceback" not in err, err
@@ -443,11 +507,23 @@ def test_export_eu_ai_act_names_what_is_missing(capsys):
     assert "## Missing" in out and "Training wall-clock time (`training.wallclock_days`)" in out
     code, out, _ = run(capsys, "export", "eu-ai-act", LLAMA, "--format", "json")
     missing = json.loads(out)["missing"]
-    assert {"ref": "2(d) training time", "field": "training.wallclock_days",
-            "label": "Training wall-clock time"} in missing
+    assert {
+        "ref": "2(d) training time",
+        "field": "training.wallclock_days",
+        "label": "Training wall-clock time",
+    } in missing
 
 
-@pytest.mark.parametrize("x, text", [(8.6e22, "8.60 × 10^22"), (9.996e22, "1.00 × 10^23"), (80.9239, "80.9"),
-                                     (21_600.4, "21,600"), (0.01234, "0.0123"), (5, "5.00")])
+@pytest.mark.parametrize(
+    "x, text",
+    [
+        (8.6e22, "8.60 × 10^22"),
+        (9.996e22, "1.00 × 10^23"),
+        (80.9239, "80.9"),
+        (21_600.4, "21,600"),
+        (0.01234, "0.0123"),
+        (5, "5.00"),
+    ],
+)
 def test_sig_text_three_significant_figures(x, text):
     assert sig_text(x, 3) == text

@@ -9,15 +9,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SAMPLES
 
 import reportgen
-
-from conftest import ROOT, SAMPLES
 
 
 def test_the_readme_example_runs(tmp_path, monkeypatch, capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Library API"):]
+    section = readme[readme.index("## Library API") :]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     (tmp_path / "samples").symlink_to(SAMPLES)
     monkeypatch.chdir(tmp_path)
@@ -40,7 +39,10 @@ def test_evaluate_takes_a_path_or_a_mapping(std):
     b = reportgen.evaluate_file(SAMPLES / "llama-3.1-405b.yaml", lang="fr")
     assert a.fingerprint == b.fingerprint and a.language == "fr"
     tree = {"training": {"energy": "1.287 GWh"}}
-    assert reportgen.evaluate(tree, standard=std).fingerprint == reportgen.evaluate_mapping(tree, standard=std).fingerprint
+    assert (
+        reportgen.evaluate(tree, standard=std).fingerprint
+        == reportgen.evaluate_mapping(tree, standard=std).fingerprint
+    )
 
 
 def test_importing_reportgen_loads_nothing_heavy():

@@ -6,11 +6,10 @@ import json
 import shutil
 
 import yaml
+from conftest import SAMPLES
 
 from reportgen import evaluate_file
 from reportgen.commands.main import main
-
-from conftest import SAMPLES
 
 D1_ACME = SAMPLES / "acme-assistant-7b-d1.yaml"
 
@@ -29,19 +28,22 @@ def test_migrate_yaml_keeps_comments_and_values_and_says_what_changes(tmp_path, 
     assert dst == src.replace("\nstandard: AILD D1\n", "\nstandard: AILD D1.1\n")  # only the key changed
     assert "comments and values kept" in text
     row = next(line for line in text.splitlines() if "market-based" in line)
-    assert row.split() [-4:] == ["14.45", "tCO₂e", "85.03", "tCO₂e"]  # before, after
+    assert row.split()[-4:] == ["14.45", "tCO₂e", "85.03", "tCO₂e"]  # before, after
     before, after = evaluate_file(D1_ACME), evaluate_file(out)
     assert after.standard.edition == "D1.1" and after.inputs == before.inputs
 
 
 def test_migrate_inserts_the_key_after_the_opening_comments(tmp_path, capsys):
     src = tmp_path / "keyless.yaml"
-    src.write_text("# my disclosure\n# second line\n\norganization:\n  name: X  # legal name\n", encoding="utf-8")
+    src.write_text(
+        "# my disclosure\n# second line\n\norganization:\n  name: X  # legal name\n", encoding="utf-8"
+    )
     out = tmp_path / "out.yaml"
     code, text, _ = cli(capsys, "migrate", src, "--to", "d1", "-o", out)
     assert code == 0
     assert out.read_text(encoding="utf-8") == (
-        "# my disclosure\n# second line\n\nstandard: AILD D1\n\norganization:\n  name: X  # legal name\n")
+        "# my disclosure\n# second line\n\nstandard: AILD D1\n\norganization:\n  name: X  # legal name\n"
+    )
     assert "I-ED-1" in text  # the keyless input had it; the migrated file does not
     assert src.read_text(encoding="utf-8").startswith("# my disclosure\n# second line\n\norganization")
 
@@ -87,12 +89,18 @@ def test_standard_diff_text_and_json(capsys):
     code, out, _ = cli(capsys, "standard", "diff", "D1", "D1.1")
     assert code == 0 and "AILD D1.1 amends AILD D1" in out
     assert "Fields added (10)" in out and "training.grid_intensity_source: derivable by — → 9.1" in out
-    assert "A2   8.5      amended   Totals over one boundary" in out and "market total: own_fields → same_boundary" in out
+    assert (
+        "A2   8.5      amended   Totals over one boundary" in out
+        and "market total: own_fields → same_boundary" in out
+    )
     code, out, _ = cli(capsys, "standard", "diff", "D1", "D1.1", "--format", "json")
     d = json.loads(out)
     assert [f["id"] for f in d["fields_added"]][:2] == ["aggregate.scope", "aggregate.energy"]
     assert {c["code"] for c in d["codes_added"]} >= {"I-ED-1", "W-CALC-2"}
-    assert [c["id"] for c in d["fields_changed"]] == ["training.grid_intensity_source", "inference.grid_intensity_source"]
+    assert [c["id"] for c in d["fields_changed"]] == [
+        "training.grid_intensity_source",
+        "inference.grid_intensity_source",
+    ]
     code, out, _ = cli(capsys, "standard", "diff", "D1.1", "D1", "--format", "json")
     assert len(json.loads(out)["fields_removed"]) == 10 and not json.loads(out)["amends"]
     code, _, err = cli(capsys, "standard", "diff", "D1")
@@ -107,8 +115,10 @@ def test_template_is_for_the_latest_edition_unless_told(tmp_path, capsys):
         assert cli(capsys, "template", "-o", out, *args)[0] == 0
         ws = load_workbook(out)["Identification"]
         assert next(r[3].value for r in ws.iter_rows() if r[0].value == "standard") == f"AILD {edition}"
-        assert ("aggregate.scope" in {c.value for ws in load_workbook(out).worksheets for r in ws.iter_rows()
-                                      for c in r}) == (edition == "D1.1")
+        assert (
+            "aggregate.scope"
+            in {c.value for ws in load_workbook(out).worksheets for r in ws.iter_rows() for c in r}
+        ) == (edition == "D1.1")
     assert yaml.safe_load(D1_ACME.read_text(encoding="utf-8"))["standard"] == "AILD D1"
 
 
@@ -124,7 +134,9 @@ def test_verify_with_an_input_file_uses_the_edition_the_file_names(tmp_path, cap
     assert cli(capsys, "render", D1_ACME, "-o", tmp_path, "--format", "xlsx")[0] == 0
     report = next(tmp_path.glob("*-AILD-D1.xlsx"))
     keyless = tmp_path / "keyless.yaml"
-    keyless.write_text(D1_ACME.read_text(encoding="utf-8").replace("\nstandard: AILD D1\n", "\n"), encoding="utf-8")
+    keyless.write_text(
+        D1_ACME.read_text(encoding="utf-8").replace("\nstandard: AILD D1\n", "\n"), encoding="utf-8"
+    )
     assert cli(capsys, "verify", report, keyless)[0] == 0
     assert cli(capsys, "verify", report, SAMPLES / "acme-assistant-7b.yaml")[0] == 1  # names D1.1
 

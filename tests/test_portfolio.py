@@ -6,7 +6,6 @@ import copy
 import json
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from reportgen.commands.main import main
@@ -41,7 +40,9 @@ def test_samples_sum_exactly_per_group(evaluations):
             assert fig.unit == members[0].totals[name].unit
     # each system's total is its own evaluation's, in the display unit
     acme = next(i for i, ev in enumerate(evaluations) if ev.source == "acme-assistant-7b.yaml")
-    assert p.systems[acme].totals["ghg_location"].value == pytest.approx(evaluations[acme].totals["ghg_location"].value / 1000)
+    assert p.systems[acme].totals["ghg_location"].value == pytest.approx(
+        evaluations[acme].totals["ghg_location"].value / 1000
+    )
 
 
 def test_editions_and_periods_are_never_summed_together(evaluations):
@@ -66,8 +67,12 @@ def test_one_edition_one_period_is_one_group_with_shares(acme_tree):
     assert list(cons.portfolio.consolidated) == ["D1.1"]
     assert cons.share(0, "ghg_location") + cons.share(1, "ghg_location") == pytest.approx(1)
     total = cons.portfolio.consolidated["D1.1"]["ghg_location"]
-    assert total.value == cons.portfolio.systems[0].totals["ghg_location"].value + \
-        cons.portfolio.systems[1].totals["ghg_location"].value and not total.partial
+    assert (
+        total.value
+        == cons.portfolio.systems[0].totals["ghg_location"].value
+        + cons.portfolio.systems[1].totals["ghg_location"].value
+        and not total.partial
+    )
 
 
 def test_cli_writes_pdf_workbook_and_json(capsys, tmp_path):
@@ -95,10 +100,18 @@ def test_cli_reports_rendered_in_a_pool(capsys, tmp_path):
     code, _, err = cli(capsys, "portfolio", acme, d1, "-o", tmp_path, "--reports", "--lang", "fr")
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["Acme-Assistant-2.1-AILD-D1.1.pdf", "Acme-Assistant-2.1-AILD-D1.1.xlsx",
-                     "Acme-Assistant-2.1-AILD-D1.pdf", "Acme-Assistant-2.1-AILD-D1.xlsx",
-                     "portfolio.json", "portfolio.pdf", "portfolio.xlsx"]
-    assert "Totaux consolidés" in "".join(p.extract_text() for p in PdfReader(tmp_path / "portfolio.pdf").pages)
+    assert names == [
+        "Acme-Assistant-2.1-AILD-D1.1.pdf",
+        "Acme-Assistant-2.1-AILD-D1.1.xlsx",
+        "Acme-Assistant-2.1-AILD-D1.pdf",
+        "Acme-Assistant-2.1-AILD-D1.xlsx",
+        "portfolio.json",
+        "portfolio.pdf",
+        "portfolio.xlsx",
+    ]
+    assert "Totaux consolidés" in "".join(
+        p.extract_text() for p in PdfReader(tmp_path / "portfolio.pdf").pages
+    )
 
 
 def test_cli_refuses_the_same_disclosure_twice(capsys, tmp_path):
@@ -112,5 +125,7 @@ def test_cli_refuses_the_same_disclosure_twice(capsys, tmp_path):
 def test_cli_unreadable_input(capsys, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: [", encoding="utf-8")
-    code, _, err = cli(capsys, "portfolio", str(SAMPLES / "acme-assistant-7b.yaml"), bad, "-o", tmp_path / "o")
+    code, _, err = cli(
+        capsys, "portfolio", str(SAMPLES / "acme-assistant-7b.yaml"), bad, "-o", tmp_path / "o"
+    )
     assert code == 2 and "bad.yaml" in err and "Traceback" not in err

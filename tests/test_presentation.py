@@ -5,6 +5,7 @@ disclosure are checked against it here, so that a renderer re-deriving them on i
 from __future__ import annotations
 
 import pytest
+from conftest import SAMPLES
 
 from reportgen import evaluate_file
 from reportgen.presentation import fmt
@@ -13,8 +14,6 @@ from reportgen.presentation.text import evaluation_text
 from reportgen.presentation.view import build_view
 from reportgen.presentation.xlsx import build_workbook
 from reportgen.standard.units import Units
-
-from conftest import SAMPLES
 
 
 @pytest.fixture(scope="module", params=[("mistral-large-2.yaml", "en"), ("acme-assistant-7b.yaml", "fr")])

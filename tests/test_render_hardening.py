@@ -31,8 +31,9 @@ ACME_XLSX = ROOT / "samples" / "acme-assistant-7b.xlsx"
 
 
 def cli(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True,
-                          cwd=ROOT, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, cwd=ROOT, **kw
+    )
 
 
 def acme_with(tmp_path: Path, name: str = "in.yaml", **fields: object) -> Path:
@@ -65,9 +66,10 @@ def fonts_and_codes(data: bytes) -> dict[str, tuple[object, set[int]]]:
                     if hasattr(s, "original_bytes"):
                         raw = s.original_bytes
                         found[str(current["/BaseFont"])][1].update(
-                            int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2))
+                            int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)
+                        )
         xobjects = resources.get("/XObject")
-        for x in (xobjects.get_object().values() if xobjects else []):
+        for x in xobjects.get_object().values() if xobjects else []:
             x = x.get_object()
             if x.get("/Subtype") == "/Form":
                 walk(x, x.get("/Resources"))
@@ -84,8 +86,8 @@ def pdf_text(data: bytes) -> str:
 # -- defect 2: characters the bundled fonts cannot show ----------------------------------------------------
 
 UNICODE = {
-    "system__name": "模型 😀 🚀",                                   # CJK, an emoji DejaVu has, one it lacks
-    "organization__name": "Acme\x07 AI",                           # a control character
+    "system__name": "模型 😀 🚀",  # CJK, an emoji DejaVu has, one it lacks
+    "organization__name": "Acme\x07 AI",  # a control character
     "methodology__description": "\uf0b7 Measured\u2028\uf0b7 Audited \ue000 ❤\ufe0f",  # Word bullet, PUA
 }
 
@@ -109,11 +111,17 @@ def test_characters_the_fonts_lack_never_print_a_box(tmp_path):
     # Said before rendering (before "wrote"), and in the report, naming the fields.
     warning, wrote = proc.stderr.index("warning: Characters"), proc.stderr.index("wrote ")
     assert warning < wrote
-    for fid, code in (("system.name", "U+1F680"), ("organization.name", "U+0007"),
-                      ("methodology.description", "U+F0B7")):
+    for fid, code in (
+        ("system.name", "U+1F680"),
+        ("organization.name", "U+0007"),
+        ("methodology.description", "U+F0B7"),
+    ):
         assert f"{fid} (" in proc.stderr and code in proc.stderr
     flat = "".join(text.split())
-    assert "Charactersthatthereport'sfontscannotshow" in flat and "methodology.description(U+F0B7,U+E000)" in flat
+    assert (
+        "Charactersthatthereport'sfontscannotshow" in flat
+        and "methodology.description(U+F0B7,U+E000)" in flat
+    )
     # The metadata keeps what needs no glyph, and stays well-formed XML (XMP) with a control character.
     reader = PdfReader(io.BytesIO(data))
     assert "模型 😀 🚀" in reader.metadata.title and reader.metadata.author == "Acme⟨U+0007⟩ AI"
@@ -123,6 +131,7 @@ def test_characters_the_fonts_lack_never_print_a_box(tmp_path):
 
 def test_every_report_string_is_printable():
     """The template's own words (en, fr) need no replacement: only disclosure text can hold such characters."""
+
     def texts(node, where):
         if isinstance(node, str):
             yield where, node
@@ -133,8 +142,10 @@ def test_every_report_string_is_printable():
             for i, v in enumerate(node):
                 yield from texts(v, f"{where}[{i}]")
 
-    bad = {where: [f"U+{ord(c):04X}" for c in text if not showable(c) and c not in printable.AS_SPACE]
-           for where, text in texts(strings(), "strings")}
+    bad = {
+        where: [f"U+{ord(c):04X}" for c in text if not showable(c) and c not in printable.AS_SPACE]
+        for where, text in texts(strings(), "strings")
+    }
     assert {k: v for k, v in bad.items() if v} == {}
 
 
@@ -142,11 +153,12 @@ def test_printer_replaces_drops_and_records():
     p = Printer("en")
     assert p.text("plain ASCII", "x") == "plain ASCII"
     assert p.text("a\ufe0fb\u2029c\td", "f.a") == "ab c d"  # selectors dropped, separators as spaces
-    assert p.text("x\ue000y", "f.b") == "x⟨U+E000⟩\u200by"    # private use, even where DejaVu has a glyph
+    assert p.text("x\ue000y", "f.b") == "x⟨U+E000⟩\u200by"  # private use, even where DejaVu has a glyph
     assert p.replaced == {"f.b": ["U+E000"]}
 
 
 # -- defect 8: long unbroken text --------------------------------------------------------------------------
+
 
 def test_long_runs_get_break_opportunities_and_long_texts_are_cut():
     p = Printer("en")
@@ -155,9 +167,9 @@ def test_long_runs_get_break_opportunities_and_long_texts_are_cut():
     assert broken.replace("\u200b", "") == run
     assert all(len(part) <= printable.BREAK_EVERY for part in broken.split("\u200b"))
     assert p.text("word " * 8, "f.b") == "word " * 8  # ordinary text untouched
-    accents = p.text("e\u0301" * 40, "f.d")                   # never a break between a letter and its mark
+    accents = p.text("e\u0301" * 40, "f.d")  # never a break between a letter and its mark
     assert accents.replace("\u200b", "") == "e\u0301" * 40 and "\u200b\u0301" not in accents
-    markers = p.text("模" * 40, "f.e")                         # nor inside ⟨U+6A21⟩
+    markers = p.text("模" * 40, "f.e")  # nor inside ⟨U+6A21⟩
     assert all(part in ("", "⟨U+6A21⟩") for part in markers.split("\u200b"))
     cut = p.text("y" * (printable.MAX_CHARS + 500), "f.c")
     assert cut.replace("\u200b", "").startswith("y" * printable.MAX_CHARS + " [… 500 more characters")
@@ -179,6 +191,7 @@ def test_a_100000_character_word_renders_cut_and_says_so(tmp_path):
 
 # -- defect 9: a read-only output folder -------------------------------------------------------------------
 
+
 def _without_dac_override() -> None:
     """Child of a root test run: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (prctl PR_CAPBSET_DROP)
     before exec, so that folder permissions apply to it as to any user."""
@@ -194,16 +207,26 @@ def test_read_only_output_folder_is_exit_2_with_a_message(tmp_path):
     folder.chmod(0o555)
     try:
         for fmt in ("pdf", "xlsx", "pdf,xlsx"):
-            proc = cli("render", str(ACME), "-o", str(folder), "--format", fmt,
-                       preexec_fn=_without_dac_override if os.geteuid() == 0 else None)
+            proc = cli(
+                "render",
+                str(ACME),
+                "-o",
+                str(folder),
+                "--format",
+                fmt,
+                preexec_fn=_without_dac_override if os.geteuid() == 0 else None,
+            )
             assert proc.returncode == 2, proc.stderr
-            assert "read-only" in proc.stderr and str(folder) in proc.stderr and "Traceback" not in proc.stderr
+            assert (
+                "read-only" in proc.stderr and str(folder) in proc.stderr and "Traceback" not in proc.stderr
+            )
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
 
 
 # -- defect 12: outputs checked first, names, temporary files, fsync ---------------------------------------
+
 
 def test_render_checks_every_output_before_writing_any(tmp_path):
     """The input workbook has the name the output workbook would get: nothing at all may be written."""
@@ -250,8 +273,23 @@ sys.exit(main(sys.argv[2:]))
 @pytest.mark.parametrize("sig, code", [("SIGTERM", 128 + signal.SIGTERM), ("SIGINT", 130)])
 def test_no_temporary_file_left_when_killed_while_writing(tmp_path, sig, code):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-c", KILL_DURING_WRITE, sig, "render", str(ACME), "-o", str(out),
-                           "--format", "xlsx"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILL_DURING_WRITE,
+            sig,
+            "render",
+            str(ACME),
+            "-o",
+            str(out),
+            "--format",
+            "xlsx",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == code, proc.stderr
     assert list(out.iterdir()) == []  # neither the temporary file nor a partial output
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from reportgen.presentation import fmt
 from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping
+from reportgen.presentation import fmt
 from reportgen.presentation.chart import phase_split_svg
 from reportgen.presentation.pdf import TemplateOnlyFetcher, render_html, render_pdf, write_pdf
 from reportgen.presentation.view import build_view
@@ -28,8 +28,18 @@ from reportgen.standard import load_standard
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
-SECTIONS = ["sec_identification", "sec_summary", "sec_boundary", "sec_phases", "sec_functional_units",
-            "sec_methodology", "sec_verification", "sec_trace", "sec_missing", "sec_fingerprint"]
+SECTIONS = [
+    "sec_identification",
+    "sec_summary",
+    "sec_boundary",
+    "sec_phases",
+    "sec_functional_units",
+    "sec_methodology",
+    "sec_verification",
+    "sec_trace",
+    "sec_missing",
+    "sec_fingerprint",
+]
 HOSTILE = {
     "system.name": "<b>Evil</b> & Co",
     "methodology.description": '<img src="file:///etc/passwd"> <script>alert(1)</script>',
@@ -70,7 +80,11 @@ def hostile():
     for fid, text in HOSTILE.items():
         group, key = fid.split(".")
         tree[group][key] = text
-    del tree["training"]["accelerator_count"], tree["inference"]["requests"], tree["organization"]["contact_email"]
+    del (
+        tree["training"]["accelerator_count"],
+        tree["inference"]["requests"],
+        tree["organization"]["contact_email"],
+    )
     tree["verification"] = {"level": "internal_review"}
     tree["boundary"]["energy_scope"] = "it_equipment"
     ev = evaluate_mapping(tree, source="hostile.yaml")
@@ -128,8 +142,12 @@ def test_attachment_equals_check_json(acme):
     payload = json.loads(attached["disclosure.json"][0])
     assert payload["fingerprint"] == ev.fingerprint
     assert payload["evaluation"] == ev.model_dump(mode="json")
-    out = subprocess.run([sys.executable, "-m", "reportgen", "check", str(ACME), "--format", "json"],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "reportgen", "check", str(ACME), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert json.loads(out.stdout) == payload["evaluation"]
 
 
@@ -194,8 +212,13 @@ def test_fetcher_serves_only_template_files():
     fetcher = TemplateOnlyFetcher(templates_dir())
     css = fetcher.fetch((templates_dir() / "report.css").as_uri())
     assert b"@page" in css.read()
-    for url in ("http://evil.example/x.css", "https://example.com/a.png", "file:///etc/passwd",
-                (templates_dir() / ".." / "pyproject.toml").as_uri(), "data:text/plain,hi"):
+    for url in (
+        "http://evil.example/x.css",
+        "https://example.com/a.png",
+        "file:///etc/passwd",
+        (templates_dir() / ".." / "pyproject.toml").as_uri(),
+        "data:text/plain,hi",
+    ):
         with pytest.raises(PermissionError):
             fetcher.fetch(url)
 
@@ -209,10 +232,20 @@ def test_french_numbers_use_narrow_no_break_space(acme_fr):
 
 
 def test_chart_svg_is_wellformed_and_escaped(std):
-    totals = [{"label": "<GHG & co>", "value": "1", "unit": "t", "has_value": True, "partial": True,
-               "partial_text": "partial: no value for <x>",
-               "phases": [{"id": "training", "label": "Training", "share": 0.6, "share_text": "60%"},
-                          {"id": "inference", "label": "Inference & <op>", "share": 0.4, "share_text": "40%"}]}]
+    totals = [
+        {
+            "label": "<GHG & co>",
+            "value": "1",
+            "unit": "t",
+            "has_value": True,
+            "partial": True,
+            "partial_text": "partial: no value for <x>",
+            "phases": [
+                {"id": "training", "label": "Training", "share": 0.6, "share_text": "60%"},
+                {"id": "inference", "label": "Inference & <op>", "share": 0.4, "share_text": "40%"},
+            ],
+        }
+    ]
     phases = [(g.id, g.label.get("en")) for g in std.phases]
     svg = phase_split_svg(totals, phases, "Report Sans")
     root = ET.fromstring(svg)  # well-formed, so labels were escaped

@@ -14,33 +14,52 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from reportgen import evaluate_file, evaluate_mapping, load_standard
-from reportgen.proof.payload import payload_json
 from reportgen.errors import InputError, OutputError
 from reportgen.presentation import xlsx
 from reportgen.presentation.xlsx import read_embedded, split_utf16, write_xlsx
+from reportgen.proof.payload import payload_json
 from reportgen.resources import t
 from reportgen.standard.units import Units
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
 MISTRAL = ROOT / "samples" / "mistral-large-2.yaml"
-SHEETS_EN = ["Summary", "Disclosure", "Missing items", "Calculations", "Boundary", "Functional units",
-             "Crosswalk", "About"]
+SHEETS_EN = [
+    "Summary",
+    "Disclosure",
+    "Missing items",
+    "Calculations",
+    "Boundary",
+    "Functional units",
+    "Crosswalk",
+    "About",
+]
 
 EVIL = {  # user text that a spreadsheet would run as a formula if it were stored as one
     "organization": {"name": '=HYPERLINK("http://evil")', "country": "FR"},
     "system": {"name": "@SUM(A1)", "model_version": "-2+3", "model_name": "\t=1+1"},
-    "boundary": {"phases": {"training": "included", "hardware": "excluded"},
-                 "justifications": {"hardware": "=cmd|' /C calc'!A0"},
-                 "cut_off_rule": "\r=2+2", "energy_scope": "accelerators_only"},
-    "training": {"energy": {"value": 5, "unit": "MWh", "method": "estimated", "source": "+1+1"},
-                 "grid_intensity": {"value": 5, "method": "literature", "source": "=1/0"}},  # W-RNG-4
+    "boundary": {
+        "phases": {"training": "included", "hardware": "excluded"},
+        "justifications": {"hardware": "=cmd|' /C calc'!A0"},
+        "cut_off_rule": "\r=2+2",
+        "energy_scope": "accelerators_only",
+    },
+    "training": {
+        "energy": {"value": 5, "unit": "MWh", "method": "estimated", "source": "+1+1"},
+        "grid_intensity": {"value": 5, "method": "literature", "source": "=1/0"},
+    },  # W-RNG-4
     "data": {"energy": {"withheld": "confidential", "note": "-secret"}},
     "=unknown_group": {"x": 1},
     "inference": {"requests": "=2*3"},  # rejected (E-TYPE): shown as given, as text
 }
-EVIL_TEXTS = ['=HYPERLINK("http://evil")', "@SUM(A1)", "-2+3", "+1+1", "=1/0",
-              "Value ignored, see Missing items: =2*3"]
+EVIL_TEXTS = [
+    '=HYPERLINK("http://evil")',
+    "@SUM(A1)",
+    "-2+3",
+    "+1+1",
+    "=1/0",
+    "Value ignored, see Missing items: =2*3",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +78,23 @@ def acme(tmp_path_factory):
 @pytest.fixture(scope="module")
 def checked_json():
     """What `reportgen check --format json` prints for the acme sample."""
-    out = subprocess.run([sys.executable, "-m", "reportgen", "check", str(ACME), "--format", "json"],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "reportgen", "check", str(ACME), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
 @pytest.fixture(scope="module")
 def incomplete(tmp_path_factory):
-    ev = evaluate_file(MISTRAL) if MISTRAL.exists() else evaluate_mapping(
-        {"organization": {"name": "Only a name"}, "training": {"energy": 5}})
+    ev = (
+        evaluate_file(MISTRAL)
+        if MISTRAL.exists()
+        else evaluate_mapping({"organization": {"name": "Only a name"}, "training": {"energy": 5}})
+    )
     path = tmp_path_factory.mktemp("xlsx") / "incomplete.xlsx"
     write_xlsx(ev, path)
     return ev, load_workbook(path)
@@ -181,7 +207,7 @@ def test_other_findings_by_severity(evil):
     table, split = _missing_and_findings(wb)
     others = [f for f in ev.findings if f.code not in ("M-REQ", "M-REQ-COND")]
     assert {f.severity for f in others} >= {"error", "warning"}
-    found = [r for r in table[split + 2:] if r[0]]
+    found = [r for r in table[split + 2 :] if r[0]]
     assert sorted(r[0] for r in found) == sorted(f.code for f in others)
     order = {t(f"severity_{k}", "en"): i for i, k in enumerate(("error", "warning", "info"))}
     assert [order[r[1]] for r in found] == sorted(order[r[1]] for r in found)

@@ -30,8 +30,13 @@ def test_override_equals_the_edited_file(tmp_path, acme_tree):
     tree["hardware"]["lifetime_years"] = 6
     edited = tmp_path / "edited.yaml"
     edited.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-    raw = apply_overrides(read_input(ACME), [parse_override('inference.grid_intensity="35 gCO2e/kWh"'),
-                                             parse_override("hardware.lifetime_years=6")])
+    raw = apply_overrides(
+        read_input(ACME),
+        [
+            parse_override('inference.grid_intensity="35 gCO2e/kWh"'),
+            parse_override("hardware.lifetime_years=6"),
+        ],
+    )
     scenario = evaluate_raw(raw, standard=raw.standard)
     base = evaluate_file(ACME)
     by_file = compare(base, evaluate_file(edited))
@@ -45,7 +50,15 @@ def test_cli_json_is_the_compare_object(capsys):
     code, out, _ = cli(capsys, "scenario", ACME, "--set", "inference.pue=1.1", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"baseline", "current", "comparable", "notes", "indicators", "functional_units", "phases"}
+    assert set(data) == {
+        "baseline",
+        "current",
+        "comparable",
+        "notes",
+        "indicators",
+        "functional_units",
+        "phases",
+    }
     energy = data["phases"]["inference"]["energy"]
     assert energy["current"] == pytest.approx(energy["baseline"] * 1.1 / 1.15)
     assert data["baseline"]["fingerprint"] == evaluate_file(ACME).fingerprint
@@ -62,13 +75,16 @@ def test_bad_unit_refused_with_the_file_message(capsys, tmp_path, acme_tree):
     assert f"--set inference.grid_intensity: E-UNIT {in_file.message} {in_file.fix}" in err
 
 
-@pytest.mark.parametrize("arg, expected", [
-    ("inference.pue=0.5", "E-RNG-1"),
-    ("inference.grid_intensty=30", "Did you mean 'inference.grid_intensity'?"),
-    ("inference.requests=many", "E-TYPE"),
-    ("inference.pue", "write FIELD=VALUE"),
-    ("inference.pue=[1", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "arg, expected",
+    [
+        ("inference.pue=0.5", "E-RNG-1"),
+        ("inference.grid_intensty=30", "Did you mean 'inference.grid_intensity'?"),
+        ("inference.requests=many", "E-TYPE"),
+        ("inference.pue", "write FIELD=VALUE"),
+        ("inference.pue=[1", "not valid YAML"),
+    ],
+)
 def test_refused_overrides(capsys, arg, expected):
     code, out, err = cli(capsys, "scenario", ACME, "--set", arg)
     assert code == 2 and out == "" and expected in err and "Traceback" not in err

@@ -70,45 +70,48 @@ def test_samples_validate(validator, name):
     assert [e.message for e in validator.iter_errors(data)] == []
 
 
-@pytest.mark.parametrize("fid, value", [
-    ("training.pue", 0.5),                                            # E-RNG-1, PUE below 1
-    ("training.pue", {"value": 0.5, "source": "operator"}),
-    ("training.energy", -5),                                          # E-RNG-8, negative
-    ("training.energy", "-5 MWh"),
-    ("training.energy", {"value": -5, "unit": "MWh"}),
-    ("training.energy", "433 bananas"),                               # E-UNIT
-    ("training.energy", {"value": 433, "unit": "bananas"}),
-    ("training.energy", {"value": 433, "unit": "ton"}),
-    ("training.energy", {"value": "433 MWh", "unit": "MWh"}),         # a unit twice: E-TYPE
-    ("training.location_country", "ZZ"),                              # not an ISO 3166-1 code
-    ("organization.country", "FRA"),                                  # alpha-3
-    ("training.accelerator_count", {"withheld": "confidential"}),     # 4.3: no note, so missing
-    ("training.accelerator_count", {"withheld": "withheld_by_supplier", "note": "  "}),
-    ("training.accelerator_count", {"withheld": "secret", "note": "x"}),
-    ("training.grid_intensity", 1600),                                # E-RNG-3, above 1500 gCO2e/kWh
-    ("training.grid_intensity", {"value": 1.6, "unit": "kgCO2e/kWh"}),  # the same bound in another unit
-    ("training.grid_intensity", {"value": 1.51, "unit": "tCO2e/MWh"}),
-    ("hardware.usage_rate", 1.7),                                     # E-RNG-7, ratio outside [0, 1]
-    ("hardware.usage_rate", "150 %"),
-    ("hardware.usage_rate", 0),                                       # E-RNG-7, a usage rate of 0
-    ("hardware.usage_rate", "0 %"),
-    ("end_of_life.recycled_share", -0.1),
-    ("hardware.lifetime_years", 0),                                   # E-RNG-8, a lifetime of zero
-    ("hardware.lifetime_years", "0.0 years"),
-    ("training.accelerator_count", -1),                               # counts: integers ≥ 0
-    ("training.accelerator_count", 1.5),
-    ("system.parameters_total", "many"),
-    ("training.energy", {"value": 5, "uncertainty_pct": 150}),
-    ("training.energy", {"value": 5, "method": "guessed"}),
-    ("training.energy", {"value": 5, "methd": "measured"}),
-    ("training.enrgy", 5),                                            # E-FIELD
-    ("report.reporting_period_start", "2025-13-01"),
-    ("organization.contact_email", "not an address"),
-    ("organization.role", "owner"),
-    ("boundary.phases.training", "maybe"),
-    ("training.energy", None),                                        # an empty value is E-TYPE in check
-    ("training.accelerator_count", None),
-])
+@pytest.mark.parametrize(
+    "fid, value",
+    [
+        ("training.pue", 0.5),  # E-RNG-1, PUE below 1
+        ("training.pue", {"value": 0.5, "source": "operator"}),
+        ("training.energy", -5),  # E-RNG-8, negative
+        ("training.energy", "-5 MWh"),
+        ("training.energy", {"value": -5, "unit": "MWh"}),
+        ("training.energy", "433 bananas"),  # E-UNIT
+        ("training.energy", {"value": 433, "unit": "bananas"}),
+        ("training.energy", {"value": 433, "unit": "ton"}),
+        ("training.energy", {"value": "433 MWh", "unit": "MWh"}),  # a unit twice: E-TYPE
+        ("training.location_country", "ZZ"),  # not an ISO 3166-1 code
+        ("organization.country", "FRA"),  # alpha-3
+        ("training.accelerator_count", {"withheld": "confidential"}),  # 4.3: no note, so missing
+        ("training.accelerator_count", {"withheld": "withheld_by_supplier", "note": "  "}),
+        ("training.accelerator_count", {"withheld": "secret", "note": "x"}),
+        ("training.grid_intensity", 1600),  # E-RNG-3, above 1500 gCO2e/kWh
+        ("training.grid_intensity", {"value": 1.6, "unit": "kgCO2e/kWh"}),  # the same bound in another unit
+        ("training.grid_intensity", {"value": 1.51, "unit": "tCO2e/MWh"}),
+        ("hardware.usage_rate", 1.7),  # E-RNG-7, ratio outside [0, 1]
+        ("hardware.usage_rate", "150 %"),
+        ("hardware.usage_rate", 0),  # E-RNG-7, a usage rate of 0
+        ("hardware.usage_rate", "0 %"),
+        ("end_of_life.recycled_share", -0.1),
+        ("hardware.lifetime_years", 0),  # E-RNG-8, a lifetime of zero
+        ("hardware.lifetime_years", "0.0 years"),
+        ("training.accelerator_count", -1),  # counts: integers ≥ 0
+        ("training.accelerator_count", 1.5),
+        ("system.parameters_total", "many"),
+        ("training.energy", {"value": 5, "uncertainty_pct": 150}),
+        ("training.energy", {"value": 5, "method": "guessed"}),
+        ("training.energy", {"value": 5, "methd": "measured"}),
+        ("training.enrgy", 5),  # E-FIELD
+        ("report.reporting_period_start", "2025-13-01"),
+        ("organization.contact_email", "not an address"),
+        ("organization.role", "owner"),
+        ("boundary.phases.training", "maybe"),
+        ("training.energy", None),  # an empty value is E-TYPE in check
+        ("training.accelerator_count", None),
+    ],
+)
 def test_what_check_refuses_the_schema_refuses(validator, acme_json, fid, value):
     data = with_value(acme_json, fid, value)
     assert check_refuses(data, fid), "the test case must be a value that check refuses"
@@ -117,30 +120,37 @@ def test_what_check_refuses_the_schema_refuses(validator, acme_json, fid, value)
     assert all(fid.split(".")[0] == str(e.absolute_path[0]) for e in errors if e.absolute_path)
 
 
-@pytest.mark.parametrize("fid, value", [
-    ("training.energy", "433 MWh"),
-    ("training.energy", "1 287,5 MWh"),
-    ("training.energy", "80.9"),
-    ("training.energy", {"value": "433 MWh", "method": "measured", "source": "meter"}),
-    ("training.energy", {"value": 433, "unit": "MWh", "uncertainty_pct": 5}),
-    ("training.grid_intensity", {"value": 1.4, "unit": "kgCO2e/kWh"}),
-    ("training.grid_intensity", 1500),
-    ("training.pue", 1.0),
-    ("training.pue", "1.12"),
-    ("hardware.usage_rate", "85 %"),
-    ("hardware.usage_rate", 1),
-    ("hardware.lifetime_years", "0.5 years"),
-    ("training.accelerator_count", 7.2e9),                            # an integral number is a count
-    ("training.accelerator_count", {"withheld": "confidential", "note": "commercially sensitive"}),
-    ("training.accelerator_count", {"withheld": "not_measured"}),     # no note needed: it satisfies nothing
-    ("system.parameters_total", {"value": 7_200_000_000, "source": "config.json"}),
-    ("training.location_country", "DE"),
-])
+@pytest.mark.parametrize(
+    "fid, value",
+    [
+        ("training.energy", "433 MWh"),
+        ("training.energy", "1 287,5 MWh"),
+        ("training.energy", "80.9"),
+        ("training.energy", {"value": "433 MWh", "method": "measured", "source": "meter"}),
+        ("training.energy", {"value": 433, "unit": "MWh", "uncertainty_pct": 5}),
+        ("training.grid_intensity", {"value": 1.4, "unit": "kgCO2e/kWh"}),
+        ("training.grid_intensity", 1500),
+        ("training.pue", 1.0),
+        ("training.pue", "1.12"),
+        ("hardware.usage_rate", "85 %"),
+        ("hardware.usage_rate", 1),
+        ("hardware.lifetime_years", "0.5 years"),
+        ("training.accelerator_count", 7.2e9),  # an integral number is a count
+        ("training.accelerator_count", {"withheld": "confidential", "note": "commercially sensitive"}),
+        ("training.accelerator_count", {"withheld": "not_measured"}),  # no note needed: it satisfies nothing
+        ("system.parameters_total", {"value": 7_200_000_000, "source": "config.json"}),
+        ("training.location_country", "DE"),
+    ],
+)
 def test_accepted_forms_are_read_by_check(validator, acme_json, fid, value):
     data = with_value(acme_json, fid, value)
     assert [e.message for e in validator.iter_errors(data)] == []
-    ev = evaluate_mapping(data)  # read without a type, unit or range error (missing is completeness, not form)
-    assert not [f for f in ev.findings if f.field == fid and f.severity == "error" and not f.code.startswith("M-")]
+    ev = evaluate_mapping(
+        data
+    )  # read without a type, unit or range error (missing is completeness, not form)
+    assert not [
+        f for f in ev.findings if f.field == fid and f.severity == "error" and not f.code.startswith("M-")
+    ]
 
 
 def test_units_countries_and_reasons_come_from_the_standard(schema, std):
@@ -170,8 +180,11 @@ def test_bounds_follow_rules_yaml(std):
     assert pue == {"type": "number", "minimum": 1.05}
     grid = doc["$defs"]["Group.training"]["properties"]["grid_intensity"]["anyOf"][0]
     assert grid == {"type": "number", "minimum": 0, "maximum": 1200}
-    kg = next(c["then"] for c in doc["$defs"]["QuantityGridIntensity"]["allOf"]
-              if c["if"].get("properties", {}).get("unit", {}).get("const") == "kgCO2e/kWh")
+    kg = next(
+        c["then"]
+        for c in doc["$defs"]["QuantityGridIntensity"]["allOf"]
+        if c["if"].get("properties", {}).get("unit", {}).get("const") == "kgCO2e/kWh"
+    )
     assert kg["properties"]["value"]["maximum"] == 1.2
     validator = Draft202012Validator(doc)
     base = {"training": {"pue": 1.04}}

@@ -7,11 +7,10 @@ import re
 import shutil
 
 import pytest
+from conftest import AMENDMENT_1, ROOT, SPEC
 
 from reportgen.errors import StandardError
 from reportgen.standard import load_from_directory, load_standard
-
-from conftest import AMENDMENT_1, ROOT, SPEC
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +100,12 @@ def test_no_field_beyond_annex_a(std, rows):
 
 def test_enumerations_of_clauses_match_the_spec(std):
     text = SPEC.read_text(encoding="utf-8")
-    for name, clause_key in [("lca_scope", "boundary.lca_scope"), ("energy_scope", "boundary.energy_scope"),
-                             ("electricity_accounting", "boundary.electricity_accounting"),
-                             ("verification_level", "verification.level")]:
+    for name, clause_key in [
+        ("lca_scope", "boundary.lca_scope"),
+        ("energy_scope", "boundary.energy_scope"),
+        ("electricity_accounting", "boundary.electricity_accounting"),
+        ("verification_level", "verification.level"),
+    ]:
         braces = re.search(re.escape(f"`{clause_key}` ∈ {{") + r"(.+?)\}", text, re.S).group(1)
         listed = re.findall(r"`(\w+)`", braces)
         assert std.enum_values(name) == listed
@@ -120,7 +122,15 @@ def test_every_annex_b_code_is_encoded(std):
 
 
 def test_phases_in_spec_order(std):
-    assert std.phase_ids == ["hardware", "data", "training", "finetuning", "inference", "storage_network", "end_of_life"]
+    assert std.phase_ids == [
+        "hardware",
+        "data",
+        "training",
+        "finetuning",
+        "inference",
+        "storage_network",
+        "end_of_life",
+    ]
 
 
 def test_labels_exist_in_both_languages(std):
@@ -146,7 +156,9 @@ def test_copy_of_the_edition_loads(edition_copy):
 
 def test_broken_standard_file_fails_with_a_clear_message(edition_copy):
     path = edition_copy / "fields.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("obligation: M*", "obligation: X", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("obligation: M*", "obligation: X", 1), encoding="utf-8"
+    )
     with pytest.raises(StandardError) as exc:
         load_from_directory(edition_copy)
     assert "does not match its schema" in str(exc.value) and "obligation" in str(exc.value)
@@ -154,7 +166,9 @@ def test_broken_standard_file_fails_with_a_clear_message(edition_copy):
 
 def test_dangling_reference_is_caught(edition_copy):
     path = edition_copy / "fields.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("enum: role", "enum: roles", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("enum: role", "enum: roles", 1), encoding="utf-8"
+    )
     with pytest.raises(StandardError, match="enum 'roles' is not defined"):
         load_from_directory(edition_copy)
 
@@ -167,17 +181,22 @@ def test_invalid_yaml_in_standard(edition_copy):
 
 def test_adding_a_field_needs_no_python(edition_copy):
     path = edition_copy / "fields.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + """- id: training.carbon_free_share
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + """- id: training.carbon_free_share
   label: {en: Carbon-free energy share, fr: Part d'énergie décarbonée}
   help: {en: Hourly CFE share., fr: Part horaire.}
   type: ratio
   obligation: R
   clause: '7.3'
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     std2 = load_from_directory(edition_copy)
     assert "training.carbon_free_share" in std2.fields
     from reportgen.evaluation.pipeline import evaluate
     from reportgen.inputs import from_mapping
+
     ev = evaluate(from_mapping({"training": {"carbon_free_share": 0.4}}, std2), standard=std2)
     assert ev.values["training.carbon_free_share"].value == 0.4
     assert not [f for f in ev.findings if f.code == "E-FIELD"]

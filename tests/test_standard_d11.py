@@ -7,12 +7,11 @@ import re
 import shutil
 
 import pytest
+from conftest import AMENDMENT_1, EDITION_D11
+from test_standard import annex_a_rows, encoded_type
 
 from reportgen.errors import StandardError
 from reportgen.standard import load_from_directory, load_standard
-
-from conftest import AMENDMENT_1, EDITION_D11
-from test_standard import annex_a_rows, encoded_type
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +50,9 @@ def assert_row(std, row: list[str]) -> None:
     assert (f.condition.text.en if f.condition else "") == cond, fid
     if typ.startswith("enum"):
         listed = re.match(r"enum ([^(].*)$", typ)
-        assert f.type == "enum" and (not listed or std.enum_values(f.enum) == listed.group(1).split(", ")), fid
+        assert f.type == "enum" and (not listed or std.enum_values(f.enum) == listed.group(1).split(", ")), (
+            fid
+        )
     else:
         assert (encoded_type(std, f) if typ.startswith("quantity[") else f.type) == typ, fid
 
@@ -59,7 +60,11 @@ def assert_row(std, row: list[str]) -> None:
 def test_d11_is_d1_plus_an_amendment_not_a_copy(d1, d11):
     assert (d11.base, d11.edition, d11.id) == ("D1", "D1.1", "AILD")
     assert sorted(p.name for p in EDITION_D11.iterdir()) == [
-        "AMENDMENT-1.md", "activity.yaml", "amendment.yaml", "findings-activity.yaml"]  # no fields.yaml copy
+        "AMENDMENT-1.md",
+        "activity.yaml",
+        "amendment.yaml",
+        "findings-activity.yaml",
+    ]  # no fields.yaml copy
     assert d11.texts == ["AMENDMENT-1.md"] and d11.units_file == d1.units_file
 
 
@@ -119,14 +124,32 @@ def test_copy_of_the_amended_edition_loads(amended_copy, d11):
     assert load_from_directory(amended_copy).fields == d11.fields
 
 
-@pytest.mark.parametrize("old,new,message", [
-    ("  - id: aggregate.scope\n", "  - id: training.energy\n", "add.fields.training.energy.id: is already in the base"),
-    ("    training.grid_intensity_source:\n", "    training.grid_intensity_sourc:\n",
-     "change.fields.training.grid_intensity_sourc: is not in the base edition"),
-    ("base: D1\n", "base: D0\n", "base edition AILD D0 is not shipped"),
-    ("  semantics: {market_total: same_boundary", "  semantics: {market_total: everything", "market_total"),
-    ("    ghg_market: {fallback: ghg_location}", "    ghg_market: {fallback: ghg_locaton}", "fallback 'ghg_locaton'"),
-])
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        (
+            "  - id: aggregate.scope\n",
+            "  - id: training.energy\n",
+            "add.fields.training.energy.id: is already in the base",
+        ),
+        (
+            "    training.grid_intensity_source:\n",
+            "    training.grid_intensity_sourc:\n",
+            "change.fields.training.grid_intensity_sourc: is not in the base edition",
+        ),
+        ("base: D1\n", "base: D0\n", "base edition AILD D0 is not shipped"),
+        (
+            "  semantics: {market_total: same_boundary",
+            "  semantics: {market_total: everything",
+            "market_total",
+        ),
+        (
+            "    ghg_market: {fallback: ghg_location}",
+            "    ghg_market: {fallback: ghg_locaton}",
+            "fallback 'ghg_locaton'",
+        ),
+    ],
+)
 def test_a_broken_amendment_fails_naming_the_entry(amended_copy, old, new, message):
     path = amended_copy / "amendment.yaml"
     src = path.read_text(encoding="utf-8")

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
 import yaml
+from openpyxl.utils import get_column_letter
 
 from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_file
-from reportgen.workbook.layout import COLUMNS
 from reportgen.resources import t
-from reportgen.workbook.template import build_workbook, write_template
+from reportgen.workbook.layout import COLUMNS
+from reportgen.workbook.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -109,7 +109,9 @@ def test_dropdowns_help_and_protection(template, std):
     assert ws.cell(row=r, column=cols["field_id"]).protection.locked is True
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     status = get_column_letter(cols["status"])
-    assert any(rule.formula[0].startswith(f"${status}") for rule in rules)  # highlighting follows the live status
+    assert any(
+        rule.formula[0].startswith(f"${status}") for rule in rules
+    )  # highlighting follows the live status
     ws, r, cols = where["system.parameters_active"]
     assert ws.cell(row=r, column=cols["details"]).value.startswith("Required when the architecture")
 
@@ -120,13 +122,19 @@ def _acme_variant(acme_tree: dict) -> dict:
     del tree["training"]["wallclock_days"]
     del tree["organization"]["contact_email"]
     tree["inference"]["wue"] = {"withheld": "confidential", "note": "Colocation contract"}
-    tree["data"]["energy"] = {"value": 12400, "unit": "kWh", "method": "measured", "source": "DCIM",
-                              "uncertainty_pct": 5}
+    tree["data"]["energy"] = {
+        "value": 12400,
+        "unit": "kWh",
+        "method": "measured",
+        "source": "DCIM",
+        "uncertainty_pct": 5,
+    }
     return tree
 
 
 def _fill(where: dict, std, tree: dict) -> None:
     """Type a tree into the workbook the way a person would: codes or labels, units in the Unit column."""
+
     def walk(node: dict, prefix: str) -> None:
         for key, value in node.items():
             fid = f"{prefix}{key}"
@@ -139,10 +147,18 @@ def _fill(where: dict, std, tree: dict) -> None:
             if isinstance(value, dict) and "withheld" in value:
                 put(where, fid, withheld=value["withheld"], note=value.get("note"))
             elif isinstance(value, dict):
-                put(where, fid, value=value["value"], unit=value.get("unit"), method=value.get("method"),
-                    source=value.get("source"), uncertainty=value.get("uncertainty_pct"))
+                put(
+                    where,
+                    fid,
+                    value=value["value"],
+                    unit=value.get("unit"),
+                    method=value.get("method"),
+                    source=value.get("source"),
+                    uncertainty=value.get("uncertainty_pct"),
+                )
             else:
                 put(where, fid, value=value)
+
     walk(tree, "")
 
 
@@ -185,7 +201,11 @@ def test_prefilled_sample_round_trip(tmp_path):
     assert main(["template", "--from", str(SAMPLE), str(out)]) == 0
     ev_xlsx, ev_yaml = evaluate_file(out), evaluate_file(SAMPLE)
     assert ev_xlsx.fingerprint == ev_yaml.fingerprint
-    assert (ev_xlsx.status, ev_xlsx.missing, ev_xlsx.totals) == (ev_yaml.status, ev_yaml.missing, ev_yaml.totals)
+    assert (ev_xlsx.status, ev_xlsx.missing, ev_xlsx.totals) == (
+        ev_yaml.status,
+        ev_yaml.missing,
+        ev_yaml.totals,
+    )
     # derived values are not written: the training energy row stays empty
     where = locate(openpyxl.load_workbook(out))
     ws, r, cols = where["training.energy"]
@@ -220,27 +240,33 @@ def test_french_workbook_round_trip(acme_tree, std, tmp_path):
 def test_text_is_never_written_as_a_formula(std, tmp_path):
     from reportgen.evaluation.pipeline import evaluate_mapping
 
-    ev = evaluate_mapping({"system": {"name": "=HYPERLINK(\"http://x\")", "model_version": "2.10"},
-                           "report": {"reporting_period_start": dt.date(2025, 1, 1)}})
+    ev = evaluate_mapping(
+        {
+            "system": {"name": '=HYPERLINK("http://x")', "model_version": "2.10"},
+            "report": {"reporting_period_start": dt.date(2025, 1, 1)},
+        }
+    )
     out = write_template(tmp_path / "t.xlsx", std, "en", ev.values)
     where = locate(openpyxl.load_workbook(out))
     ws, r, cols = where["system.name"]
     assert ws.cell(row=r, column=cols["value"]).data_type == "s"
     back = evaluate_file(out)
-    assert back.values["system.name"].value == "=HYPERLINK(\"http://x\")"
+    assert back.values["system.name"].value == '=HYPERLINK("http://x")'
     assert back.values["system.model_version"].value == "2.10"
     assert back.fingerprint == ev.fingerprint
 
 
 def test_rejected_values_are_copied_as_typed(tmp_path):
     src = tmp_path / "bad.yaml"
-    src.write_text("training:\n  accelerator_hours: '1,287'\n  pue: {value: 1.1, method: metered}\n",
-                   encoding="utf-8")
+    src.write_text(
+        "training:\n  accelerator_hours: '1,287'\n  pue: {value: 1.1, method: metered}\n", encoding="utf-8"
+    )
     out = tmp_path / "bad.xlsx"
     assert main(["template", "--from", str(src), str(out)]) == 0
     ev_x, ev_y = evaluate_file(out), evaluate_file(src)
-    assert sorted((f.code, f.field) for f in ev_x.findings if f.severity == "error") == \
-        sorted((f.code, f.field) for f in ev_y.findings if f.severity == "error")
+    assert sorted((f.code, f.field) for f in ev_x.findings if f.severity == "error") == sorted(
+        (f.code, f.field) for f in ev_y.findings if f.severity == "error"
+    )
     assert set(ev_x.rejected) == {"training.accelerator_hours", "training.pue"}
 
 
@@ -251,5 +277,3 @@ def test_cli_refusals(tmp_path, capsys):
     assert main(["template", str(src)]) == 0
     assert main(["template", "--from", str(src), str(src)]) == 2
     assert "overwrite" in capsys.readouterr().err
-
-

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import codes, finding
 
 from reportgen import evaluate_mapping
-
-from conftest import codes, finding
 
 
 def test_acme_is_complete_with_no_finding(acme):
@@ -63,25 +62,29 @@ def test_e_field_with_suggestion_and_line(tmp_path):
     p = tmp_path / "d.yaml"
     p.write_text("training:\n  enrgy: 5 MWh\nfoo: 1\n", encoding="utf-8")
     from reportgen import evaluate_file
+
     ev = evaluate_file(p)
     f = finding(ev, "E-FIELD", "training.enrgy")
     assert "training.energy" in f.fix and f.location.line == 2 and f.location.file == "d.yaml"
     assert finding(ev, "E-FIELD", "foo").location.line == 3
 
 
-@pytest.mark.parametrize("field,value,variant_text", [
-    ("training.energy", "lots", "not a number"),
-    ("training.accelerator_count", 3.5, "whole number"),
-    ("system.modality", "hologram", "allowed values"),
-    ("report.reporting_period_start", "31/12/2025", "not a date"),
-    ("organization.country", "FRA", "(FR)"),
-    ("organization.contact_email", "nobody", "email"),
-    ("training.energy", {"value": 5, "method": "guessed"}, "method"),
-    ("training.energy", {"value": 5, "uncertainty_pct": 150}, "0–100"),
-    ("training.energy", "1,287", "two ways"),
-    ("training.energy", {"withheld": "secret", "note": "x"}, "withheld reason"),
-    ("training.energy", {"value": 5, "units": "kWh"}, "did you mean 'unit'"),
-])
+@pytest.mark.parametrize(
+    "field,value,variant_text",
+    [
+        ("training.energy", "lots", "not a number"),
+        ("training.accelerator_count", 3.5, "whole number"),
+        ("system.modality", "hologram", "allowed values"),
+        ("report.reporting_period_start", "31/12/2025", "not a date"),
+        ("organization.country", "FRA", "(FR)"),
+        ("organization.contact_email", "nobody", "email"),
+        ("training.energy", {"value": 5, "method": "guessed"}, "method"),
+        ("training.energy", {"value": 5, "uncertainty_pct": 150}, "0–100"),
+        ("training.energy", "1,287", "two ways"),
+        ("training.energy", {"withheld": "secret", "note": "x"}, "withheld reason"),
+        ("training.energy", {"value": 5, "units": "kWh"}, "did you mean 'unit'"),
+    ],
+)
 def test_e_type_rejects_and_counts_as_not_supplied(acme, field, value, variant_text):
     group, key = field.split(".", 1)
     acme[group][key] = value
@@ -136,19 +139,22 @@ def test_market_under_location_based_is_accepted(acme):
     assert ev.status == "complete" and ev.totals["ghg_market"].value
 
 
-@pytest.mark.parametrize("path,value,code", [
-    ("training.pue", 0.9, "E-RNG-1"),
-    ("training.pue", 3.5, "W-RNG-2"),
-    ("training.grid_intensity", 1600, "E-RNG-3"),
-    ("training.grid_intensity", -1, "E-RNG-3"),
-    ("training.grid_intensity", 5, "W-RNG-4"),
-    ("hardware.usage_rate", 1.5, "E-RNG-7"),
-    ("hardware.usage_rate", 0, "E-RNG-7"),
-    ("end_of_life.recycled_share", -0.1, "E-RNG-7"),
-    ("hardware.lifetime_years", 0, "E-RNG-8"),
-    ("inference.requests", -5, "E-RNG-8"),
-    ("data.energy", -5, "E-RNG-8"),
-])
+@pytest.mark.parametrize(
+    "path,value,code",
+    [
+        ("training.pue", 0.9, "E-RNG-1"),
+        ("training.pue", 3.5, "W-RNG-2"),
+        ("training.grid_intensity", 1600, "E-RNG-3"),
+        ("training.grid_intensity", -1, "E-RNG-3"),
+        ("training.grid_intensity", 5, "W-RNG-4"),
+        ("hardware.usage_rate", 1.5, "E-RNG-7"),
+        ("hardware.usage_rate", 0, "E-RNG-7"),
+        ("end_of_life.recycled_share", -0.1, "E-RNG-7"),
+        ("hardware.lifetime_years", 0, "E-RNG-8"),
+        ("inference.requests", -5, "E-RNG-8"),
+        ("data.energy", -5, "E-RNG-8"),
+    ],
+)
 def test_ranges(acme, path, value, code):
     group, key = path.split(".")
     acme[group][key] = value
@@ -235,7 +241,9 @@ def test_method_and_withheld_reason_accept_their_labels(acme):
 def test_findings_cap_comes_from_rules_yaml(acme, std):
     """rules.yaml findings_cap: per_code listed, one summary with the rest, counts not capped, exempt codes."""
     assert std.rules["findings_cap"]["per_code"] == 50
-    small = std.model_copy(update={"rules": {**std.rules, "findings_cap": {"per_code": 2, "exempt": ["M-REQ"]}}})
+    small = std.model_copy(
+        update={"rules": {**std.rules, "findings_cap": {"per_code": 2, "exempt": ["M-REQ"]}}}
+    )
     for i in range(5):
         acme["training"][f"unknown_{i}"] = i
     acme["training"]["energy"] = "five"

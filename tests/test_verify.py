@@ -18,14 +18,14 @@ from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 
-from reportgen.proof import payload as embed
 from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.presentation.pdf import write_pdf
 from reportgen.presentation.xlsx import CHUNK, split_utf16, write_xlsx
-from reportgen.resources import t
+from reportgen.proof import payload as embed
 from reportgen.proof.signing import sha256_file
 from reportgen.proof.verify import verify_report
+from reportgen.resources import t
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -105,13 +105,21 @@ def double_training_hours(data: dict) -> None:
 
 # --- fresh reports --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["pdf", "xlsx"])
 def test_fresh_report_verifies(reports, ev, capsys, kind):
     code, out, err = run(capsys, "verify", reports[kind], ACME)
     assert code == 0, out
     assert "Verified: all" in out and ev.fingerprint in out
-    for name in ("embedded fingerprint", "printed fingerprint", "printed status", "printed totals",
-                 "printed missing items", "totals", "input file"):
+    for name in (
+        "embedded fingerprint",
+        "printed fingerprint",
+        "printed status",
+        "printed totals",
+        "printed missing items",
+        "totals",
+        "input file",
+    ):
         assert f"ok    {name}:" in out
     assert err == ""
 
@@ -141,6 +149,7 @@ def test_json_output(reports, capsys):
 
 # --- edited reports -------------------------------------------------------------------------------
 
+
 def test_pdf_with_edited_embedded_inputs_fails(reports, tmp_path, capsys):
     data = json.loads(PdfReader(reports["pdf"]).attachments[embed.ATTACHMENT_NAME][0])
     double_training_hours(data)
@@ -155,8 +164,13 @@ def test_pdf_with_edited_embedded_inputs_fails(reports, tmp_path, capsys):
 def test_xlsx_with_edited_embedded_inputs_fails(reports, tmp_path, capsys):
     bad = edit_about_json(reports["xlsx"], tmp_path / "edited.xlsx", double_training_hours)
     result = verify_report(bad)
-    assert {"embedded fingerprint", "totals", "printed fingerprint", "printed totals",
-            "printed values"} <= failed(result)
+    assert {
+        "embedded fingerprint",
+        "totals",
+        "printed fingerprint",
+        "printed totals",
+        "printed values",
+    } <= failed(result)
     code, out, _ = run(capsys, "verify", bad)
     assert code == 1 and "FAIL  embedded fingerprint" in out
 
@@ -199,14 +213,26 @@ def test_xlsx_status_cell_edited_fails(reports, tmp_path):
 
 # --- signatures -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def signed(reports, keys):
     """A copy of the PDF signed with `mine`; returns (report, signature file)."""
     d = reports["dir"] / "signed"
     d.mkdir()
     report = Path(shutil.copy(reports["pdf"], d / "acme.pdf"))
-    assert main(["sign", str(report), "--key", str(keys / "mine" / "PRIVATE.pem"),
-                 "--verifier", "Example Assurance LLP"]) == 0
+    assert (
+        main(
+            [
+                "sign",
+                str(report),
+                "--key",
+                str(keys / "mine" / "PRIVATE.pem"),
+                "--verifier",
+                "Example Assurance LLP",
+            ]
+        )
+        == 0
+    )
     return report, d / "acme.pdf.sig.json"
 
 
@@ -233,8 +259,9 @@ def test_signature_statement_is_signed_over_rfc8785(signed, keys, ev):
 
 def test_signed_report_verifies(signed, keys, capsys):
     report, sig = signed
-    code, out, _ = run(capsys, "verify", report, "--signature", sig, "--public-key",
-                       keys / "mine" / "PUBLIC.pem")
+    code, out, _ = run(
+        capsys, "verify", report, "--signature", sig, "--public-key", keys / "mine" / "PUBLIC.pem"
+    )
     assert code == 0, out
     for name in ("signature", "signed file", "signed fingerprint"):
         assert f"ok    {name}:" in out
@@ -244,8 +271,9 @@ def test_report_bytes_changed_after_signing_fail(signed, keys, tmp_path, capsys)
     report, sig = signed
     changed = tmp_path / "acme.pdf"
     changed.write_bytes(report.read_bytes() + b"\n% one more line\n")
-    code, out, _ = run(capsys, "verify", changed, "--signature", sig, "--public-key",
-                       keys / "mine" / "PUBLIC.pem")
+    code, out, _ = run(
+        capsys, "verify", changed, "--signature", sig, "--public-key", keys / "mine" / "PUBLIC.pem"
+    )
     assert code == 1
     assert "FAIL  signed file: the report file changed after it was signed" in out
     assert "ok    printed totals" in out  # the content still matches its data: only the bytes changed
@@ -253,8 +281,9 @@ def test_report_bytes_changed_after_signing_fail(signed, keys, tmp_path, capsys)
 
 def test_wrong_key_fails(signed, keys, capsys):
     report, sig = signed
-    code, out, _ = run(capsys, "verify", report, "--signature", sig, "--public-key",
-                       keys / "other" / "PUBLIC.pem")
+    code, out, _ = run(
+        capsys, "verify", report, "--signature", sig, "--public-key", keys / "other" / "PUBLIC.pem"
+    )
     assert code == 1
     assert "FAIL  signature: the signature was not made with the key in" in out
 
@@ -265,8 +294,9 @@ def test_tampered_signature_file_fails(signed, keys, tmp_path, capsys):
     doc["statement"]["verification_level"] = "reasonable_assurance"
     tampered = tmp_path / "tampered.sig.json"
     tampered.write_text(json.dumps(doc))
-    code, out, _ = run(capsys, "verify", report, "--signature", tampered, "--public-key",
-                       keys / "mine" / "PUBLIC.pem")
+    code, out, _ = run(
+        capsys, "verify", report, "--signature", tampered, "--public-key", keys / "mine" / "PUBLIC.pem"
+    )
     assert code == 1
     assert "FAIL  signature: the signature does not match its statement" in out
 
@@ -276,8 +306,9 @@ def test_malformed_signature_file_exits_2(signed, keys, tmp_path, capsys, conten
     report, _ = signed
     bad = tmp_path / "bad.sig.json"
     bad.write_text(content)
-    code, out, err = run(capsys, "verify", report, "--signature", bad, "--public-key",
-                         keys / "mine" / "PUBLIC.pem")
+    code, out, err = run(
+        capsys, "verify", report, "--signature", bad, "--public-key", keys / "mine" / "PUBLIC.pem"
+    )
     assert code == 2 and out == "" and "reportgen:" in err
 
 
@@ -303,8 +334,9 @@ def test_a_report_that_does_not_verify_is_not_signed(reports, keys, tmp_path, ca
 
 def test_sign_names_the_verifier_the_report_declares(reports, keys, ev, tmp_path, capsys):
     report = Path(shutil.copy(reports["xlsx"], tmp_path / "acme.xlsx"))
-    code, out, _ = run(capsys, "sign", report, "--key", keys / "mine" / "PRIVATE.pem", "--level",
-                       "reasonable_assurance")
+    code, out, _ = run(
+        capsys, "sign", report, "--key", keys / "mine" / "PRIVATE.pem", "--level", "reasonable_assurance"
+    )
     assert code == 0 and "wrote" in out
     statement = json.loads((tmp_path / "acme.xlsx.sig.json").read_text())["statement"]
     assert statement["verifier"] == ev.values["verification.provider"].value
@@ -317,6 +349,7 @@ def test_sign_with_a_public_key_exits_2(reports, keys, capsys):
 
 
 # --- files that are not reportgen reports ---------------------------------------------------------
+
 
 def _not_a_pdf(d: Path) -> Path:
     (d / "notes.pdf").write_text("just some text, not a PDF\n")
@@ -349,17 +382,23 @@ def _damaged_json(d: Path, reports) -> Path:
     return replace_attachment(reports["pdf"], d / "damaged.pdf", b'{"format": "reportgen-disclosure/1", ')
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda d, r: _not_a_pdf(d), "neither a PDF nor an Excel workbook"),
-    (_pdf_without_attachment, "PDF without the disclosure.json attachment"),
-    (lambda d, r: _random_workbook(d), "no embedded disclosure found"),
-    (lambda d, r: _empty(d), "is empty"),
-    (_truncated_pdf, "cannot be read as a PDF"),
-    (_damaged_json, "is not valid JSON"),
-    (lambda d, r: replace_attachment(r["pdf"], d / "other.pdf", b'{"a": 1}'), "not reportgen disclosure data"),
-    (lambda d, r: d / "missing.pdf", "report not found"),
-    (lambda d, r: d, "is a folder"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d, r: _not_a_pdf(d), "neither a PDF nor an Excel workbook"),
+        (_pdf_without_attachment, "PDF without the disclosure.json attachment"),
+        (lambda d, r: _random_workbook(d), "no embedded disclosure found"),
+        (lambda d, r: _empty(d), "is empty"),
+        (_truncated_pdf, "cannot be read as a PDF"),
+        (_damaged_json, "is not valid JSON"),
+        (
+            lambda d, r: replace_attachment(r["pdf"], d / "other.pdf", b'{"a": 1}'),
+            "not reportgen disclosure data",
+        ),
+        (lambda d, r: d / "missing.pdf", "report not found"),
+        (lambda d, r: d, "is a folder"),
+    ],
+)
 def test_bad_files_exit_2_without_traceback(reports, tmp_path, capsys, make, message):
     code, out, err = run(capsys, "verify", make(tmp_path, reports))
     assert code == 2, out + err
@@ -372,8 +411,10 @@ def test_damaged_workbook_member_exits_2(reports, tmp_path, capsys):
 
     data = bytearray(reports["xlsx"].read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
-        about = max((i for i in z.infolist() if i.filename.startswith("xl/worksheets/")),
-                    key=lambda i: i.header_offset)
+        about = max(
+            (i for i in z.infolist() if i.filename.startswith("xl/worksheets/")),
+            key=lambda i: i.header_offset,
+        )
     start = about.header_offset + 30 + len(about.filename) + len(about.extra) + 10
     for i in range(start, start + 40):  # scramble the compressed bytes of the last sheet (About)
         data[i] ^= 0x5A

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
-                           TextStringObject)
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
-from reportgen.proof import payload as embed
 from reportgen.commands.main import main
 from reportgen.errors import StandardError
-from reportgen.standard.editions import editions_root
+from reportgen.proof import payload as embed
 from reportgen.standard import load_from_directory, load_standard
+from reportgen.standard.editions import editions_root
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -73,6 +72,7 @@ def edited(pdf: Path, out: Path, edit) -> Path:
 
 # --- defect 1: the edition is looked up, never joined into a path -----------------------------------
 
+
 def test_an_edition_that_walks_out_of_the_standard_folder_is_refused(report, tmp_path, capsys, keys):
     planted = tmp_path / "planted"
     shutil.copytree(editions_root() / "aild-d1", planted)
@@ -89,8 +89,10 @@ def test_an_edition_that_walks_out_of_the_standard_folder_is_refused(report, tmp
     assert code == 2 and not (tmp_path / "forged.pdf.sig.json").exists()
 
 
-@pytest.mark.parametrize("standard, edition", [("AILD", "d1"), ("aild", "D1"), ("AILD", "D1 "),
-                                               ("AILD", "../aild-d1"), ("AILD", "")])
+@pytest.mark.parametrize(
+    "standard, edition",
+    [("AILD", "d1"), ("aild", "D1"), ("AILD", "D1 "), ("AILD", "../aild-d1"), ("AILD", "")],
+)
 def test_only_the_exact_name_of_a_shipped_edition_is_found(standard, edition):
     with pytest.raises(StandardError, match="known editions: AILD D1, AILD D1.1"):
         load_standard(edition, standard)
@@ -139,8 +141,9 @@ def test_a_report_made_before_edition_digests_still_verifies(capsys):
 
 # --- defect 2: every report reportgen writes reads back, whatever Unicode it holds ------------------
 
+
 def test_a_report_with_emoji_bullets_private_use_and_control_characters_verifies(tmp_path, capsys, keys):
-    odd = "Acme AI SAS \U0001F331 \uF0B7 \uE000 bell\x07"
+    odd = "Acme AI SAS \U0001f331 \uf0b7 \ue000 bell\x07"
     text = ACME.read_text(encoding="utf-8")
     text = text.replace("name: Acme AI SAS", f"name: {json.dumps(odd, ensure_ascii=False)}", 1)
     text = text.replace("cut_off_rule: Items", r'cut_off_rule: "\uF0B7 \U0001F4A1\uE123\x01 Items', 1)
@@ -172,7 +175,9 @@ def test_a_report_of_a_disclosure_with_unknown_and_repeated_keys_verifies(tmp_pa
         code, out, _ = run(capsys, "verify", report, src)
         assert code == 0, out
     assert embedded(next((tmp_path / "out").glob("*.pdf")))["unread"] == {
-        "unknown": ["boundary.cut_of_rule", "system.colour"], "duplicates": ["training.pue"]}
+        "unknown": ["boundary.cut_of_rule", "system.colour"],
+        "duplicates": ["training.pue"],
+    }
 
 
 def test_verify_never_opens_the_activity_tables_a_report_names(report, tmp_path, capsys, monkeypatch):
@@ -185,13 +190,19 @@ def test_verify_never_opens_the_activity_tables_a_report_names(report, tmp_path,
     monkeypatch.setattr(engine, "_read_all", refuse)
     table = tmp_path / "energy.csv"
     table.write_text("start,end,energy_kwh\n2025-03-01T00:00:00Z,2025-03-01T01:00:00Z,1\n")
-    bad = edited(report, tmp_path / "activity.pdf", lambda d: d["inputs"].__setitem__(
-        "activity", [{"table": "energy", "path": str(table), "phase": "training"}]))
+    bad = edited(
+        report,
+        tmp_path / "activity.pdf",
+        lambda d: d["inputs"].__setitem__(
+            "activity", [{"table": "energy", "path": str(table), "phase": "training"}]
+        ),
+    )
     code, out, err = run(capsys, "verify", bad)
     assert code == 2 and out == "" and "derives figures from activity tables (Annex D)" in err
 
 
 # --- defect 4: every printed figure, not only the totals --------------------------------------------
+
 
 def edit_page_text(pdf: Path, out: Path, old: str, new: str) -> Path:
     """Replace the first drawing of `old` by `new` in the page content streams (same font, its glyph codes),
@@ -210,7 +221,7 @@ def edit_page_text(pdf: Path, out: Path, old: str, new: str) -> Path:
             match = re.search(pattern, data)
             if match:
                 glyphs = b"0".join(b"<" + code[ch].encode() + b">" for ch in new)
-                content.set_data(data[:match.start()] + glyphs + data[match.end():])
+                content.set_data(data[: match.start()] + glyphs + data[match.end() :])
                 page.replace_contents(content)
                 buf = io.BytesIO()
                 writer.write(buf)
@@ -224,7 +235,7 @@ def test_an_edited_figure_in_a_phase_table_is_caught(report, tmp_path, capsys):
     code, out, _ = run(capsys, "verify", bad, ACME)
     assert code == 1
     assert "FAIL  printed values" in out
-    assert "printed value training.accelerator_hours: expected 129,024 h, found \"120,024h" in out
+    assert 'printed value training.accelerator_hours: expected 129,024 h, found "120,024h' in out
     failed = re.findall(r"FAIL  ([a-z ]+):", out)
     assert failed == ["printed values"], out  # the data is intact: only what the reader sees changed
 
@@ -240,8 +251,11 @@ def test_every_printed_field_figure_is_checked(report, capsys):
 
     ev = evaluate_file(ACME)
     figures = {what for what, *_ in _figures(build_view(ev), "en")}
-    numeric = {fid for fid, v in ev.values.items() if isinstance(v.value, (int, float))
-               and not isinstance(v.value, bool) and v.origin != "withheld"}
+    numeric = {
+        fid
+        for fid, v in ev.values.items()
+        if isinstance(v.value, (int, float)) and not isinstance(v.value, bool) and v.origin != "withheld"
+    }
     assert {f"printed value {fid}" for fid in numeric} <= figures
     assert any(w.startswith("printed calculation of") for w in figures)
     assert any(w.startswith("printed functional units") for w in figures)
@@ -249,41 +263,87 @@ def test_every_printed_field_figure_is_checked(report, capsys):
 
 # --- defect 9: damaged or hostile embedded data is a message, never exit 3 ---------------------------
 
+
 def _set(path: str, value):
     def edit(d):
         *parents, leaf = path.split("/")
         for p in parents:
             d = d[p]
         d[leaf] = value
+
     return edit
 
 
-HUGE = 10 ** 400  # beyond float range, fewer than 4,300 digits
+HUGE = 10**400  # beyond float range, fewer than 4,300 digits
 
 
-@pytest.mark.parametrize("name, make, code, message", [
-    ("deep attachment", lambda b: ('{"a":' + "[" * 100_000 + "]" * 100_000 + "}").encode(), 2,
-     "nested too deeply"),
-    ("deep value", lambda b: _json(b, _set("inputs/system/name", _nest(400))), 2, "more than 300 levels"),
-    ("5,000 digits", lambda b: _literal(b, "inputs/training/accelerator_count", "1" + "0" * 5000), 2,
-     "number that cannot be read"),
-    ("huge input", lambda b: _json(b, _set("inputs/training/accelerator_count", HUGE)), 1,
-     "FAIL  canonical inputs"),
-    ("float overflow", lambda b: _literal(b, "inputs/training/accelerator_count", "1e400"), 1,
-     "FAIL  canonical inputs"),
-    ("evaluation inputs", lambda b: _literal(b, "evaluation/inputs/training/accelerator_count", "1e400"), 1,
-     "evaluation.inputs: expected the embedded inputs"),
-    ("stored value", lambda b: _json(b, _set("evaluation/values/training.energy/value", 1.0)), 1,
-     "values.training.energy (kWh): expected 80923.8528, found 1"),
-    ("huge total", lambda b: _json(b, _set("evaluation/totals/energy/value", HUGE)), 1,
-     "totals.energy (kWh): expected 386741.7408, found an integer of 401 digits"),
-    ("odd totals", lambda b: _json(b, _set("evaluation/totals/extra", [1, 2])), 1, "totals.extra"),
-    ("rejected collides", lambda b: _json(b, _set("rejected", {"training.accelerator_count": "x"})), 2,
-     "collides with an input of the same field"),
-    ("rejected under an input", lambda b: _json(b, _set("rejected", {"training.pue.value.x": 1})), 2,
-     "is not a field of AILD D1.1"),
-    ("rejected group", lambda b: _json(b, _set("rejected", {"training": 5})), 2, "is not a field of AILD D1.1"),
-])
+@pytest.mark.parametrize(
+    "name, make, code, message",
+    [
+        (
+            "deep attachment",
+            lambda b: ('{"a":' + "[" * 100_000 + "]" * 100_000 + "}").encode(),
+            2,
+            "nested too deeply",
+        ),
+        ("deep value", lambda b: _json(b, _set("inputs/system/name", _nest(400))), 2, "more than 300 levels"),
+        (
+            "5,000 digits",
+            lambda b: _literal(b, "inputs/training/accelerator_count", "1" + "0" * 5000),
+            2,
+            "number that cannot be read",
+        ),
+        (
+            "huge input",
+            lambda b: _json(b, _set("inputs/training/accelerator_count", HUGE)),
+            1,
+            "FAIL  canonical inputs",
+        ),
+        (
+            "float overflow",
+            lambda b: _literal(b, "inputs/training/accelerator_count", "1e400"),
+            1,
+            "FAIL  canonical inputs",
+        ),
+        (
+            "evaluation inputs",
+            lambda b: _literal(b, "evaluation/inputs/training/accelerator_count", "1e400"),
+            1,
+            "evaluation.inputs: expected the embedded inputs",
+        ),
+        (
+            "stored value",
+            lambda b: _json(b, _set("evaluation/values/training.energy/value", 1.0)),
+            1,
+            "values.training.energy (kWh): expected 80923.8528, found 1",
+        ),
+        (
+            "huge total",
+            lambda b: _json(b, _set("evaluation/totals/energy/value", HUGE)),
+            1,
+            "totals.energy (kWh): expected 386741.7408, found an integer of 401 digits",
+        ),
+        ("odd totals", lambda b: _json(b, _set("evaluation/totals/extra", [1, 2])), 1, "totals.extra"),
+        (
+            "rejected collides",
+            lambda b: _json(b, _set("rejected", {"training.accelerator_count": "x"})),
+            2,
+            "collides with an input of the same field",
+        ),
+        (
+            "rejected under an input",
+            lambda b: _json(b, _set("rejected", {"training.pue.value.x": 1})),
+            2,
+            "is not a field of AILD D1.1",
+        ),
+        (
+            "rejected group",
+            lambda b: _json(b, _set("rejected", {"training": 5})),
+            2,
+            "is not a field of AILD D1.1",
+        ),
+    ],
+)
 def test_hostile_embedded_data_is_exit_1_or_2(report, tmp_path, capsys, name, make, code, message):
     blob = PdfReader(report).attachments[embed.ATTACHMENT_NAME][0]
     bad = with_payload(report, tmp_path / "bad.pdf", make(blob))
@@ -318,14 +378,20 @@ def signature(report, keys, tmp_path_factory) -> tuple[Path, Path]:
     return pdf, d / "acme.pdf.sig.json"
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda doc: doc["statement"].__setitem__("verifier", _nest(100_000)), "not a JSON signature file"),
-    (lambda doc: doc["statement"].__setitem__("verifier", _nest(50)), "levels deep"),
-    (lambda doc: doc.__setitem__("algorithm", "RSA"), "'algorithm' is 'RSA'"),
-    (lambda doc: doc.pop("algorithm"), "'algorithm' is 'None'"),
-    (lambda doc: doc.__setitem__("format", "reportgen-signature/9"), "'format' is 'reportgen-signature/9'"),
-    (lambda doc: doc["statement"].__setitem__("date", 20260915), "date should be text"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda doc: doc["statement"].__setitem__("verifier", _nest(100_000)), "not a JSON signature file"),
+        (lambda doc: doc["statement"].__setitem__("verifier", _nest(50)), "levels deep"),
+        (lambda doc: doc.__setitem__("algorithm", "RSA"), "'algorithm' is 'RSA'"),
+        (lambda doc: doc.pop("algorithm"), "'algorithm' is 'None'"),
+        (
+            lambda doc: doc.__setitem__("format", "reportgen-signature/9"),
+            "'format' is 'reportgen-signature/9'",
+        ),
+        (lambda doc: doc["statement"].__setitem__("date", 20260915), "date should be text"),
+    ],
+)
 def test_a_hostile_signature_file_is_exit_2(signature, keys, tmp_path, capsys, edit, message):
     pdf, sig = signature
     doc = json.loads(sig.read_text())
@@ -336,11 +402,14 @@ def test_a_hostile_signature_file_is_exit_2(signature, keys, tmp_path, capsys, e
         text = sig.read_text().replace('"verifier": "V"', '"verifier": ' + "[" * 100_000 + "]" * 100_000)
     bad = tmp_path / "bad.sig.json"
     bad.write_text(text)
-    code, out, err = run(capsys, "verify", pdf, "--signature", bad, "--public-key", keys / "mine" / "PUBLIC.pem")
+    code, out, err = run(
+        capsys, "verify", pdf, "--signature", bad, "--public-key", keys / "mine" / "PUBLIC.pem"
+    )
     assert code == 2 and out == "" and message in err, err
 
 
 # --- defect 10: sign never overwrites a key, and another file only with --force ----------------------
+
 
 def test_sign_refuses_to_overwrite_without_force(report, keys, tmp_path, capsys):
     key = keys / "mine" / "PRIVATE.pem"
@@ -359,8 +428,18 @@ def test_sign_never_overwrites_a_key_even_with_force(report, keys, tmp_path, cap
     else:
         target = keys / victim
     before = target.read_bytes()
-    code, _, err = run(capsys, "sign", report, "--key", keys / "mine" / "PRIVATE.pem", "--verifier", "V",
-                       "-o", target, "--force")
+    code, _, err = run(
+        capsys,
+        "sign",
+        report,
+        "--key",
+        keys / "mine" / "PRIVATE.pem",
+        "--verifier",
+        "V",
+        "-o",
+        target,
+        "--force",
+    )
     assert code == 2 and "is a key file" in err and target.read_bytes() == before
 
 
@@ -372,6 +451,7 @@ def test_sign_refuses_to_replace_an_existing_signature_without_force(signature, 
 
 
 # --- defect 12: one disclosure.json per report ------------------------------------------------------
+
 
 def test_a_pdf_with_two_different_disclosures_is_refused(report, tmp_path, capsys):
     other = embedded(report)
@@ -390,10 +470,14 @@ def test_a_second_disclosure_hidden_in_the_associated_files_is_refused(report, t
     writer = PdfWriter(clone_from=PdfReader(report))
     stream = DecodedStreamObject()
     stream.set_data(b'{"format": "reportgen-disclosure/1"}')
-    spec = DictionaryObject({
-        NameObject("/Type"): NameObject("/Filespec"), NameObject("/F"): TextStringObject(embed.ATTACHMENT_NAME),
-        NameObject("/UF"): TextStringObject(embed.ATTACHMENT_NAME),
-        NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(stream)})})
+    spec = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject(embed.ATTACHMENT_NAME),
+            NameObject("/UF"): TextStringObject(embed.ATTACHMENT_NAME),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(stream)}),
+        }
+    )
     af = writer._root_object.get("/AF") or ArrayObject()
     af.append(writer._add_object(spec))
     writer._root_object[NameObject("/AF")] = af

@@ -63,6 +63,7 @@ def llama_workbook(tmp_path_factory) -> Path:
 
 # --- /api/check: the CLI's object -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("sample", ["acme-assistant-7b.xlsx", "llama-3.1-405b.yaml", "mistral-large-2.yaml"])
 def test_check_returns_exactly_the_cli_json(client, capsys, monkeypatch, sample):
     monkeypatch.chdir(SAMPLES)  # the CLI names the file as given: give it the bare name, as the upload does
@@ -85,7 +86,9 @@ def test_check_in_french_and_missing_items_name_their_cells(client, capsys, llam
 
 
 def test_errors_in_a_disclosure_are_still_200(client):
-    text = (SAMPLES / "acme-assistant-7b.yaml").read_text(encoding="utf-8").replace("pue: 1.12", "pue: 0.5", 1)
+    text = (
+        (SAMPLES / "acme-assistant-7b.yaml").read_text(encoding="utf-8").replace("pue: 1.12", "pue: 0.5", 1)
+    )
     r = client.post("/api/check", files={"file": ("acme.yaml", text.encode())})
     assert r.status_code == 200
     assert r.json()["status"] == "incomplete" and r.json()["counts"]["error"] >= 1
@@ -120,13 +123,17 @@ def test_client_file_names_are_never_paths(client, tmp_root, monkeypatch):
 
 # --- limits and types --------------------------------------------------------------------------------
 
+
 def test_declared_oversize_body_is_413_before_reading(client):
     def body():  # never consumed: the declared length is refused first
         raise AssertionError("the body was read")
         yield b""  # pragma: no cover
 
-    r = client.post("/api/check", content=body(), headers={
-        "content-type": "multipart/form-data; boundary=x", "content-length": str(50 * 1024 * 1024)})
+    r = client.post(
+        "/api/check",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=x", "content-length": str(50 * 1024 * 1024)},
+    )
     assert r.status_code == 413 and "MiB" in r.json()["error"]
 
 
@@ -150,9 +157,15 @@ def test_counted_while_streaming_even_without_content_length(client, tmp_root):
             yield b"#" * (1024 * 1024)
 
     with pytest.raises(Exception) as exc:
-        asyncio.run(uploads.receive_form("multipart/form-data; boundary=b", None, stream(),
-                                         {"file": uploads.FileSpec("input", (".yaml",), adapter.UPLOAD_LIMIT)},
-                                         tmp_root))
+        asyncio.run(
+            uploads.receive_form(
+                "multipart/form-data; boundary=b",
+                None,
+                stream(),
+                {"file": uploads.FileSpec("input", (".yaml",), adapter.UPLOAD_LIMIT)},
+                tmp_root,
+            )
+        )
     assert getattr(exc.value, "status", None) == 413
     assert len(seen) == 11  # stopped at the first chunk past 10 MiB, not at the end
     assert list(tmp_root.iterdir()) == []
@@ -183,13 +196,17 @@ def test_unknown_routes_and_methods_are_json_under_api(client):
 
 # --- render, template, verify -------------------------------------------------------------------------
 
+
 def test_render_pdf_xlsx_zip_and_they_verify(client, llama_workbook):
     r = client.post("/api/render?format=pdf", files=upload(llama_workbook))
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
     assert r.headers["x-reportgen-status"] == "incomplete"
     assert re.search(r'filename="Llama-3\.1-[^"]*AILD-D1(\.\d+)?\.pdf"', r.headers["content-disposition"])
     pdf = r.content
-    v = client.post("/api/verify", files={"report": ("llama.pdf", pdf), "input": ("llama.xlsx", llama_workbook.read_bytes())})
+    v = client.post(
+        "/api/verify",
+        files={"report": ("llama.pdf", pdf), "input": ("llama.xlsx", llama_workbook.read_bytes())},
+    )
     assert v.status_code == 200 and v.json()["verified"] is True, v.json()
     assert any(c["name"] == "input file" and "llama.xlsx" in c["detail"] for c in v.json()["checks"])
     r = client.post("/api/render?format=xlsx&lang=fr", files=upload(ACME_XLSX))
@@ -205,8 +222,11 @@ def test_verify_with_signature_and_a_tampered_report(client, tmp_path, capsys):
     (tmp_path / "r.pdf").write_bytes(report)
     assert main(["keygen", str(tmp_path / "k")]) == 0
     assert main(["sign", str(tmp_path / "r.pdf"), "--key", str(tmp_path / "k" / "PRIVATE.pem")]) == 0
-    files = {"report": ("r.pdf", report), "signature": ("r.pdf.sig.json", (tmp_path / "r.pdf.sig.json").read_bytes()),
-             "public_key": ("PUBLIC.pem", (tmp_path / "k" / "PUBLIC.pem").read_bytes())}
+    files = {
+        "report": ("r.pdf", report),
+        "signature": ("r.pdf.sig.json", (tmp_path / "r.pdf.sig.json").read_bytes()),
+        "public_key": ("PUBLIC.pem", (tmp_path / "k" / "PUBLIC.pem").read_bytes()),
+    }
     v = client.post("/api/verify", files=files).json()
     assert v["verified"] is True and {"signature", "signed file"} <= {c["name"] for c in v["checks"]}
     assert v["report"] == "r.pdf"  # the sender's name, never the server's temporary path
@@ -226,8 +246,11 @@ def test_verify_refuses_what_is_not_a_report(client):
 
 
 def test_template_in_each_language_and_edition(client):
-    for query, needle in (("lang=fr", "Instructions"), ("lang=en&edition=D1", "Instructions"),
-                          ("edition=AILD%20D1", "Instructions")):
+    for query, needle in (
+        ("lang=fr", "Instructions"),
+        ("lang=en&edition=D1", "Instructions"),
+        ("edition=AILD%20D1", "Instructions"),
+    ):
         r = client.get(f"/api/template?{query}")
         assert r.status_code == 200 and r.content.startswith(b"PK")
     from openpyxl import load_workbook
@@ -236,11 +259,16 @@ def test_template_in_each_language_and_edition(client):
     assert "Entraînement" in wb.sheetnames
     for e in adapter.editions():  # every shipped edition, its own workbook (the reader refuses another's)
         r = client.get(f"/api/template?edition={e.edition}")
-        assert r.headers["content-disposition"] == f'attachment; filename="{e.id}-{e.edition}-template-en.xlsx"'
+        assert (
+            r.headers["content-disposition"] == f'attachment; filename="{e.id}-{e.edition}-template-en.xlsx"'
+        )
         wb = load_workbook(io.BytesIO(r.content))
         assert wb.custom_doc_props["reportgen.edition"].value == e.edition
-    assert client.get("/api/template").headers["content-disposition"].endswith(
-        f'-{adapter.editions()[-1].edition}-template-en.xlsx"')  # the latest by default
+    assert (
+        client.get("/api/template")
+        .headers["content-disposition"]
+        .endswith(f'-{adapter.editions()[-1].edition}-template-en.xlsx"')
+    )  # the latest by default
 
 
 def test_editions_and_openapi(client):
@@ -256,6 +284,7 @@ def test_editions_and_openapi(client):
 
 # --- safety -----------------------------------------------------------------------------------------
 
+
 class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -267,7 +296,9 @@ class _Tags(HTMLParser):
         if tag == "script":
             self.scripts.append(a)
         self.inline += [f"{tag}[{k}]" for k in a if k.startswith("on") or k == "style"]
-        if tag in ("link", "script", "img") and re.match(r"(https?:)?//", a.get("src") or a.get("href") or ""):
+        if tag in ("link", "script", "img") and re.match(
+            r"(https?:)?//", a.get("src") or a.get("href") or ""
+        ):
             self.inline.append(f"remote {tag}")
 
 
@@ -289,7 +320,9 @@ def test_token_required_on_every_request_when_set(tmp_root, monkeypatch):
     real = security.hmac.compare_digest
     monkeypatch.setattr(security.hmac, "compare_digest", lambda a, b: calls.append(1) or real(a, b))
     token = "t" * 32
-    with TestClient(create_app(token=token, loopback=False, tmp_root=tmp_root), base_url="http://192.0.2.7:8765") as c:
+    with TestClient(
+        create_app(token=token, loopback=False, tmp_root=tmp_root), base_url="http://192.0.2.7:8765"
+    ) as c:
         assert c.get("/").status_code == 401
         assert c.get("/static/app.css").status_code == 401
         r = c.post("/api/check", files=upload(ACME_XLSX))
@@ -336,6 +369,7 @@ def test_rendering_runs_off_the_event_loop(client, monkeypatch):
 
 # --- the page as plain HTML forms (no JavaScript) -----------------------------------------------------
 
+
 def test_page_follows_accept_language_and_switch(client):
     assert 'lang="fr"' in client.get("/", headers={"accept-language": "fr-CH, fr;q=0.9, en;q=0.8"}).text
     assert 'lang="en"' in client.get("/", headers={"accept-language": "de, en;q=0.5, fr;q=0.4"}).text
@@ -357,11 +391,20 @@ def test_form_post_shows_status_missing_by_sheet_and_findings(client, llama_work
 
 def test_form_sample_button_and_broken_file_in_french(client):
     r = client.post("/", data={"try": "acme-assistant-7b.xlsx", "lang": "fr"}, files={"file": ("", b"")})
-    assert r.status_code == 200 and "Complet" in r.text and 'name="sample" value="acme-assistant-7b.xlsx"' in r.text
-    r = client.post("/", data={"sample": "acme-assistant-7b.xlsx", "action": "zip", "lang": "en"},
-                    files={"file": ("", b"")})
+    assert (
+        r.status_code == 200
+        and "Complet" in r.text
+        and 'name="sample" value="acme-assistant-7b.xlsx"' in r.text
+    )
+    r = client.post(
+        "/",
+        data={"sample": "acme-assistant-7b.xlsx", "action": "zip", "lang": "en"},
+        files={"file": ("", b"")},
+    )
     assert r.headers["content-type"] == "application/zip"
-    r = client.post("/", data={"action": "check", "lang": "fr"}, files={"file": ("cassé.xlsx", b"PK\x03\x04 broken")})
+    r = client.post(
+        "/", data={"action": "check", "lang": "fr"}, files={"file": ("cassé.xlsx", b"PK\x03\x04 broken")}
+    )
     assert r.status_code == 400 and "Le fichier n'a pas pu être utilisé" in html.unescape(r.text)
     assert "cassé.xlsx" in r.text
     r = client.post("/", data={"action": "pdf", "lang": "en"}, files={"file": ("", b"")})
@@ -376,6 +419,7 @@ def test_verify_tab_form(client):
 
 
 # --- the command --------------------------------------------------------------------------------------
+
 
 def test_serve_command_refuses_a_short_token_and_a_busy_port(capsys):
     import socket
@@ -423,15 +467,20 @@ def test_only_the_adapter_calls_the_library():
         if path.name == "adapter.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 assert not name.startswith("reportgen") or name.startswith("reportgen.web"), (path.name, name)
 
 
 def test_verify_tab_in_french_names_each_check_in_french(client):
     report = client.post("/api/render?format=pdf", files=upload(ACME_XLSX)).content
-    page = html.unescape(client.post("/verify", data={"lang": "fr"}, files={"report": ("a.pdf", report)}).text)
+    page = html.unescape(
+        client.post("/verify", data={"lang": "fr"}, files={"report": ("a.pdf", report)}).text
+    )
     assert "empreinte enregistrée" in page and "éléments manquants" in page
     api = client.post("/api/verify", files={"report": ("a.pdf", report)}).json()
     assert "text" not in api["checks"][0]  # the API keeps verify's JSON, in English

@@ -19,13 +19,22 @@ from reportgen.commands.main import main
 from reportgen.proof.verify import verify_report
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 
 if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
+    pytest.skip(
+        f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 
 
@@ -33,8 +42,13 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 def server(tmp_path_factory):
     """`reportgen serve --port 0` in a subprocess; its printed address."""
     cwd = tmp_path_factory.mktemp("serve")
-    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", "--port", "0"], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", "--port", "0"],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()  # type: ignore[union-attr]
         match = re.search(r"http://\S+", line)
@@ -55,7 +69,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(accept_downloads=True, locale="en-GB", viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        accept_downloads=True, locale="en-GB", viewport={"width": 1100, "height": 900}
+    )
     pg = context.new_page()
     problems: list[str] = []
     pg.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
@@ -86,11 +102,14 @@ def check(page, path: Path) -> str:
     return page.inner_text("#status-text")
 
 
-@pytest.mark.parametrize("name, status, missing", [
-    ("acme-assistant-7b.xlsx", "Complete", 0),
-    ("llama-3.1-405b.xlsx", "Incomplete — 11 mandatory items missing", 11),
-    ("mistral-large-2.xlsx", "Incomplete — 46 mandatory items missing", 46),
-])
+@pytest.mark.parametrize(
+    "name, status, missing",
+    [
+        ("acme-assistant-7b.xlsx", "Complete", 0),
+        ("llama-3.1-405b.xlsx", "Incomplete — 11 mandatory items missing", 11),
+        ("mistral-large-2.xlsx", "Incomplete — 46 mandatory items missing", 46),
+    ],
+)
 def test_each_sample_workbook_shows_status_and_missing_items(page, workbooks, name, status, missing):
     assert check(page, workbooks[name]) == status
     assert page.inner_text("#missing-h").endswith(f"({missing})")
@@ -100,7 +119,9 @@ def test_each_sample_workbook_shows_status_and_missing_items(page, workbooks, na
         cell = rows.first.locator("td.where").inner_text()
         assert re.fullmatch(r"[A-Z]+\d+", cell), cell  # the Value cell to fill
         assert page.locator("#missing h4").first.inner_text().startswith("Sheet “")
-    assert page.locator("#result").evaluate("el => el === document.activeElement")  # focus moved to the result
+    assert page.locator("#result").evaluate(
+        "el => el === document.activeElement"
+    )  # focus moved to the result
 
 
 def test_download_pdf_verifies_and_the_verify_tab_says_so(page, workbooks, tmp_path):
@@ -122,7 +143,9 @@ def test_download_pdf_verifies_and_the_verify_tab_says_so(page, workbooks, tmp_p
     page.click("button[value=verify]")
     page.wait_for_selector("#status-text")
     assert page.inner_text("#status-text").startswith("Verified: all")
-    assert page.locator("table.checks tbody tr.ok").count() == page.locator("table.checks tbody tr").count() >= 5
+    assert (
+        page.locator("table.checks tbody tr.ok").count() == page.locator("table.checks tbody tr").count() >= 5
+    )
 
 
 def test_sample_button_then_french_and_a_broken_file(page, tmp_path):

@@ -12,8 +12,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-
 from conftest import NO_SOFFICE, SAMPLES, SOFFICE, recalculate
+
 from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.resources import t
@@ -75,42 +75,79 @@ BOUNDARY = {  # an analyst's boundary: hardware excluded without its justificati
 }
 SCENARIOS: dict[str, tuple[str | None, str, dict[str, dict[str, Any]]]] = {
     "analyst-boundary": (None, "en", BOUNDARY),
-    "analyst-pue": (None, "en", {**BOUNDARY, "training.pue": {"value": 1.12},  # now derivable: Calculated
-                                 "boundary.justifications.hardware": {"value": "Cloud rental"},
-                                 "finetuning.accelerator_hours": {"value": 10}}),  # excluded: not counted
-    "withheld": (None, "en", {
-        **BOUNDARY, "training.pue": {"value": 1.1},
-        "inference.grid_intensity": {"withheld": "Confidential"},  # no note: still missing
-        "inference.requests": {"withheld": "Confidential", "note": "Commercially sensitive"},
-        "inference.accelerator_model": {"withheld": "Not measured", "note": "Unknown"},  # never satisfies
-        "training.location_country": {"value": "FR", "withheld": "Confidential"},  # both: rejected
-        "storage_network.ghg_location": {"withheld": "Confidential", "note": "x"},  # withheld: grid not needed
-    }),
-    "conditions": (None, "en", {
-        **BOUNDARY, "system.architecture": {"value": "Mixture of experts"},
-        "verification.level": {"value": "Limited assurance"}, "system.modality": {"value": "Text"},
-        "boundary.phases.hardware": {"value": "Included"},
-        "hardware.embodied_per_server": {"value": 2500}, "hardware.lifetime_years": {"value": 5},
-        "hardware.embodied_per_accelerator": {"value": 150},
-        "training.wue": {"value": 0.2}, "training.pue": {"value": 1.2},  # water derived: water_method needed
-        "data.ghg_location": {"value": 10},
-    }),
-    "rejected": (None, "en", {
-        **BOUNDARY, "system.modality": {"value": "Textual"}, "system.parameters_total": {"value": 12.5},
-        "organization.country": {"value": "France"}, "organization.contact_email": {"value": "a@b"},
-        "report.reporting_period_start": {"value": "2025-13-01"},
-        "report.reporting_period_end": {"value": dt.date(2026, 6, 30)},
-        "training.accelerator_count": {"value": "no idea"}, "training.wallclock_days": {"value": 21, "method": "Guessed"},
-        "training.compute_flop": {"value": 3e23, "uncertainty": 150},
-        "organization.name": {"value": "   "},  # spaces only: empty
-        "organization.role": {"withheld": "Secret"},
-    }),
-    "french": ("D1", "fr", {
-        "boundary.phases.training": {"value": "Inclus"}, "boundary.energy_scope": {"value": "it_equipment"},
-        "boundary.phases.inference": {"value": "Sans objet"},
-        "training.accelerator_hours": {"value": 1000}, "training.avg_power_w": {"value": 700},
-        "system.model_version": {"value": 2.1},
-    }),
+    "analyst-pue": (
+        None,
+        "en",
+        {
+            **BOUNDARY,
+            "training.pue": {"value": 1.12},  # now derivable: Calculated
+            "boundary.justifications.hardware": {"value": "Cloud rental"},
+            "finetuning.accelerator_hours": {"value": 10},
+        },
+    ),  # excluded: not counted
+    "withheld": (
+        None,
+        "en",
+        {
+            **BOUNDARY,
+            "training.pue": {"value": 1.1},
+            "inference.grid_intensity": {"withheld": "Confidential"},  # no note: still missing
+            "inference.requests": {"withheld": "Confidential", "note": "Commercially sensitive"},
+            "inference.accelerator_model": {"withheld": "Not measured", "note": "Unknown"},  # never satisfies
+            "training.location_country": {"value": "FR", "withheld": "Confidential"},  # both: rejected
+            "storage_network.ghg_location": {
+                "withheld": "Confidential",
+                "note": "x",
+            },  # withheld: grid not needed
+        },
+    ),
+    "conditions": (
+        None,
+        "en",
+        {
+            **BOUNDARY,
+            "system.architecture": {"value": "Mixture of experts"},
+            "verification.level": {"value": "Limited assurance"},
+            "system.modality": {"value": "Text"},
+            "boundary.phases.hardware": {"value": "Included"},
+            "hardware.embodied_per_server": {"value": 2500},
+            "hardware.lifetime_years": {"value": 5},
+            "hardware.embodied_per_accelerator": {"value": 150},
+            "training.wue": {"value": 0.2},
+            "training.pue": {"value": 1.2},  # water derived: water_method needed
+            "data.ghg_location": {"value": 10},
+        },
+    ),
+    "rejected": (
+        None,
+        "en",
+        {
+            **BOUNDARY,
+            "system.modality": {"value": "Textual"},
+            "system.parameters_total": {"value": 12.5},
+            "organization.country": {"value": "France"},
+            "organization.contact_email": {"value": "a@b"},
+            "report.reporting_period_start": {"value": "2025-13-01"},
+            "report.reporting_period_end": {"value": dt.date(2026, 6, 30)},
+            "training.accelerator_count": {"value": "no idea"},
+            "training.wallclock_days": {"value": 21, "method": "Guessed"},
+            "training.compute_flop": {"value": 3e23, "uncertainty": 150},
+            "organization.name": {"value": "   "},  # spaces only: empty
+            "organization.role": {"withheld": "Secret"},
+        },
+    ),
+    "french": (
+        "D1",
+        "fr",
+        {
+            "boundary.phases.training": {"value": "Inclus"},
+            "boundary.energy_scope": {"value": "it_equipment"},
+            "boundary.phases.inference": {"value": "Sans objet"},
+            "training.accelerator_hours": {"value": 1000},
+            "training.avg_power_w": {"value": 700},
+            "system.model_version": {"value": 2.1},
+        },
+    ),
 }
 
 
@@ -153,9 +190,17 @@ def live(path: Path) -> tuple[int, float, set[str], dict[str, int]]:
     for name in ("aild_missing_count", "aild_completeness"):
         sheet, ref = list(wb.defined_names[name].destinations)[0]
         values[name] = wb[sheet][ref.replace("$", "")].value
-    status = {fid: ws.cell(row=r, column=cols["status"]).value for fid, (ws, r, cols) in locate(wb).items()
-              if fid != "standard"}
-    return values["aild_missing_count"], values["aild_completeness"], {f for f, s in status.items() if s == 1}, status
+    status = {
+        fid: ws.cell(row=r, column=cols["status"]).value
+        for fid, (ws, r, cols) in locate(wb).items()
+        if fid != "standard"
+    }
+    return (
+        values["aild_missing_count"],
+        values["aild_completeness"],
+        {f for f, s in status.items() if s == 1},
+        status,
+    )
 
 
 def test_the_workbook_counts_what_check_counts_on_every_workbook(workbooks, recalculated):
@@ -184,9 +229,16 @@ def test_highlighting_follows_the_boundary_the_scope_and_derivations(recalculate
     assert {"inference.grid_intensity", "inference.accelerator_model", "training.location_country"} <= missing
     assert "inference.requests" not in missing and "storage_network.grid_intensity" not in missing
     _, _, missing, _ = live(recalculated["conditions"])
-    assert {"system.parameters_active", "verification.provider", "verification.date", "inference.output_tokens",
-            "training.ghg_market", "hardware.embodied_source", "hardware.accelerators_per_server",
-            "methodology.water_method"} <= missing
+    assert {
+        "system.parameters_active",
+        "verification.provider",
+        "verification.date",
+        "inference.output_tokens",
+        "training.ghg_market",
+        "hardware.embodied_source",
+        "hardware.accelerators_per_server",
+        "methodology.water_method",
+    } <= missing
 
 
 def test_the_first_sheet_lists_the_missing_items_with_links(workbooks, recalculated):
@@ -203,7 +255,12 @@ def test_the_first_sheet_lists_the_missing_items_with_links(workbooks, recalcula
         sheet, ref = cell.split("!")
         assert f"{sheet.strip(chr(39))}!{ref}" == cells.get(fid, f"{sheet.strip(chr(39))}!{ref}")
     formulas = openpyxl.load_workbook(workbooks["analyst-boundary"]).worksheets[0]
-    links = [c.value for row in formulas.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    links = [
+        c.value
+        for row in formulas.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert len(links) >= len(ev.missing_items)
 
 
@@ -213,7 +270,11 @@ def test_status_formulas_names_and_validations_without_libreoffice(std):
     where = locate(wb)
     ws, r, cols = where["training.energy"]
     status = ws.cell(row=r, column=cols["status"])
-    assert status.value.startswith("=") and "Manquant" in status.number_format and "Calculé" in status.number_format
+    assert (
+        status.value.startswith("=")
+        and "Manquant" in status.number_format
+        and "Calculé" in status.number_format
+    )
     helpers = [ws.cell(row=3, column=cols["status"] + 1 + i).value for i in range(len(HELPER_COLUMNS))]
     assert helpers == HELPER_COLUMNS
 

@@ -15,9 +15,9 @@ import pytest
 
 from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_file
-from reportgen.workbook import reader
 from reportgen.inputs import xlsx_zip
 from reportgen.presentation.xlsx import write_xlsx
+from reportgen.workbook import reader
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_XLSX = ROOT / "samples" / "acme-assistant-7b.xlsx"
@@ -53,12 +53,42 @@ def build_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
     out, directory = io.BytesIO(), []
     for name, payload, size, crc in entries:
         offset, n = out.tell(), name.encode()
-        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21, crc, len(payload), size,
-                              len(n), 0) + n + payload)
-        directory.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, 0, 8, 0, 0x21, crc,
-                                     len(payload), size, len(n), 0, 0, 0, 0, 0, offset) + n)
+        out.write(
+            struct.pack(
+                "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21, crc, len(payload), size, len(n), 0
+            )
+            + n
+            + payload
+        )
+        directory.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                0,
+                20,
+                0,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(payload),
+                size,
+                len(n),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + n
+        )
     start, blob = out.tell(), b"".join(directory)
-    out.write(blob + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(blob), start, 0))
+    out.write(
+        blob + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(blob), start, 0)
+    )
     return out.getvalue()
 
 
@@ -109,9 +139,12 @@ def test_member_shorter_than_declared_or_wrong_crc_is_damaged(tmp_path, capsys):
     parts = members(SAMPLE_XLSX)
     blob = parts["xl/styles.xml"]
     short = [e for e in honest(parts) if e[0] != "xl/styles.xml"]
-    (tmp_path / "short.xlsx").write_bytes(build_zip(short + [("xl/styles.xml", deflate(blob), len(blob) + 10,
-                                                                zlib.crc32(blob))]))
-    (tmp_path / "crc.xlsx").write_bytes(build_zip(short + [("xl/styles.xml", deflate(blob), len(blob), 1234)]))
+    (tmp_path / "short.xlsx").write_bytes(
+        build_zip(short + [("xl/styles.xml", deflate(blob), len(blob) + 10, zlib.crc32(blob))])
+    )
+    (tmp_path / "crc.xlsx").write_bytes(
+        build_zip(short + [("xl/styles.xml", deflate(blob), len(blob), 1234)])
+    )
     for name in ("short.xlsx", "crc.xlsx"):
         code, _, err = run(capsys, "check", tmp_path / name)
         assert code == 2 and "damaged" in err and "xl/styles.xml" in err
@@ -179,14 +212,14 @@ SHEET_HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml
 MALFORMED = {
     "unclosed": SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v>',
     "bad_token": SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1<</v></c></row>'
-                              b"</sheetData></worksheet>",
+    b"</sheetData></worksheet>",
     "no_dimension": SHEET_HEAD + b"<sheetData><row><c><v>1</v></c>",
     "bad_shared_string": SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="s">'
-                                      b"<v>99999</v></c></row></sheetData></worksheet>",
+    b"<v>99999</v></c></row></sheetData></worksheet>",
     "bad_number": SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="n"><v>1,5x</v>'
-                               b"</c></row></sheetData></worksheet>",
+    b"</c></row></sheetData></worksheet>",
     "bad_row_number": SHEET_HEAD + b'<dimension ref="A1:B2"/><sheetData><row r="x"><c r="A1"><v>1</v></c>'
-                                   b"</row></sheetData></worksheet>",
+    b"</row></sheetData></worksheet>",
 }
 
 

@@ -59,9 +59,17 @@ def test_report_with_forbidden_characters_is_well_formed_and_verifies(nasty, tmp
     assert code in (0, 1)
     (report,) = (tmp_path / "out").glob("*.xlsx")
     assert_well_formed(report)
-    assert "warning" in err and "U+FFFF" in err and "U+0001" in err and "Disclosure!" in err and "nasty.json" in err
+    assert (
+        "warning" in err
+        and "U+FFFF" in err
+        and "U+0001" in err
+        and "Disclosure!" in err
+        and "nasty.json" in err
+    )
     wb = openpyxl.load_workbook(report)
-    shown = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    shown = [
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    ]
     assert any("Slurm\ufffd" in v for v in shown) and not any(ILLEGAL_XML.search(v) for v in shown)
     assert read_embedded(report)["inputs"]["system"]["name"] == tree["system"]["name"]  # kept exactly
     code, out, _ = run(capsys, "verify", report, src)

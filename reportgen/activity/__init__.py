@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reportgen.evaluation.context import Context
-    from reportgen.inputs import RawInput
     from reportgen.evaluation.model import ActivityReport
+    from reportgen.inputs import RawInput
 
 
-def declared(raw: "RawInput") -> Any:
+def declared(raw: RawInput) -> Any:
     """The `activity` declaration a reader found (D.1), or None."""
     return raw.meta.get("activity")
 
 
-def apply(raw: "RawInput", ctx: "Context") -> tuple["ActivityReport | None", list[dict[str, Any]]]:
+def apply(raw: RawInput, ctx: Context) -> tuple[ActivityReport | None, list[dict[str, Any]]]:
     """Clause 8.0: derive from the declared tables into `ctx` (never over a supplied or withheld value),
     add the findings, and return the report part and the fingerprint entries (D.5)."""
     from reportgen.activity.engine import Scope, run
@@ -32,9 +32,15 @@ def apply(raw: "RawInput", ctx: "Context") -> tuple["ActivityReport | None", lis
     if decl is None or ctx.standard.activity is None:
         return None, []
     std = ctx.standard
-    scope = Scope(base_dir=Path(raw.meta.get("base_dir") or "."), status={p: ctx.status(p) for p in std.phase_ids},
-                  facility=ctx.facility, pue={p: v for p in std.phase_ids if (v := ctx.num(f"{p}.pue")) is not None},
-                  period=_period(ctx), values=dict(ctx.values), lang=ctx.lang)
+    scope = Scope(
+        base_dir=Path(raw.meta.get("base_dir") or "."),
+        status={p: ctx.status(p) for p in std.phase_ids},
+        facility=ctx.facility,
+        pue={p: v for p in std.phase_ids if (v := ctx.num(f"{p}.pue")) is not None},
+        period=_period(ctx),
+        values=dict(ctx.values),
+        lang=ctx.lang,
+    )
     outcome, findings = run(decl, std, scope)
     ctx.findings.items.extend(findings)
     for fid, value in outcome.values.items():
@@ -43,7 +49,7 @@ def apply(raw: "RawInput", ctx: "Context") -> tuple["ActivityReport | None", lis
     return outcome.report, outcome.fingerprint
 
 
-def _period(ctx: "Context") -> tuple[dt.date, dt.date] | None:
+def _period(ctx: Context) -> tuple[dt.date, dt.date] | None:
     """The reporting period when both dates are given and the end is not before the start (5)."""
     start, end = ctx.raw("report.reporting_period_start"), ctx.raw("report.reporting_period_end")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end >= start:

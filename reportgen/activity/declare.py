@@ -51,6 +51,7 @@ class Declared:
 
 def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: Findings) -> list[TableDecl]:
     """The well-formed declarations, in order; every other entry becomes one E-ACT-1."""
+
     def loc(*keys: str) -> Location:
         if declared.cells is not None:
             cell = declared.cells.get(("activity", *keys[:1])) or declared.cells.get(("activity",))
@@ -70,8 +71,16 @@ def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: F
         where = loc(str(i - 1))
         ref = f"#{i}"
         if not isinstance(entry, dict):
-            findings.add("E-ACT-1", None, where, variant="bad_value", ref=ref, key="activity", value=repr(entry),
-                         allowed="{table, path, phase, basis, sha256, description}")
+            findings.add(
+                "E-ACT-1",
+                None,
+                where,
+                variant="bad_value",
+                ref=ref,
+                key="activity",
+                value=repr(entry),
+                allowed="{table, path, phase, basis, sha256, description}",
+            )
             continue
         ref = str(entry.get("path") or ref)
         unknown = [k for k in entry if str(k) not in spec.declaration.keys]
@@ -88,17 +97,28 @@ def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: F
             findings.add("E-ACT-1", None, where, variant=variant, ref=ref, **params)
             continue
         phase = str(entry["phase"]).strip().lower() if entry.get("phase") not in (None, "") else None
-        out.append(TableDecl(
-            no=i, table=str(entry["table"]).strip(), path=str(entry["path"]), phase=phase,
-            basis=str(entry["basis"]).strip() if entry.get("basis") not in (None, "") else None,
-            sha256=str(entry["sha256"]).strip().lower() if entry.get("sha256") not in (None, "") else None,
-            description=str(entry["description"]).strip() if entry.get("description") not in (None, "") else None,
-            location=where))
+        out.append(
+            TableDecl(
+                no=i,
+                table=str(entry["table"]).strip(),
+                path=str(entry["path"]),
+                phase=phase,
+                basis=str(entry["basis"]).strip() if entry.get("basis") not in (None, "") else None,
+                sha256=str(entry["sha256"]).strip().lower()
+                if entry.get("sha256") not in (None, "")
+                else None,
+                description=str(entry["description"]).strip()
+                if entry.get("description") not in (None, "")
+                else None,
+                location=where,
+            )
+        )
     return out
 
 
-def _bad_value(entry: dict[str, Any], spec: ActivitySpec, kinds: list[str],
-               phases: list[str]) -> tuple[str, dict[str, Any]] | None:
+def _bad_value(
+    entry: dict[str, Any], spec: ActivitySpec, kinds: list[str], phases: list[str]
+) -> tuple[str, dict[str, Any]] | None:
     kind = entry["table"]
     if not isinstance(kind, str) or kind.strip() not in kinds:
         return "unknown_kind", {"value": kind, "allowed": ", ".join(kinds)}

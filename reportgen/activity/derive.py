@@ -7,15 +7,22 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportgen.presentation import fmt
-from reportgen.evaluation.calculation import ACTIVITY_CLAUSE as CLAUSE  # Annex D, D.3: applied before 8.1
-from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult
 from reportgen.activity.spec import ActivitySpec
+from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult
+from reportgen.evaluation.calculation import ACTIVITY_CLAUSE as CLAUSE  # Annex D, D.3: applied before 8.1
 from reportgen.evaluation.findings import Findings
-from reportgen.evaluation.model import (ActivityMonth, ActivityPeriod, ActivityPhase, ActivityReport, ActivityTable, FieldValue,
-                             Trace, TraceInput)
+from reportgen.evaluation.model import (
+    ActivityMonth,
+    ActivityPeriod,
+    ActivityPhase,
+    ActivityReport,
+    ActivityTable,
+    FieldValue,
+    Trace,
+    TraceInput,
+)
+from reportgen.presentation import fmt
 from reportgen.standard import Localized, Standard
-
 
 
 @dataclass
@@ -42,15 +49,27 @@ def signed_percent(pct: float | None, lang: str) -> str:
     """+3.2 % / −3.2 % (a true minus sign), three significant digits."""
     if pct is None or not math.isfinite(pct):
         return "—"
-    return ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + "\u202f%" if lang == "fr" else \
-        ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + " %"
+    return (
+        ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + "\u202f%"
+        if lang == "fr"
+        else ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + " %"
+    )
 
 
 class _Phase:
     """Derivations of one phase: knows what the reporter gave, adds values and findings."""
 
-    def __init__(self, phase: str, sums: PhaseSums, agg: Aggregates, spec: ActivitySpec, std: Standard,
-                 scope: Scope, findings: Findings, out: ActivityOutcome) -> None:
+    def __init__(
+        self,
+        phase: str,
+        sums: PhaseSums,
+        agg: Aggregates,
+        spec: ActivitySpec,
+        std: Standard,
+        scope: Scope,
+        findings: Findings,
+        out: ActivityOutcome,
+    ) -> None:
         self.p, self.s, self.agg, self.spec, self.std = phase, sums, agg, spec, std
         self.scope, self.findings, self.out, self.lang = scope, findings, out, scope.lang
 
@@ -66,11 +85,21 @@ class _Phase:
     def tables_note(self, nos: list[int], rows: int) -> list[str]:
         by_no = {t.decl.no: t for t in self.agg.tables}
         notes = [f"{by_no[n].decl.path} (sha256 {by_no[n].sha256[:12]}…)" for n in dict.fromkeys(nos)]
-        return [f"{'; '.join(notes)}: {rows:,} rows counted".replace(",", "\u202f" if self.lang == "fr" else ",")]
+        return [
+            f"{'; '.join(notes)}: {rows:,} rows counted".replace(",", "\u202f" if self.lang == "fr" else ",")
+        ]
 
-    def offer(self, key: str, value: float | int, basis: str, expression: str, notes: list[str],
-              inputs: list[TraceInput] | None = None, formula: Localized | None = None,
-              source: str | None = None) -> bool:
+    def offer(
+        self,
+        key: str,
+        value: float | int,
+        basis: str,
+        expression: str,
+        notes: list[str],
+        inputs: list[TraceInput] | None = None,
+        formula: Localized | None = None,
+        source: str | None = None,
+    ) -> bool:
         """Derive PHASE.key unless it was supplied or withheld; W-ACT-6 when a supplied figure disagrees."""
         fid = f"{self.p}.{key}"
         if fid not in self.std.fields:
@@ -78,49 +107,92 @@ class _Phase:
         given = self.given(key)
         if given is not None:
             supplied = self.supplied_number(key)
-            if key in self.spec.compared_fields and supplied is not None and \
-                    abs(supplied - value) > self.spec.agreement_tolerance * abs(value):
+            if (
+                key in self.spec.compared_fields
+                and supplied is not None
+                and abs(supplied - value) > self.spec.agreement_tolerance * abs(value)
+            ):
                 unit = self.std.fields[fid].unit or ""
                 diff = (supplied - value) / value if value else math.inf
-                self.findings.add("W-ACT-6", fid, given.location, supplied=f"{_n(supplied, self.lang)} {unit}".strip(),
-                                  activity=f"{_n(value, self.lang)} {unit}".strip(),
-                                  difference=fmt.percent(diff, self.lang) if math.isfinite(diff) else "∞")
+                self.findings.add(
+                    "W-ACT-6",
+                    fid,
+                    given.location,
+                    supplied=f"{_n(supplied, self.lang)} {unit}".strip(),
+                    activity=f"{_n(value, self.lang)} {unit}".strip(),
+                    difference=fmt.percent(diff, self.lang) if math.isfinite(diff) else "∞",
+                )
             return False
         f = self.std.fields[fid]
         text = (formula or self.spec.formulas[key]).get(self.lang)
         self.out.values[fid] = FieldValue(
-            value=value, unit=f.unit, origin="derived", method="calculated", source=source, basis=basis,
-            trace=Trace(clause=CLAUSE, formula=text, expression=expression, inputs=inputs or [], notes=notes))
+            value=value,
+            unit=f.unit,
+            origin="derived",
+            method="calculated",
+            source=source,
+            basis=basis,
+            trace=Trace(clause=CLAUSE, formula=text, expression=expression, inputs=inputs or [], notes=notes),
+        )
         return True
 
     def run(self) -> ActivityPhase | None:
         s, kinds = self.s, self.spec.kinds
         if s.accelerator_hours is not None:
-            self.offer("accelerator_hours", s.accelerator_hours, kinds["accelerator_usage"].basis,
-                       f"Σ accelerators × hours = {_n(s.accelerator_hours, self.lang)} h",
-                       self.tables_note(s.usage_tables, s.usage_rows))
+            self.offer(
+                "accelerator_hours",
+                s.accelerator_hours,
+                kinds["accelerator_usage"].basis,
+                f"Σ accelerators × hours = {_n(s.accelerator_hours, self.lang)} h",
+                self.tables_note(s.usage_tables, s.usage_rows),
+            )
         for key in ("requests", "input_tokens", "output_tokens"):
             total = s.requests.get(key)
             if total is not None and s.request_rows:
                 count = int(math.floor(total + 0.5))  # halves away from zero (values are not negative)
-                self.offer(key, count, kinds["requests"].basis, f"Σ {key} = {_n(total, self.lang)} → {count:,}",
-                           self.tables_note(s.request_tables, s.request_rows))
+                self.offer(
+                    key,
+                    count,
+                    kinds["requests"].basis,
+                    f"Σ {key} = {_n(total, self.lang)} → {count:,}",
+                    self.tables_note(s.request_tables, s.request_rows),
+                )
         if s.energy is None:
             return None
-        energy_basis = kinds["accelerator_usage"].power_basis if s.energy_from_power else kinds["energy"].basis
+        energy_basis = (
+            kinds["accelerator_usage"].power_basis if s.energy_from_power else kinds["energy"].basis
+        )
         energy_basis = energy_basis or "estimated"
         inputs = []
         if s.energy_from_power and self.scope.facility:
             pue = self.scope.values[f"{self.p}.pue"]
-            inputs.append(TraceInput(field=f"{self.p}.pue", value=float(pue.value), unit=None, origin="supplied",
-                                     source=pue.source))
+            inputs.append(
+                TraceInput(
+                    field=f"{self.p}.pue",
+                    value=float(pue.value),
+                    unit=None,
+                    origin="supplied",
+                    source=pue.source,
+                )
+            )
         energy_derived = self.offer(
-            "energy", s.energy, energy_basis, f"Σ {'accelerators × hours × avg_power_w ÷ 1000' if s.energy_from_power else 'energy_kwh'}"
-            f" = {_n(s.energy, self.lang)} kWh", self.tables_note(s.energy_tables, s.energy_rows), inputs,
-            formula=self.spec.formulas["energy_from_power" if s.energy_from_power else "energy"])
+            "energy",
+            s.energy,
+            energy_basis,
+            f"Σ {'accelerators × hours × avg_power_w ÷ 1000' if s.energy_from_power else 'energy_kwh'}"
+            f" = {_n(s.energy, self.lang)} kWh",
+            self.tables_note(s.energy_tables, s.energy_rows),
+            inputs,
+            formula=self.spec.formulas["energy_from_power" if s.energy_from_power else "energy"],
+        )
         if not self.agg.grid_read:
-            return ActivityPhase(energy_kwh=s.energy, matched_share=None, hourly_ghg=None, average_ghg=None,
-                                 difference_pct=None)
+            return ActivityPhase(
+                energy_kwh=s.energy,
+                matched_share=None,
+                hourly_ghg=None,
+                average_ghg=None,
+                difference_pct=None,
+            )
         return self.match(energy_basis, energy_derived)
 
     def match(self, energy_basis: str, energy_derived: bool) -> ActivityPhase:
@@ -136,10 +208,17 @@ class _Phase:
         label = self.std.group(self.p).label.get(lang)
         if unmatched:
             hourly = s.matched_ghg + unmatched * fallback / 1000 if fallback is not None else None
-            self.findings.add("W-ACT-3", f"{self.p}.ghg_location", None, variant=None if fallback is not None else "no_fallback",
-                              phase=label, share=fmt.percent(unmatched / s.energy, lang),
-                              energy=fmt.quantity(unmatched, "kWh", lang), matched=fmt.percent(share or 0.0, lang),
-                              zones=", ".join(s.unmatched_zones) or "—")
+            self.findings.add(
+                "W-ACT-3",
+                f"{self.p}.ghg_location",
+                None,
+                variant=None if fallback is not None else "no_fallback",
+                phase=label,
+                share=fmt.percent(unmatched / s.energy, lang),
+                energy=fmt.quantity(unmatched, "kWh", lang),
+                matched=fmt.percent(share or 0.0, lang),
+                zones=", ".join(s.unmatched_zones) or "—",
+            )
         average = None
         if hourly is not None:
             average = (s.average_ghg_matched or 0.0) + (unmatched * fallback / 1000 if used_fallback else 0.0)
@@ -148,50 +227,93 @@ class _Phase:
             if used_fallback:
                 gi = self.scope.values[f"{self.p}.grid_intensity"]
                 bases.append(gi.method or "not_stated")
-                inputs.append(TraceInput(field=f"{self.p}.grid_intensity", value=float(gi.value), unit=gi.unit,
-                                         origin="supplied", source=gi.source))
+                inputs.append(
+                    TraceInput(
+                        field=f"{self.p}.grid_intensity",
+                        value=float(gi.value),
+                        unit=gi.unit,
+                        origin="supplied",
+                        source=gi.source,
+                    )
+                )
             expr = f"Σ E × I ÷ 1000 = {_n(s.matched_ghg, lang)} kgCO2e"
             if used_fallback:
                 expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000 = {_n(hourly, lang)} kgCO2e"
-            notes = self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows)
+            notes = self.tables_note(
+                s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows
+            )
             if energy_derived:
                 self.offer("ghg_location", hourly, weakest(bases, self.std), expr, notes, inputs)
             diff = (hourly - average) / average * 100 if average else None
-            self.findings.add("I-ACT-5", f"{self.p}.ghg_location", None, phase=label,
-                              hourly=fmt.quantity(hourly, "kgCO2e", lang), average=fmt.quantity(average, "kgCO2e", lang),
-                              difference=signed_percent(diff, lang))
+            self.findings.add(
+                "I-ACT-5",
+                f"{self.p}.ghg_location",
+                None,
+                phase=label,
+                hourly=fmt.quantity(hourly, "kgCO2e", lang),
+                average=fmt.quantity(average, "kgCO2e", lang),
+                difference=signed_percent(diff, lang),
+            )
         else:
             diff = None
         if not unmatched and s.energy > 0:
             descriptions = [t.decl.description for t in self.agg.grid_tables if t.decl.description]
             mean = s.matched_ghg * 1000 / s.energy
-            self.offer("grid_intensity", mean, weakest([energy_basis, grid_basis], self.std),
-                       f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
-                       self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
-                       source="; ".join(descriptions) or None)
-        return ActivityPhase(energy_kwh=s.energy, matched_share=share, hourly_ghg=hourly, average_ghg=average,
-                             difference_pct=diff)
+            self.offer(
+                "grid_intensity",
+                mean,
+                weakest([energy_basis, grid_basis], self.std),
+                f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
+                self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
+                source="; ".join(descriptions) or None,
+            )
+        return ActivityPhase(
+            energy_kwh=s.energy,
+            matched_share=share,
+            hourly_ghg=hourly,
+            average_ghg=average,
+            difference_pct=diff,
+        )
 
 
-def derive(agg: Aggregates, spec: ActivitySpec, std: Standard, scope: Scope, findings: Findings) -> ActivityOutcome:
+def derive(
+    agg: Aggregates, spec: ActivitySpec, std: Standard, scope: Scope, findings: Findings
+) -> ActivityOutcome:
     out = ActivityOutcome()
     phases: dict[str, ActivityPhase] = {}
     for phase, sums in agg.phases.items():
         part = _Phase(phase, sums, agg, spec, std, scope, findings, out).run()
         if part is not None:
             phases[phase] = part
-    out.report = ActivityReport(tables=[_table(t) for t in agg.tables], phases=phases,
-                                monthly=[ActivityMonth(**m) for m in agg.monthly])
+    out.report = ActivityReport(
+        tables=[_table(t) for t in agg.tables],
+        phases=phases,
+        monthly=[ActivityMonth(**m) for m in agg.monthly],
+    )
     out.fingerprint = [fingerprint_entry(t, spec) for t in agg.tables]
     return out
 
 
 def _table(t: TableResult) -> ActivityTable:
-    period = ActivityPeriod(start=t.period[0].isoformat().replace("+00:00", "Z"),
-                            end=t.period[1].isoformat().replace("+00:00", "Z")) if t.period else None
-    return ActivityTable(table=t.decl.table, path=t.decl.path, phase=t.decl.phase, rows=t.rows,
-                         counted_rows=t.counted if t.decl.table != "grid_intensity" else None, period=period,
-                         sha256=t.sha256, matched_share=t.matched_share, description=t.decl.description)
+    period = (
+        ActivityPeriod(
+            start=t.period[0].isoformat().replace("+00:00", "Z"),
+            end=t.period[1].isoformat().replace("+00:00", "Z"),
+        )
+        if t.period
+        else None
+    )
+    return ActivityTable(
+        table=t.decl.table,
+        path=t.decl.path,
+        phase=t.decl.phase,
+        rows=t.rows,
+        counted_rows=t.counted if t.decl.table != "grid_intensity" else None,
+        period=period,
+        sha256=t.sha256,
+        matched_share=t.matched_share,
+        description=t.decl.description,
+    )
 
 
 def fingerprint_entry(t: TableResult, spec: ActivitySpec) -> dict[str, Any]:

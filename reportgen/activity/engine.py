@@ -19,6 +19,7 @@ from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import Finding, Location
 from reportgen.standard import Standard
 
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -27,7 +28,9 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _map_columns(kind_name: str, kind: Kind, names: list[str], basis: str) -> tuple[dict[str, str], str | None, list[str]]:
+def _map_columns(
+    kind_name: str, kind: Kind, names: list[str], basis: str
+) -> tuple[dict[str, str], str | None, list[str]]:
     """Logical column → file column (trimmed, case ignored), or the problem: (roles, variant, columns)."""
     norm: dict[str, list[str]] = {}
     for n in names:
@@ -38,8 +41,11 @@ def _map_columns(kind_name: str, kind: Kind, names: list[str], basis: str) -> tu
     roles = {c: norm[c][0] for c in kind.columns if c in norm}
     em = kind.electricity_maps
     if em and "datetime" not in roles:  # the Electricity Maps export, as it is
-        for role, candidates in (("datetime", [em.datetime]), ("zone", [em.zone]),
-                                 ("intensity_gco2e_per_kwh", em.intensity[basis])):
+        for role, candidates in (
+            ("datetime", [em.datetime]),
+            ("zone", [em.zone]),
+            ("intensity_gco2e_per_kwh", em.intensity[basis]),
+        ):
             found = next((norm[c.strip().lower()][0] for c in candidates if c.strip().lower() in norm), None)
             if found and role not in roles:
                 roles[role] = found
@@ -47,7 +53,7 @@ def _map_columns(kind_name: str, kind: Kind, names: list[str], basis: str) -> tu
     return roles, ("missing_column" if missing else None), missing
 
 
-def run(declared: Declared, standard: Standard, scope: Scope) -> tuple["ActivityOutcome", list[Finding]]:
+def run(declared: Declared, standard: Standard, scope: Scope) -> tuple[ActivityOutcome, list[Finding]]:
     """Read the declared tables and derive what Annex D derives. Never raises on bad tables."""
     from reportgen.activity.derive import ActivityOutcome, derive
 
@@ -61,8 +67,14 @@ def run(declared: Declared, standard: Standard, scope: Scope) -> tuple["Activity
     return derive(aggregates, spec, standard, scope, findings), findings.items
 
 
-def _read_all(decls: list[TableDecl], spec: ActivitySpec, standard: Standard, scope: Scope,
-              findings: Findings, source: str) -> Aggregates:
+def _read_all(
+    decls: list[TableDecl],
+    spec: ActivitySpec,
+    standard: Standard,
+    scope: Scope,
+    findings: Findings,
+    source: str,
+) -> Aggregates:
     from reportgen.activity import scan  # DuckDB is imported here, and only here
     from reportgen.activity.tables import Table
 
@@ -71,8 +83,14 @@ def _read_all(decls: list[TableDecl], spec: ActivitySpec, standard: Standard, sc
         p = Path(d.path)
         p = p if p.is_absolute() else scope.base_dir / p
         if not p.is_file():
-            findings.add("E-ACT-1", None, d.location, variant="unreadable", ref=d.ref,
-                         reason="no such file" if not p.exists() else "not a file")
+            findings.add(
+                "E-ACT-1",
+                None,
+                d.location,
+                variant="unreadable",
+                ref=d.ref,
+                reason="no such file" if not p.exists() else "not a file",
+            )
             continue
         files[d.no] = p
     results: list[TableResult] = []
@@ -91,7 +109,9 @@ def _read_all(decls: list[TableDecl], spec: ActivitySpec, standard: Standard, sc
                 try:
                     got = table.load(f"{Path(d.path).name}")
                 except scan.duckdb.Error as exc:
-                    findings.add("E-ACT-1", None, d.location, variant="unreadable", ref=d.ref, reason=scan._reason(exc))
+                    findings.add(
+                        "E-ACT-1", None, d.location, variant="unreadable", ref=d.ref, reason=scan._reason(exc)
+                    )
                     continue
                 digest = hashes[d.no].result()
                 if d.sha256 and d.sha256 != digest:
@@ -107,8 +127,17 @@ def _read_all(decls: list[TableDecl], spec: ActivitySpec, standard: Standard, sc
             con.close()
 
 
-def _open(d: TableDecl, kind: Kind, path: Path, spec: ActivitySpec, standard: Standard, con: Any,
-          findings: Findings, scan: Any, table_cls: Any) -> Any:
+def _open(
+    d: TableDecl,
+    kind: Kind,
+    path: Path,
+    spec: ActivitySpec,
+    standard: Standard,
+    con: Any,
+    findings: Findings,
+    scan: Any,
+    table_cls: Any,
+) -> Any:
     """The table ready to load, or None after its E-ACT-1 (unreadable, columns, phase needed)."""
     parquet = scan.is_parquet(path)
     try:
@@ -118,15 +147,29 @@ def _open(d: TableDecl, kind: Kind, path: Path, spec: ActivitySpec, standard: St
         return None
     roles, problem, cols = _map_columns(d.table, kind, [n for n, _ in columns], d.effective_basis(spec))
     if problem:
-        findings.add("E-ACT-1", None, d.location, variant=problem, ref=d.ref, table=d.table,
-                     columns=", ".join(cols), required=", ".join(kind.required))
+        findings.add(
+            "E-ACT-1",
+            None,
+            d.location,
+            variant=problem,
+            ref=d.ref,
+            table=d.table,
+            columns=", ".join(cols),
+            required=", ".join(kind.required),
+        )
         return None
     if kind.phase == "from_column_or_declared" and "phase" not in roles and not d.phase:
         findings.add("E-ACT-1", None, d.location, variant="phase_needed", ref=d.ref, table=d.table)
         return None
-    utc_default = frozenset({"datetime"}) if kind.electricity_maps and roles.get("datetime", "").strip().lower() == \
-        kind.electricity_maps.datetime.lower() else frozenset()
-    src = scan.Source(no=d.no, path=path, parquet=parquet, columns=columns, roles=roles, utc_default=utc_default)
+    utc_default = (
+        frozenset({"datetime"})
+        if kind.electricity_maps
+        and roles.get("datetime", "").strip().lower() == kind.electricity_maps.datetime.lower()
+        else frozenset()
+    )
+    src = scan.Source(
+        no=d.no, path=path, parquet=parquet, columns=columns, roles=roles, utc_default=utc_default
+    )
     allowed = [p for p in standard.phase_ids if kind.derives and f"{p}.{kind.derives}" in standard.fields]
     duration = int(spec.default_duration_hours * scan.US_PER_HOUR)
     return table_cls(con, src, d.table, kind, d.phase, allowed, duration)
@@ -137,10 +180,19 @@ def _report_rows(d: TableDecl, got: Any, spec: ActivitySpec, findings: Findings)
     if got.bad:
         listed = ", ".join(f"{d.path}:{row} ({why})" for row, why in got.bad_rows[: spec.listed_bad_rows])
         more = got.bad - min(len(got.bad_rows), spec.listed_bad_rows)
-        more_text = (f" (+{more})" if more else "")
+        more_text = f" (+{more})" if more else ""
         first = got.bad_rows[0][0] if got.bad_rows else None
-        findings.add("E-ACT-2", None, Location(file=d.path, line=first), ref=d.ref, count=got.bad,
-                     rows=listed, more=more_text)
+        findings.add(
+            "E-ACT-2",
+            None,
+            Location(file=d.path, line=first),
+            ref=d.ref,
+            count=got.bad,
+            rows=listed,
+            more=more_text,
+        )
     if got.repeated:
         kind = spec.kinds[d.table]
-        findings.add("W-ACT-4", None, Location(file=d.path), ref=d.ref, count=got.repeated, key=", ".join(kind.key))
+        findings.add(
+            "W-ACT-4", None, Location(file=d.path), ref=d.ref, count=got.repeated, key=", ".join(kind.key)
+        )

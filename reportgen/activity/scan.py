@@ -28,8 +28,21 @@ _TS = r"\d{4}-\d\d-\d\d[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?"
 TS_WITH_OFFSET = _TS + r"(Z|[+-]\d\d:\d\d)"
 TS_UTC_DEFAULT = _TS + r"(Z|[+-]\d\d:\d\d)?"
 US_PER_HOUR = 3_600_000_000
-_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-            "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+_NUMERIC = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+)
 
 
 class Unreadable(Exception):
@@ -92,7 +105,11 @@ def _reason(exc: Exception) -> str:
     """DuckDB's message for people: its first line without the error class, and for a CSV error the
     line's problem (its "Possible fixes" are DuckDB options, not the reporter's)."""
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()] or [type(exc).__name__]
-    first = lines[0].split(": ", 1)[1] if lines[0].split(": ", 1)[0].endswith("Error") and ": " in lines[0] else lines[0]
+    first = (
+        lines[0].split(": ", 1)[1]
+        if lines[0].split(": ", 1)[0].endswith("Error") and ": " in lines[0]
+        else lines[0]
+    )
     if first.startswith("CSV Error on Line"):
         detail = next((ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible fixes"))), "")
         return f"{first.replace('CSV Error on Line:', 'line')}: {detail}".rstrip(": ")
@@ -116,8 +133,10 @@ class Source:
             return f"read_parquet({lit(str(self.path))}{extra})"
         cols = ", ".join(f"{lit(f'c{i}')}: 'VARCHAR'" for i in range(len(self.columns)))
         par = ", parallel = false" if numbered else ""
-        return (f"read_csv({lit(str(self.path))}, header = true, auto_detect = false, delim = ',', quote = '\"', "
-                f"escape = '\"', columns = {{{cols}}}{par})")
+        return (
+            f"read_csv({lit(str(self.path))}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', columns = {{{cols}}}{par})"
+        )
 
     def col(self, role: str) -> str | None:
         """The SQL name of a role's column in `relation()` (CSV columns are renamed c0, c1, ...)."""
@@ -144,8 +163,10 @@ class Source:
             return "NULL::DOUBLE", "true"
         typ = self.type_of(role)
         if typ == "VARCHAR":  # a decimal point only: no grouping underscores that DuckDB would accept
-            return f"CASE WHEN contains({c}, '_') THEN NULL ELSE TRY_CAST({c} AS DOUBLE) END", \
-                f"({c} IS NULL OR trim({c}) = '')"
+            return (
+                f"CASE WHEN contains({c}, '_') THEN NULL ELSE TRY_CAST({c} AS DOUBLE) END",
+                f"({c} IS NULL OR trim({c}) = '')",
+            )
         if typ.startswith(_NUMERIC):
             return f"CAST({c} AS DOUBLE)", f"({c} IS NULL)"
         return "NULL::DOUBLE", f"({c} IS NULL)"
@@ -179,7 +200,11 @@ def row_checks(src: Source, numbers: list[str], required: list[str]) -> tuple[li
         cols.append(f"{value} AS {q('v_' + role)}")
         v = q("v_" + role)
         valid = f"({v} IS NOT NULL AND isfinite({v}) AND {v} >= 0)"
-        ok = valid if role in required else f"(CASE WHEN {v} IS NOT NULL THEN isfinite({v}) AND {v} >= 0 ELSE {absent} END)"
+        ok = (
+            valid
+            if role in required
+            else f"(CASE WHEN {v} IS NOT NULL THEN isfinite({v}) AND {v} >= 0 ELSE {absent} END)"
+        )
         conds.append(ok)
         reasons.append(f"WHEN NOT {ok} THEN {lit(role)}")
     validity = " AND ".join(conds) or "true"

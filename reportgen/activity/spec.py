@@ -58,7 +58,7 @@ class ActivitySpec(_Strict):
     formulas: dict[str, Localized]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ActivitySpec":
+    def _consistent(self) -> ActivitySpec:
         problems = []
         if self.declaration.default_basis not in self.declaration.basis:
             problems.append("declaration.default_basis is not one of declaration.basis")

@@ -13,7 +13,6 @@ from typing import Any
 from reportgen.activity.declare import TableDecl
 from reportgen.activity.spec import Kind
 
-
 SQL_FILE = Path(__file__).parent / "sql" / "hourly.sql"
 
 

@@ -30,8 +30,16 @@ class Loaded:
 
 
 class Table:
-    def __init__(self, con: duckdb.DuckDBPyConnection, src: Source, kind_name: str, kind: Kind,
-                 declared_phase: str | None, allowed_phases: list[str], duration_us: int) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        src: Source,
+        kind_name: str,
+        kind: Kind,
+        declared_phase: str | None,
+        allowed_phases: list[str],
+        duration_us: int,
+    ) -> None:
         self.con, self.src, self.kind_name, self.kind = con, src, kind_name, kind
         self.declared_phase, self.allowed, self.duration_us = declared_phase, allowed_phases, duration_us
         self.name = f"r{src.no}"
@@ -52,19 +60,26 @@ class Table:
                 sums += [f"NULL::DOUBLE AS {q('sum_' + role)}", f"0 AS {q('cnt_' + role)}"]
                 continue
             v = q("v_" + role)
-            sums += [f"sum({v}) FILTER (WHERE ok) AS {q('sum_' + role)}",
-                     f"count({v}) FILTER (WHERE ok) AS {q('cnt_' + role)}"]
-        if "avg_power_w" in self.kind.numbers and self.src.col("avg_power_w"):  # energy from power: Σ accelerators × W
+            sums += [
+                f"sum({v}) FILTER (WHERE ok) AS {q('sum_' + role)}",
+                f"count({v}) FILTER (WHERE ok) AS {q('cnt_' + role)}",
+            ]
+        if "avg_power_w" in self.kind.numbers and self.src.col(
+            "avg_power_w"
+        ):  # energy from power: Σ accelerators × W
             sums.append('sum("v_accelerators" * "v_avg_power_w") FILTER (WHERE ok) AS sum_acc_w')
         aliases = ", ".join(_KEY_ALIASES[r] for r in self.keys)
-        sql = (f"CREATE OR REPLACE TEMP TABLE g{self.src.no} AS SELECT {aliases}, count(*) AS n, "
-               f"count(*) FILTER (WHERE ok) AS nok, {', '.join(sums)} "
-               f"FROM (SELECT {self._row_select()} FROM {self.src.relation()}) GROUP BY ALL")
+        sql = (
+            f"CREATE OR REPLACE TEMP TABLE g{self.src.no} AS SELECT {aliases}, count(*) AS n, "
+            f"count(*) FILTER (WHERE ok) AS nok, {', '.join(sums)} "
+            f"FROM (SELECT {self._row_select()} FROM {self.src.relation()}) GROUP BY ALL"
+        )
         Progress(self.con, label).run(sql)
         self._normalize()
         rows, bad = self.con.execute(
             f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN err IS NULL THEN n - nok ELSE n END), 0) "
-            f"FROM {self.name}").fetchone()
+            f"FROM {self.name}"
+        ).fetchone()
         out = Loaded(rows=int(rows), bad=int(bad))
         if out.bad:
             out.bad_rows = self._bad_rows()
@@ -86,7 +101,10 @@ class Table:
             e = src.parse_time("e", "end")
         else:
             e = f"CASE WHEN {norm_text('e')} IS NULL THEN s_us + {self.duration_us} ELSE {src.parse_time('e', 'end')} END"
-        checks = [f"WHEN s_us IS NULL THEN {lit(self.time_role)}", f"WHEN e_us IS NULL OR e_us <= s_us THEN 'end'"]
+        checks = [
+            f"WHEN s_us IS NULL THEN {lit(self.time_role)}",
+            "WHEN e_us IS NULL OR e_us <= s_us THEN 'end'",
+        ]
         if self.time_role == "datetime":
             checks.append(f"WHEN s_us % {US_PER_HOUR} <> 0 THEN 'datetime'")
         if "zone" in self.kind.required:
@@ -96,7 +114,8 @@ class Table:
             checks.append(f"WHEN phase IS NULL OR phase NOT IN ({allowed}) THEN 'phase'")
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {self.name} AS SELECT *, CASE {' '.join(checks)} END AS err FROM "
-            f"(SELECT *, {e} AS e_us FROM (SELECT *, {phase} AS phase, {zone} AS zone, {s} AS s_us FROM g{no}))")
+            f"(SELECT *, {e} AS e_us FROM (SELECT *, {phase} AS phase, {zone} AS zone, {s} AS s_us FROM g{no}))"
+        )
 
     def _aliases(self) -> list[str]:
         return [_KEY_ALIASES[r] for r in self.keys]
@@ -111,12 +130,17 @@ class Table:
         if self.src.parquet:
             number, threads = "file_row_number + 1", None
         else:
-            number, threads = "row_number() OVER () + 1", self.con.execute("SELECT current_setting('threads')").fetchone()[0]
-        sql = (f"SELECT x.rn, coalesce(g.err, x.why) FROM (SELECT {number} AS rn, * FROM (SELECT "
-               f"{self._row_select(f'CASE WHEN NOT ({self.ok}) THEN {self.reason} END AS why')}"
-               f"{', file_row_number' if self.src.parquet else ''} FROM {self.src.relation(numbered=True)})) AS x "
-               f"JOIN {self.name} AS g ON {self._join_on('x', 'g')} WHERE g.err IS NOT NULL OR NOT x.ok "
-               f"ORDER BY x.rn LIMIT {self.listed}")
+            number, threads = (
+                "row_number() OVER () + 1",
+                self.con.execute("SELECT current_setting('threads')").fetchone()[0],
+            )
+        sql = (
+            f"SELECT x.rn, coalesce(g.err, x.why) FROM (SELECT {number} AS rn, * FROM (SELECT "
+            f"{self._row_select(f'CASE WHEN NOT ({self.ok}) THEN {self.reason} END AS why')}"
+            f"{', file_row_number' if self.src.parquet else ''} FROM {self.src.relation(numbered=True)})) AS x "
+            f"JOIN {self.name} AS g ON {self._join_on('x', 'g')} WHERE g.err IS NOT NULL OR NOT x.ok "
+            f"ORDER BY x.rn LIMIT {self.listed}"
+        )
         try:
             if threads is not None:
                 self.con.execute("SET threads = 1")
@@ -141,25 +165,37 @@ class Table:
         if not present:
             total, distinct = self.con.execute(
                 f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({', '.join(norm)})) FROM {self.name} "
-                f"WHERE err IS NULL AND nok > 0").fetchone()
+                f"WHERE err IS NULL AND nok > 0"
+            ).fetchone()
             return int(total) - int(distinct)
         raw_keys = [a for a in self._aliases() if a != "e"]
-        cells = ", ".join([*(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys if r != "end"),
-                           f"{self.src.cell(present[0])} AS site"])
+        cells = ", ".join(
+            [
+                *(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys if r != "end"),
+                f"{self.src.cell(present[0])} AS site",
+            ]
+        )
         injective = self.con.execute(
             f"SELECT count(DISTINCT ({', '.join(raw_keys)})) = count(DISTINCT ({', '.join(norm)})) "
-            f"FROM {self.name} WHERE err IS NULL").fetchone()[0]
+            f"FROM {self.name} WHERE err IS NULL"
+        ).fetchone()[0]
         if clean and injective:
             rows = f"(SELECT {cells} FROM {self.src.relation()})"
             key = [*raw_keys, "site"]
         else:
             full = ", ".join(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys)
-            rows = (f"(SELECT {full}, {self.src.cell(present[0])} AS site, {self.ok} AS ok FROM "
-                    f"(SELECT *, {', '.join(self.cols)} FROM {self.src.relation()})) AS x JOIN {self.name} AS g "
-                    f"ON {self._join_on('x', 'g')} WHERE g.err IS NULL AND x.ok")
+            rows = (
+                f"(SELECT {full}, {self.src.cell(present[0])} AS site, {self.ok} AS ok FROM "
+                f"(SELECT *, {', '.join(self.cols)} FROM {self.src.relation()})) AS x JOIN {self.name} AS g "
+                f"ON {self._join_on('x', 'g')} WHERE g.err IS NULL AND x.ok"
+            )
             key = [*(f"g.{k}" for k in norm), "x.site"]
-        total, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT hash({', '.join(key)})) FROM {rows}").fetchone()
+        total, distinct = self.con.execute(
+            f"SELECT count(*), count(DISTINCT hash({', '.join(key)})) FROM {rows}"
+        ).fetchone()
         if total == distinct:
             return 0
-        exact = self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {rows})").fetchone()[0]
+        exact = self.con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {rows})"
+        ).fetchone()[0]
         return int(total) - int(exact)

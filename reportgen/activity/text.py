@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reportgen.presentation import fmt
 from reportgen.activity.derive import signed_percent
 from reportgen.evaluation.model import ActivityReport
+from reportgen.presentation import fmt
 from reportgen.resources import t
 from reportgen.standard import Standard
 
@@ -12,7 +12,12 @@ from reportgen.standard import Standard
 def lines(report: ActivityReport, std: Standard, lang: str) -> list[str]:
     out = [t("act_heading", lang)]
     for tb in report.tables:
-        parts = [tb.table, tb.phase or "—", tb.path, t("act_rows", lang).format(rows=fmt.number(tb.rows, lang))]
+        parts = [
+            tb.table,
+            tb.phase or "—",
+            tb.path,
+            t("act_rows", lang).format(rows=fmt.number(tb.rows, lang)),
+        ]
         if tb.counted_rows is not None:
             parts.append(t("act_counted", lang).format(counted=fmt.number(tb.counted_rows, lang)))
             parts.append(f"{tb.period.start} → {tb.period.end}" if tb.period else t("act_no_period", lang))
@@ -26,9 +31,15 @@ def lines(report: ActivityReport, std: Standard, lang: str) -> list[str]:
         if p.hourly_ghg is None or p.average_ghg is None:
             out.append("  " + t("act_phase_energy", lang).format(phase=label, energy=energy))
             continue
-        out.append("  " + t("act_phase_line", lang).format(
-            phase=label, hourly=fmt.quantity(p.hourly_ghg / 1000, "tCO2e", lang),
-            average=fmt.quantity(p.average_ghg / 1000, "tCO2e", lang),
-            difference=signed_percent(p.difference_pct, lang),
-            energy=energy, share=fmt.percent(p.matched_share, lang) if p.matched_share is not None else "—"))
+        out.append(
+            "  "
+            + t("act_phase_line", lang).format(
+                phase=label,
+                hourly=fmt.quantity(p.hourly_ghg / 1000, "tCO2e", lang),
+                average=fmt.quantity(p.average_ghg / 1000, "tCO2e", lang),
+                difference=signed_percent(p.difference_pct, lang),
+                energy=energy,
+                share=fmt.percent(p.matched_share, lang) if p.matched_share is not None else "—",
+            )
+        )
     return out

@@ -34,33 +34,52 @@ def add_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help=INPUT_HELP)
 
 
-def add_lang(parser: argparse.ArgumentParser,
-             help: str = "output language (default: report.language of the disclosure, else en)") -> None:
+def add_lang(
+    parser: argparse.ArgumentParser,
+    help: str = "output language (default: report.language of the disclosure, else en)",
+) -> None:
     parser.add_argument("--lang", choices=LANGS, default=None, help=help)
 
 
-
-
-def add_output_file(parser: argparse.ArgumentParser, metavar: str = "FILE", what: str = "file to write",
-                    default: str | None = "standard output") -> None:
+def add_output_file(
+    parser: argparse.ArgumentParser,
+    metavar: str = "FILE",
+    what: str = "file to write",
+    default: str | None = "standard output",
+) -> None:
     """`-o/--output FILE` of a command that writes one file (`default` says what happens without it)."""
-    parser.add_argument("-o", "--output", metavar=metavar, default=None,
-                        help=what + (f" (default: {default})" if default else "")
-                        + "; an input file is never overwritten")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar=metavar,
+        default=None,
+        help=what + (f" (default: {default})" if default else "") + "; an input file is never overwritten",
+    )
 
 
-def add_output_folder(parser: argparse.ArgumentParser, default: str | None, what: str,
-                      aliases: tuple[str, ...] = ()) -> None:
+def add_output_folder(
+    parser: argparse.ArgumentParser, default: str | None, what: str, aliases: tuple[str, ...] = ()
+) -> None:
     """`-o/--output DIR` of a command that writes several files (created when missing)."""
-    parser.add_argument("-o", "--output", *aliases, metavar="DIR", default=default,
-                        help=f"folder to write {what} into, created when missing"
-                        + (f" (default: {default})" if default else ""))
+    parser.add_argument(
+        "-o",
+        "--output",
+        *aliases,
+        metavar="DIR",
+        default=default,
+        help=f"folder to write {what} into, created when missing"
+        + (f" (default: {default})" if default else ""),
+    )
 
 
 def add_result_format(parser: argparse.ArgumentParser, json_what: str) -> None:
     """`--format text|json` of a command that prints a result."""
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help=f"text for people (default) or json: {json_what}, for tools")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help=f"text for people (default) or json: {json_what}, for tools",
+    )
 
 
 def output_or_positional(args: argparse.Namespace, positional: str, example: str) -> str:
@@ -77,7 +96,7 @@ class StandardChoice:
     """An argparse `type` for an option whose values are data (the standard's phases, its verification
     levels, an interop table). They are read when the option is parsed, not when the parser is built."""
 
-    def __init__(self, what: str, values: Callable[["Standard"], list[str]]) -> None:
+    def __init__(self, what: str, values: Callable[[Standard], list[str]]) -> None:
         self.what = what
         self.values = values
         self.__name__ = what  # argparse names the type in some messages
@@ -90,21 +109,36 @@ class StandardChoice:
             return text
         near = difflib.get_close_matches(text, allowed, n=1)
         hint = f" Did you mean {near[0]}?" if near else ""
-        raise argparse.ArgumentTypeError(f"'{text}' is not {self.what}: choose one of {', '.join(allowed)}.{hint}")
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not {self.what}: choose one of {', '.join(allowed)}.{hint}"
+        )
 
 
-def add_phase(parser: argparse.ArgumentParser, values: Callable[["Standard"], list[str]], what: str,
-              help: str, required: bool = False) -> None:
+def add_phase(
+    parser: argparse.ArgumentParser,
+    values: Callable[[Standard], list[str]],
+    what: str,
+    help: str,
+    required: bool = False,
+) -> None:
     """`--phase PHASE`, one of `values(standard)`; `what` names the set in the error message."""
-    parser.add_argument("--phase", metavar="PHASE", required=required, default=None,
-                        type=StandardChoice(what, values), help=help)
+    parser.add_argument(
+        "--phase",
+        metavar="PHASE",
+        required=required,
+        default=None,
+        type=StandardChoice(what, values),
+        help=help,
+    )
 
 
-def add_edition(parser: argparse.ArgumentParser, help: str = "edition of the standard (default: the latest)") -> None:
+def add_edition(
+    parser: argparse.ArgumentParser, help: str = "edition of the standard (default: the latest)"
+) -> None:
     parser.add_argument("--edition", default=None, metavar="EDITION", help=help + "; for example D1 or D1.1")
 
 
-def edition_arg(edition: str | None, option: str = "--edition") -> "Standard":
+def edition_arg(edition: str | None, option: str = "--edition") -> Standard:
     """The shipped edition `--edition` names (D1.1, or AILD D1.1, case ignored); the latest when None."""
     from reportgen.standard import available_editions, load_standard, resolve_edition
 
@@ -112,6 +146,7 @@ def edition_arg(edition: str | None, option: str = "--edition") -> "Standard":
         return load_standard()
     found = resolve_edition(edition) or resolve_edition(f"AILD {edition}")
     if found is None:
-        raise ReportgenError(f"{option} {edition}: no such edition; known editions: "
-                             f"{', '.join(available_editions())}.")
+        raise ReportgenError(
+            f"{option} {edition}: no such edition; known editions: {', '.join(available_editions())}."
+        )
     return load_standard(found[1], found[0])

@@ -12,9 +12,12 @@ from reportgen.presentation.text import evaluation_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="check a disclosure against the standard",
-                       description="Check a disclosure (YAML, JSON or filled .xlsx workbook). Exit code 0 "
-                       "when complete, 1 when incomplete or with errors, 2 when the file cannot be read.")
+    p = sub.add_parser(
+        "check",
+        help="check a disclosure against the standard",
+        description="Check a disclosure (YAML, JSON or filled .xlsx workbook). Exit code 0 "
+        "when complete, 1 when incomplete or with errors, 2 when the file cannot be read.",
+    )
     add_input(p)
     add_result_format(p, "the whole evaluation (its JSON Schema: reportgen schema --evaluation)")
     add_lang(p)

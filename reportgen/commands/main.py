@@ -16,7 +16,18 @@ from reportgen.errors import ReportgenError
 from reportgen.terminal import visible_output
 from reportgen.version import __version__
 
-COMMANDS = ["check", "standard_cmd", "template", "migrate", "render", "verify", "interop", "serve", "compare", "portfolio"]
+COMMANDS = [
+    "check",
+    "standard_cmd",
+    "template",
+    "migrate",
+    "render",
+    "verify",
+    "interop",
+    "serve",
+    "compare",
+    "portfolio",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,8 +73,11 @@ def _main(argv: list[str] | None) -> int:
     except Exception as exc:  # a bug (exit 3): never a traceback for users; REPORTGEN_DEBUG=1 shows it
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        print(f"reportgen: internal error, a bug in reportgen ({type(exc).__name__}: {exc}). Please report it "
-              "with the input file; set REPORTGEN_DEBUG=1 to see the details.", file=sys.stderr)
+        print(
+            f"reportgen: internal error, a bug in reportgen ({type(exc).__name__}: {exc}). Please report it "
+            "with the input file; set REPORTGEN_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -16,17 +16,28 @@ FORMATS = ("pdf", "xlsx")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="render the PDF and Excel disclosure reports",
-                       description="Evaluate a disclosure and write DIR/<system>-<version>-AILD-D1.pdf/.xlsx. "
-                       "Exit code 0 when the disclosure is complete, 1 when it is not (reports are written "
-                       "either way, listing what is missing), 2 when the input cannot be read.")
+    p = sub.add_parser(
+        "render",
+        help="render the PDF and Excel disclosure reports",
+        description="Evaluate a disclosure and write DIR/<system>-<version>-AILD-D1.pdf/.xlsx. "
+        "Exit code 0 when the disclosure is complete, 1 when it is not (reports are written "
+        "either way, listing what is missing), 2 when the input cannot be read.",
+    )
     add_input(p)
     add_output_folder(p, "out", "the reports", aliases=("--output-dir",))
-    p.add_argument("--format", default="pdf,xlsx", metavar="pdf,xlsx",
-                   help="which report files to write, comma-separated: pdf, xlsx (default: both)")
-    p.add_argument("--baseline", metavar="BASELINE", default=None,
-                   help="an earlier disclosure to compare with: adds the part \"Change since the "
-                   "baseline\" to the PDF and a sheet to the workbook, and embeds the comparison for verify")
+    p.add_argument(
+        "--format",
+        default="pdf,xlsx",
+        metavar="pdf,xlsx",
+        help="which report files to write, comma-separated: pdf, xlsx (default: both)",
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="BASELINE",
+        default=None,
+        help='an earlier disclosure to compare with: adds the part "Change since the '
+        'baseline" to the PDF and a sheet to the workbook, and embeds the comparison for verify',
+    )
     add_lang(p)
     p.set_defaults(func=run)
 

@@ -22,19 +22,31 @@ MIN_TOKEN = 16
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="start the local web page (check, render and verify in a browser)",
-                       description="Start a web page and JSON API on this computer: drop a workbook, see what "
-                       "is missing, download the reports, verify a report. Listens on 127.0.0.1 unless --host "
-                       "says otherwise; another address requires an access token (generated and printed "
-                       "unless --token is given). Stop it with Ctrl+C.")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
+    p = sub.add_parser(
+        "serve",
+        help="start the local web page (check, render and verify in a browser)",
+        description="Start a web page and JSON API on this computer: drop a workbook, see what "
+        "is missing, download the reports, verify a report. Listens on 127.0.0.1 unless --host "
+        "says otherwise; another address requires an access token (generated and printed "
+        "unless --token is given). Stop it with Ctrl+C.",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)"
+    )
     p.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
-    p.add_argument("--token", default=None, metavar="TOKEN",
-                   help=f"access token every request must carry (at least {MIN_TOKEN} characters); "
-                   "default: none on loopback, a generated one on any other address")
-    add_lang(p, help="language of the messages printed here (default: en); the page follows each browser's "
-             "language, with a switch")
+    p.add_argument(
+        "--token",
+        default=None,
+        metavar="TOKEN",
+        help=f"access token every request must carry (at least {MIN_TOKEN} characters); "
+        "default: none on loopback, a generated one on any other address",
+    )
+    add_lang(
+        p,
+        help="language of the messages printed here (default: en); the page follows each browser's "
+        "language, with a switch",
+    )
     p.set_defaults(func=run)
 
 
@@ -60,7 +72,9 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         hint = " choose another with --port" if exc.errno in (98, 48) else ""
-        raise ReportgenError(f"cannot listen on {host}:{port} ({exc.strerror});{hint}".rstrip(";") + ".") from None
+        raise ReportgenError(
+            f"cannot listen on {host}:{port} ({exc.strerror});{hint}".rstrip(";") + "."
+        ) from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
@@ -69,8 +83,10 @@ def _bind(host: str, port: int) -> socket.socket:
 def run(args: argparse.Namespace) -> int:
     token = args.token
     if token is not None and len(token) < MIN_TOKEN:
-        raise ReportgenError(f"--token must be at least {MIN_TOKEN} characters long (a guessable token "
-                             "protects nothing); leave it out to have one generated.")
+        raise ReportgenError(
+            f"--token must be at least {MIN_TOKEN} characters long (a guessable token "
+            "protects nothing); leave it out to have one generated."
+        )
     loopback = _loopback(args.host)
     if token is None and not loopback:
         token = secrets.token_urlsafe(24)
@@ -91,15 +107,25 @@ def run(args: argparse.Namespace) -> int:
     if not loopback:
         print(t("web_cli_network", lang), flush=True)
     print(t("web_cli_stop", lang), flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, server_header=False,
-                                           limit_concurrency=64, timeout_keep_alive=5))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            limit_concurrency=64,
+            timeout_keep_alive=5,
+        )
+    )
     if args.open:
+
         def open_when_started() -> None:
             for _ in range(100):
                 if server.started:
                     webbrowser.open(url)
                     return
                 threading.Event().wait(0.1)
+
         threading.Thread(target=open_when_started, daemon=True).start()
     try:
         server.run(sockets=[sock])

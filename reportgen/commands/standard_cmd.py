@@ -14,13 +14,17 @@ from reportgen.standard import Field, Standard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("standard", help="print the field catalogue of the standard, or one entry; or "
-                       "`standard diff OLD NEW`",
-                       description="Print the field catalogue of an edition (the latest unless --edition), or "
-                       "one field or group. `reportgen standard diff D1 D1.1` lists what changed between two "
-                       "editions: clauses amended, fields added, obligations and derivations changed, "
-                       "calculation rules and finding codes.")
-    p.add_argument("entry", nargs="?", help="a field id (training.energy), a phase/section (training), or diff")
+    p = sub.add_parser(
+        "standard",
+        help="print the field catalogue of the standard, or one entry; or `standard diff OLD NEW`",
+        description="Print the field catalogue of an edition (the latest unless --edition), or "
+        "one field or group. `reportgen standard diff D1 D1.1` lists what changed between two "
+        "editions: clauses amended, fields added, obligations and derivations changed, "
+        "calculation rules and finding codes.",
+    )
+    p.add_argument(
+        "entry", nargs="?", help="a field id (training.energy), a phase/section (training), or diff"
+    )
     p.add_argument("editions", nargs="*", metavar="EDITION", help="with diff: the two editions, old then new")
     add_edition(p)
     add_result_format(p, "with diff, the changes as data")
@@ -32,10 +36,14 @@ def run_diff(args: argparse.Namespace) -> int:
     from reportgen.standard.diff import diff, diff_text
 
     if len(args.editions) != 2 or args.edition:
-        raise ReportgenError("say which two editions to compare, old then new: reportgen standard diff D1 D1.1")
+        raise ReportgenError(
+            "say which two editions to compare, old then new: reportgen standard diff D1 D1.1"
+        )
     old, new = (edition_arg(e, "standard diff") for e in args.editions)
     d = diff(old, new, args.lang or "en")
-    sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else diff_text(d))
+    sys.stdout.write(
+        json.dumps(d, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else diff_text(d)
+    )
     return 0
 
 
@@ -45,8 +53,12 @@ def _row(f: Field, lang: str) -> str:
 
 
 def _detail(std: Standard, f: Field, lang: str) -> str:
-    lines = [f"{f.id} — {f.label.get(lang)}", f"  type: {f.type}" + (f" [{f.unit}]" if f.unit else ""),
-             f"  obligation: {f.obligation}", f"  clause: {f.clause}"]
+    lines = [
+        f"{f.id} — {f.label.get(lang)}",
+        f"  type: {f.type}" + (f" [{f.unit}]" if f.unit else ""),
+        f"  obligation: {f.obligation}",
+        f"  clause: {f.clause}",
+    ]
     if f.unit:
         dim = std.dimension_of(f) or ""
         lines.append(f"  accepted units: {', '.join(std.dimensions[dim].units)}")
@@ -76,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     if entry and entry not in {g.id for g in groups}:
         near = difflib.get_close_matches(entry, [*std.fields, *(g.id for g in groups)], n=3)
         hint = f" Did you mean {', '.join(near)}?" if near else ""
-        raise ReportgenError(f"'{entry}' is neither a field nor a phase or section of {std.id} {std.edition}.{hint}")
+        raise ReportgenError(
+            f"'{entry}' is neither a field nor a phase or section of {std.id} {std.edition}.{hint}"
+        )
     print(f"{std.id} {std.edition} — {std.title.get(lang)}")
     for g in groups:
         if entry and g.id != entry:

@@ -20,15 +20,24 @@ from reportgen.standard import load_standard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("template", help="generate the fill-in workbook (.xlsx)",
-                       description="Generate the fill-in workbook of the standard: one sheet per group of "
-                       "fields, drop-down lists, help on every value cell. With --from, prefill it from an "
-                       "existing disclosure (YAML, JSON or .xlsx).")
+    p = sub.add_parser(
+        "template",
+        help="generate the fill-in workbook (.xlsx)",
+        description="Generate the fill-in workbook of the standard: one sheet per group of "
+        "fields, drop-down lists, help on every value cell. With --from, prefill it from an "
+        "existing disclosure (YAML, JSON or .xlsx).",
+    )
     p.add_argument("workbook", nargs="?", metavar="OUT.xlsx", help="the same as -o OUT.xlsx")
-    add_output_file(p, metavar="OUT.xlsx", what="the workbook to write (.xlsx), as -o or as OUT.xlsx",
-                    default=None)
-    p.add_argument("--from", dest="source", metavar="INPUT", default=None,
-                   help="disclosure whose supplied and withheld values prefill the workbook")
+    add_output_file(
+        p, metavar="OUT.xlsx", what="the workbook to write (.xlsx), as -o or as OUT.xlsx", default=None
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="INPUT",
+        default=None,
+        help="disclosure whose supplied and withheld values prefill the workbook",
+    )
     add_edition(p, help="edition of the workbook (default: that of --from, else the latest)")
     add_lang(p, help="workbook language (default: report.language of --from, else en)")
     p.set_defaults(func=run)
@@ -37,8 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(output_or_positional(args, "workbook", "reportgen template -o disclosure.xlsx"))
     if out.suffix.lower() != ".xlsx":
-        raise ReportgenError(f"{out}: the workbook must be written to a .xlsx file (for example "
-                             f"{out.with_suffix('.xlsx').name}).")
+        raise ReportgenError(
+            f"{out}: the workbook must be written to a .xlsx file (for example "
+            f"{out.with_suffix('.xlsx').name})."
+        )
     from reportgen.workbook.template import write_template  # openpyxl only for this command
 
     std = edition_arg(args.edition)
@@ -57,5 +68,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{out}: workbook prefilled with {len(kept)} value(s) from {src.name}{note}.", file=sys.stderr)
     unknown = [f for f in ev.findings if f.code == "E-FIELD"]
     if unknown:
-        print(f"  {len(unknown)} unknown field(s) of {src.name} have no row and were left out.", file=sys.stderr)
+        print(
+            f"  {len(unknown)} unknown field(s) of {src.name} have no row and were left out.", file=sys.stderr
+        )
     return 0

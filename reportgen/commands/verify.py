@@ -14,76 +14,109 @@ import json
 import sys
 from pathlib import Path
 
-from reportgen.proof import signing
-from reportgen.commands import (StandardChoice, add_lang, add_output_file, add_output_folder, add_result_format,
-                                 colon, output_or_positional)
+from reportgen.commands import (
+    StandardChoice,
+    add_lang,
+    add_output_file,
+    add_output_folder,
+    add_result_format,
+    colon,
+    output_or_positional,
+)
 from reportgen.errors import ReportgenError
-from reportgen.version import __version__
 from reportgen.output import atomic_write
-from reportgen.resources import strings, t
-from reportgen.proof.verify import VerifyResult, verify_report
+from reportgen.proof import signing
 from reportgen.proof.checks import Check, show
+from reportgen.proof.verify import VerifyResult, verify_report
+from reportgen.resources import strings, t
+from reportgen.version import __version__
 
 LANG_HELP = "language of the messages (default: en)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "verify", help="check that a PDF or workbook report matches the data it carries",
+        "verify",
+        help="check that a PDF or workbook report matches the data it carries",
         description="Re-evaluate the inputs embedded in a report made by reportgen and check that its "
         "fingerprint, status, missing items and totals match, and (with INPUT) that your input file has the "
         "same fingerprint; with --signature and --public-key, also check a verifier's signature. Exit code "
-        "0 verified, 1 mismatch, 2 unreadable file or not a reportgen report.")
+        "0 verified, 1 mismatch, 2 unreadable file or not a reportgen report.",
+    )
     p.add_argument("report", help="the .pdf or .xlsx report")
     p.add_argument("input", nargs="?", help="optional disclosure file (.yaml, .json, .xlsx) it was made from")
     p.add_argument("--signature", metavar="SIG", help="signature file written by `reportgen sign`")
     p.add_argument("--public-key", metavar="PUB", help="the verifier's PUBLIC.pem")
-    p.add_argument("--baseline", metavar="BASELINE", default=None,
-                   help="the baseline disclosure of a report rendered with --baseline: its fingerprint and the "
-                   "whole embedded comparison are checked")
+    p.add_argument(
+        "--baseline",
+        metavar="BASELINE",
+        default=None,
+        help="the baseline disclosure of a report rendered with --baseline: its fingerprint and the "
+        "whole embedded comparison are checked",
+    )
     add_result_format(p, "every check with its differences")
     add_lang(p, help="language of the text output (default: en; the JSON output is in English)")
     p.set_defaults(func=run_verify)
 
     p = sub.add_parser(
-        "keygen", help="make an Ed25519 key pair for signing reports",
+        "keygen",
+        help="make an Ed25519 key pair for signing reports",
         description="Write DIR/PRIVATE.pem (PKCS8, NOT encrypted: the file is created readable by you only, "
         "mode 0600; keep it secret) and DIR/PUBLIC.pem (give it to anyone who checks your signatures). "
-        "Existing keys are never overwritten.")
+        "Existing keys are never overwritten.",
+    )
     p.add_argument("dir", nargs="?", metavar="DIR", help="the same as -o DIR")
     add_output_folder(p, None, "the two key files (PRIVATE.pem, PUBLIC.pem)")
     add_lang(p, help=LANG_HELP)
     p.set_defaults(func=run_keygen)
 
     p = sub.add_parser(
-        "sign", help="sign a report you verified (writes REPORT.sig.json)",
+        "sign",
+        help="sign a report you verified (writes REPORT.sig.json)",
         description="Verify the report, then write REPORT.sig.json: a statement (fingerprint, SHA-256 of "
         "the report file, standard edition, verifier, verification level, date, tool version) signed with "
         "your Ed25519 private key. A report that does not verify is not signed (exit 1). An existing file is "
-        "replaced only with --force, and a key file never.")
+        "replaced only with --force, and a key file never.",
+    )
     p.add_argument("report", help="the .pdf or .xlsx report")
     p.add_argument("--key", required=True, metavar="PRIVATE.pem", help="private key from `reportgen keygen`")
-    p.add_argument("--verifier", metavar="NAME",
-                   help="who verified (default: verification.provider declared in the report)")
-    p.add_argument("--level", metavar="LEVEL",
-                   type=StandardChoice("a verification level of clause 10",
-                                       lambda std: std.enum_values("verification_level")),
-                   help="verification level attested, a value of verification.level (default: the level the "
-                   "report declares)")
+    p.add_argument(
+        "--verifier",
+        metavar="NAME",
+        help="who verified (default: verification.provider declared in the report)",
+    )
+    p.add_argument(
+        "--level",
+        metavar="LEVEL",
+        type=StandardChoice(
+            "a verification level of clause 10", lambda std: std.enum_values("verification_level")
+        ),
+        help="verification level attested, a value of verification.level (default: the level the "
+        "report declares)",
+    )
     add_output_file(p, metavar="SIG", what="signature file to write", default="REPORT.sig.json")
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing signature file (a key file is never replaced)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing signature file (a key file is never replaced)",
+    )
     add_lang(p, help=LANG_HELP + "; the signed statement itself has no language")
     p.set_defaults(func=run_sign)
 
 
 # --- verify -----------------------------------------------------------------------------------------
 
+
 def run_verify(args: argparse.Namespace) -> int:
     if (args.signature is None) != (args.public_key is None):
         raise ReportgenError("give both --signature SIG and --public-key PUB to check a signature.")
-    result = verify_report(args.report, args.input, signature_path=args.signature,
-                           public_key_path=args.public_key, baseline_path=args.baseline)
+    result = verify_report(
+        args.report,
+        args.input,
+        signature_path=args.signature,
+        public_key_path=args.public_key,
+        baseline_path=args.baseline,
+    )
     if args.format == "json":
         json.dump(result_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -94,11 +127,23 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def result_json(result: VerifyResult) -> dict:
     return {
-        "report": result.report, "kind": result.kind, "standard": result.standard,
-        "fingerprint": result.fingerprint, "tool_version": result.tool_version, "verified": result.ok,
-        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail,
-                    "differences": [{"field": d.field, "expected": d.expected, "found": d.found}
-                                    for d in c.differences]} for c in result.checks],
+        "report": result.report,
+        "kind": result.kind,
+        "standard": result.standard,
+        "fingerprint": result.fingerprint,
+        "tool_version": result.tool_version,
+        "verified": result.ok,
+        "checks": [
+            {
+                "name": c.name,
+                "ok": c.ok,
+                "detail": c.detail,
+                "differences": [
+                    {"field": d.field, "expected": d.expected, "found": d.found} for d in c.differences
+                ],
+            }
+            for c in result.checks
+        ],
     }
 
 
@@ -121,16 +166,24 @@ def render_text(result: VerifyResult, lang: str = "en") -> str:
     """What was checked, one line each; under a failed check, every difference: field, expected, found."""
     kind = t("verify_kind_pdf" if result.kind == "pdf" else "verify_kind_xlsx", lang)
     made = t("verify_made_by", lang).format(version=result.tool_version) if result.tool_version else ""
-    out = [t("verify_heading", lang).format(report=result.report, kind=kind, standard=result.standard, made=made),
-           f"{colon(t('fingerprint', lang), lang)} {result.fingerprint}"]
+    out = [
+        t("verify_heading", lang).format(
+            report=result.report, kind=kind, standard=result.standard, made=made
+        ),
+        f"{colon(t('fingerprint', lang), lang)} {result.fingerprint}",
+    ]
     marks = {True: t("verify_ok", lang), False: t("verify_fail", lang)}
     width = max(len(m) for m in marks.values())
     for c in result.checks:
         name, detail = check_text(c, lang)
         out.append(f"  {marks[c.ok]:<{width}}  {colon(name, lang)} {detail}")
         for d in c.differences:
-            out.append("          " + t("verify_difference", lang).format(
-                field=d.field, expected=_show(d.expected, lang), found=_show(d.found, lang)))
+            out.append(
+                "          "
+                + t("verify_difference", lang).format(
+                    field=d.field, expected=_show(d.expected, lang), found=_show(d.found, lang)
+                )
+            )
     failed = result.failed()
     if not failed:
         out.append(t("verify_passed", lang).format(n=len(result.checks)))
@@ -144,8 +197,11 @@ def render_text(result: VerifyResult, lang: str = "en") -> str:
 
 # --- keygen and sign --------------------------------------------------------------------------------
 
+
 def run_keygen(args: argparse.Namespace) -> int:
-    private, public = signing.generate_keypair(Path(output_or_positional(args, "dir", "reportgen keygen -o keys/")))
+    private, public = signing.generate_keypair(
+        Path(output_or_positional(args, "dir", "reportgen keygen -o keys/"))
+    )
     lang = args.lang or "en"
     print(t("keygen_private", lang).format(path=private))
     print(t("keygen_public", lang).format(path=public))
@@ -171,8 +227,9 @@ def run_sign(args: argparse.Namespace) -> int:
 
     verifier = args.verifier or declared("verification.provider")
     if not verifier:
-        raise ReportgenError(f"{report} names no verifier (verification.provider); say who signs with "
-                             "--verifier NAME.")
+        raise ReportgenError(
+            f"{report} names no verifier (verification.provider); say who signs with --verifier NAME."
+        )
     level = args.level or declared("verification.level")
     if not level:
         raise ReportgenError(f"{report} declares no verification level; give it with --level.")
@@ -191,6 +248,9 @@ def run_sign(args: argparse.Namespace) -> int:
     text = signing.dumps_signature(doc)
     signing.check_output(out, args.force)  # again: verifying took a while
     atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), protect=[report, Path(args.key)])
-    print(t("sign_wrote", lang).format(path=out, verifier=verifier, level=level,
-                                        key=doc["public_key_fingerprint"][:19]))
+    print(
+        t("sign_wrote", lang).format(
+            path=out, verifier=verifier, level=level, key=doc["public_key_fingerprint"][:19]
+        )
+    )
     return 0

@@ -10,5 +10,13 @@ from reportgen.comparison.compare import Comparison, Line, compare
 from reportgen.comparison.portfolio import Portfolio, consolidate
 from reportgen.comparison.scenario import Override, apply_overrides, parse_override
 
-__all__ = ["Comparison", "Line", "compare", "Portfolio", "consolidate", "Override", "apply_overrides",
-           "parse_override"]
+__all__ = [
+    "Comparison",
+    "Line",
+    "compare",
+    "Portfolio",
+    "consolidate",
+    "Override",
+    "apply_overrides",
+    "parse_override",
+]

@@ -70,7 +70,9 @@ def compare(baseline: Evaluation, current: Evaluation, lang: str = "en") -> Comp
     indicators: dict[str, Line] = {}
     for n in names:
         tb, tc = baseline.totals.get(n), current.totals.get(n)
-        indicators[n] = line(display(tb.value if tb else None, n), display(tc.value if tc else None, n), shown[n])
+        indicators[n] = line(
+            display(tb.value if tb else None, n), display(tc.value if tc else None, n), shown[n]
+        )
 
     phases: dict[str, dict[str, Line]] = {}
     order = std_c.phase_ids + [p for p in std_b.phase_ids if p not in std_c.phase_ids]
@@ -92,13 +94,25 @@ def compare(baseline: Evaluation, current: Evaluation, lang: str = "en") -> Comp
 
     days_b, days_c = period_days(baseline), period_days(current)
     if days_b and days_c and days_b != days_c:
-        fus["per_day"] = {n: line(_per_day(indicators[n].baseline, days_b), _per_day(indicators[n].current, days_c),
-                                  f"{shown[n]}/d") for n in names}
+        fus["per_day"] = {
+            n: line(
+                _per_day(indicators[n].baseline, days_b),
+                _per_day(indicators[n].current, days_c),
+                f"{shown[n]}/d",
+            )
+            for n in names
+        }
 
     notes = comparability_notes(baseline, current, std_b, std_c, lang)
-    return Comparison(baseline=Side(fingerprint=baseline.fingerprint), current=Side(fingerprint=current.fingerprint),
-                      comparable=not any(is_blocking(n.code) for n in notes), notes=notes,
-                      indicators=indicators, functional_units=fus, phases=phases)
+    return Comparison(
+        baseline=Side(fingerprint=baseline.fingerprint),
+        current=Side(fingerprint=current.fingerprint),
+        comparable=not any(is_blocking(n.code) for n in notes),
+        notes=notes,
+        indicators=indicators,
+        functional_units=fus,
+        phases=phases,
+    )
 
 
 def _per_day(value: float | None, days: int) -> float | None:

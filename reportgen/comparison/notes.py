@@ -30,9 +30,11 @@ CODES: dict[str, bool] = {
     "period_length": False,
 }
 # Boundary fields compared as they are, with the enumeration that labels them
-BOUNDARY_FIELDS = {"lca_scope": ("boundary.lca_scope", "lca_scope"),
-                   "energy_scope": ("boundary.energy_scope", "energy_scope"),
-                   "accounting": ("boundary.electricity_accounting", "electricity_accounting")}
+BOUNDARY_FIELDS = {
+    "lca_scope": ("boundary.lca_scope", "lca_scope"),
+    "energy_scope": ("boundary.energy_scope", "energy_scope"),
+    "accounting": ("boundary.electricity_accounting", "electricity_accounting"),
+}
 
 
 class Note(BaseModel):
@@ -47,7 +49,12 @@ def is_blocking(code: str) -> bool:
 def period_days(ev: Evaluation) -> int | None:
     """Days of the reporting period, both ends counted; None when either end is missing."""
     start, end = (ev.values.get(f"report.reporting_period_{k}") for k in ("start", "end"))
-    if start is None or end is None or not isinstance(start.value, dt.date) or not isinstance(end.value, dt.date):
+    if (
+        start is None
+        or end is None
+        or not isinstance(start.value, dt.date)
+        or not isinstance(end.value, dt.date)
+    ):
         return None
     days = (end.value - start.value).days + 1
     return days if days > 0 else None
@@ -58,8 +65,9 @@ def _raw(ev: Evaluation, fid: str) -> object:
     return v.value if v is not None and v.origin == "supplied" else None
 
 
-def comparability_notes(baseline: Evaluation, current: Evaluation, std_b: Standard, std_c: Standard,
-                        lang: str) -> list[Note]:
+def comparability_notes(
+    baseline: Evaluation, current: Evaluation, std_b: Standard, std_c: Standard, lang: str
+) -> list[Note]:
     """Every note, in the order of CODES."""
     notes: list[Note] = []
 
@@ -74,18 +82,28 @@ def comparability_notes(baseline: Evaluation, current: Evaluation, std_b: Standa
     for phase in std_c.phase_ids:
         sb, sc = baseline.boundary.get(phase), current.boundary.get(phase)
         if sb != sc:
-            add("boundary_phase", phase=std_c.group(phase).label.get(lang), baseline=label("phase_status", sb),
-                current=label("phase_status", sc))
+            add(
+                "boundary_phase",
+                phase=std_c.group(phase).label.get(lang),
+                baseline=label("phase_status", sb),
+                current=label("phase_status", sc),
+            )
     for code, (fid, enum) in BOUNDARY_FIELDS.items():
         vb, vc = _raw(baseline, fid), _raw(current, fid)
         if vb != vc:
             add(code, baseline=label(enum, vb), current=label(enum, vc))
     rb, rc = _raw(baseline, "inference.per_request_basis"), _raw(current, "inference.per_request_basis")
     if rb != rc and (baseline.functional_units.per_request or current.functional_units.per_request):
-        add("per_request_basis", baseline=label("per_request_basis", rb), current=label("per_request_basis", rc))
+        add(
+            "per_request_basis",
+            baseline=label("per_request_basis", rb),
+            current=label("per_request_basis", rc),
+        )
     for name in std_c.indicators:
-        states = [_partial_state(baseline, name, "cmp_side_baseline", std_b, lang),
-                  _partial_state(current, name, "cmp_side_current", std_c, lang)]
+        states = [
+            _partial_state(baseline, name, "cmp_side_baseline", std_b, lang),
+            _partial_state(current, name, "cmp_side_current", std_c, lang),
+        ]
         state = "; ".join(s for s in states if s)
         other = baseline.totals.get(name), current.totals.get(name)
         if state and any(tot is not None and tot.value is not None for tot in other):
@@ -121,10 +139,15 @@ def _phase_basis(ev: Evaluation, std: Standard, name: str, phase: str) -> str | 
     return v.basis if std.semantics.basis else v.method
 
 
-def _mix_moves(baseline: Evaluation, current: Evaluation, std_b: Standard, std_c: Standard, name: str,
-               lang: str) -> str:
+def _mix_moves(
+    baseline: Evaluation, current: Evaluation, std_b: Standard, std_c: Standard, name: str, lang: str
+) -> str:
     """`Training measured → estimated, …` for the phases in both totals whose basis changed, else ''."""
-    if name not in baseline.totals or name not in current.totals or std_b.semantics.basis != std_c.semantics.basis:
+    if (
+        name not in baseline.totals
+        or name not in current.totals
+        or std_b.semantics.basis != std_c.semantics.basis
+    ):
         return ""  # a basis (A4) and a method (D1) are not the same thing: the edition note says so
     moves = []
     for phase in current.totals[name].by_phase:
@@ -132,8 +155,10 @@ def _mix_moves(baseline: Evaluation, current: Evaluation, std_b: Standard, std_c
             continue
         before, after = _phase_basis(baseline, std_b, name, phase), _phase_basis(current, std_c, name, phase)
         if before != after:
-            moves.append(f"{std_c.group(phase).label.get(lang)} {_basis_label(std_b, before, lang)} → "
-                         f"{_basis_label(std_c, after, lang)}")
+            moves.append(
+                f"{std_c.group(phase).label.get(lang)} {_basis_label(std_b, before, lang)} → "
+                f"{_basis_label(std_c, after, lang)}"
+            )
     return ", ".join(moves)
 
 

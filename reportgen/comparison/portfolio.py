@@ -81,16 +81,33 @@ def consolidate(evaluations: list[Evaluation], lang: str = "en") -> Consolidatio
         for name, ind in std.indicators.items():
             labels.setdefault(name, ind.label.get(lang))
             tot = ev.totals.get(name)
-            value = None if tot is None or tot.value is None else units.convert(tot.value, ind.unit, ind.report_unit)
-            totals[name] = Figure(value=value, unit=ind.report_unit, partial=value is None or bool(tot and tot.partial))
-        systems.append(System(name=_text(ev, "system.name"), version=_text(ev, "system.model_version"),
-                              fingerprint=ev.fingerprint, status=ev.status, edition=ev.standard.edition,
-                              totals=totals))
+            value = (
+                None
+                if tot is None or tot.value is None
+                else units.convert(tot.value, ind.unit, ind.report_unit)
+            )
+            totals[name] = Figure(
+                value=value, unit=ind.report_unit, partial=value is None or bool(tot and tot.partial)
+            )
+        systems.append(
+            System(
+                name=_text(ev, "system.name"),
+                version=_text(ev, "system.model_version"),
+                fingerprint=ev.fingerprint,
+                status=ev.status,
+                edition=ev.standard.edition,
+                totals=totals,
+            )
+        )
     periods: dict[str, set[str]] = {}
     for ev in evaluations:
         periods.setdefault(ev.standard.edition, set()).add(_period(ev))
-    groups = [ev.standard.edition if len(periods[ev.standard.edition]) == 1
-              else f"{ev.standard.edition} {_period(ev)}" for ev in evaluations]
+    groups = [
+        ev.standard.edition
+        if len(periods[ev.standard.edition]) == 1
+        else f"{ev.standard.edition} {_period(ev)}"
+        for ev in evaluations
+    ]
     consolidated: dict[str, dict[str, Figure]] = {}
     for key in dict.fromkeys(groups):
         members = [s for s, g in zip(systems, groups) if g == key]
@@ -98,9 +115,16 @@ def consolidate(evaluations: list[Evaluation], lang: str = "en") -> Consolidatio
         for name in dict.fromkeys(n for s in members for n in s.totals):
             figs = [s.totals[name] for s in members if name in s.totals]
             values = [f.value for f in figs if f.value is not None]
-            row[name] = Figure(value=sum(values) if values else None, unit=figs[0].unit,
-                               partial=any(f.partial for f in figs) or len(figs) < len(members))
+            row[name] = Figure(
+                value=sum(values) if values else None,
+                unit=figs[0].unit,
+                partial=any(f.partial for f in figs) or len(figs) < len(members),
+            )
         consolidated[key] = row
-    return Consolidation(portfolio=Portfolio(systems=systems, consolidated=consolidated), groups=groups,
-                         completeness=[ev.completeness for ev in evaluations],
-                         per_request=[dict(ev.functional_units.per_request) for ev in evaluations], labels=labels)
+    return Consolidation(
+        portfolio=Portfolio(systems=systems, consolidated=consolidated),
+        groups=groups,
+        completeness=[ev.completeness for ev in evaluations],
+        per_request=[dict(ev.functional_units.per_request) for ev in evaluations],
+        labels=labels,
+    )

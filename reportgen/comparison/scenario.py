@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import ReportgenError
+from reportgen.evaluation.model import Evaluation, Finding
 from reportgen.inputs import RawEntry, RawInput, flatten
 from reportgen.inputs.tree import load_yaml
-from reportgen.evaluation.model import Evaluation, Finding
 
 SET_FILE = "--set"  # the "file" an override's findings are located in
 
@@ -37,8 +37,10 @@ def parse_override(arg: str) -> Override:
     field, sep, text = arg.partition("=")
     field = field.strip()
     if not sep or not field:
-        raise OverrideError(f"--set {arg}: write FIELD=VALUE, for example --set inference.pue=1.1 or "
-                            "--set inference.grid_intensity=\"35 gCO2e/kWh\".")
+        raise OverrideError(
+            f"--set {arg}: write FIELD=VALUE, for example --set inference.pue=1.1 or "
+            '--set inference.grid_intensity="35 gCO2e/kWh".'
+        )
     tree = load_yaml(Path(f"{SET_FILE} {field}"), text)
     return Override(field=field, text=text, value=tree.data, raw_text=tree.raw_scalars.get(()))
 
@@ -51,8 +53,9 @@ def apply_overrides(raw: RawInput, overrides: list[Override]) -> RawInput:
         scalars = {(o.field,): o.raw_text} if o.raw_text is not None else {}
         one = flatten({o.field: o.value}, std, source=SET_FILE, kind="yaml", raw_scalars=scalars)
         for fid, entry in one.entries.items():
-            raw.entries[fid] = RawEntry(fid, entry.value, entry.location.model_copy(update={"path": fid}),
-                                        raw_text=entry.raw_text)
+            raw.entries[fid] = RawEntry(
+                fid, entry.value, entry.location.model_copy(update={"path": fid}), raw_text=entry.raw_text
+            )
             raw.duplicates = [d for d in raw.duplicates if d.field != fid]
         raw.unknown.extend(one.unknown)
     return raw
@@ -60,5 +63,8 @@ def apply_overrides(raw: RawInput, overrides: list[Override]) -> RawInput:
 
 def refused(ev: Evaluation) -> list[Finding]:
     """Errors the overrides themselves caused (E-FIELD, E-TYPE, E-UNIT, E-RNG …), located at `--set`."""
-    return [f for f in ev.findings if f.severity == "error" and f.location is not None
-            and f.location.file == SET_FILE]
+    return [
+        f
+        for f in ev.findings
+        if f.severity == "error" and f.location is not None and f.location.file == SET_FILE
+    ]

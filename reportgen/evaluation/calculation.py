@@ -9,11 +9,19 @@ values are never rounded.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
-from reportgen.presentation import fmt
 from reportgen.evaluation.context import Context
-from reportgen.evaluation.model import FieldValue, FunctionalUnits, Published, Total, Trace, TraceInput, UnitValue
+from reportgen.evaluation.model import (
+    FieldValue,
+    FunctionalUnits,
+    Published,
+    Total,
+    Trace,
+    TraceInput,
+    UnitValue,
+)
+from reportgen.presentation import fmt
 
 
 def _g(ctx: Context, x: float) -> str:
@@ -23,7 +31,9 @@ def _g(ctx: Context, x: float) -> str:
 
 def _input(ctx: Context, fid: str) -> TraceInput:
     v = ctx.values[fid]
-    source = v.source if v.origin == "supplied" else (f"derived by clause {v.trace.clause}" if v.trace else None)
+    source = (
+        v.source if v.origin == "supplied" else (f"derived by clause {v.trace.clause}" if v.trace else None)
+    )
     return TraceInput(field=fid, value=float(v.value), unit=v.unit, origin=v.origin, source=source)
 
 
@@ -48,8 +58,11 @@ def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     pue = ctx.num(f"{phase}.pue")
     if pue is None:
         return None
-    return Derivation(it * pue, [*used, f"{phase}.pue"],
-                      f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} × {_g(ctx, pue)} = {_g(ctx, it * pue)} kWh")
+    return Derivation(
+        it * pue,
+        [*used, f"{phase}.pue"],
+        f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} × {_g(ctx, pue)} = {_g(ctx, it * pue)} kWh",
+    )
 
 
 def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
@@ -60,8 +73,11 @@ def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
         return None
     k = ctx.standard.calculations.formulas["8.2"].parameters["g_per_kg"]
     value = energy * grid / k
-    return Derivation(value, [f"{phase}.energy", f"{phase}.grid_intensity"],
-                      f"{_g(ctx, energy)} kWh × {_g(ctx, grid)} gCO2e/kWh ÷ {k:g} = {_g(ctx, value)} kgCO2e")
+    return Derivation(
+        value,
+        [f"{phase}.energy", f"{phase}.grid_intensity"],
+        f"{_g(ctx, energy)} kWh × {_g(ctx, grid)} gCO2e/kWh ÷ {k:g} = {_g(ctx, value)} kgCO2e",
+    )
 
 
 def it_energy(ctx: Context, phase: str) -> tuple[float, list[str]] | None:
@@ -110,7 +126,12 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         total = sum(ctx.num(f"{p}.accelerator_hours") or 0.0 for p in used)
         notes = [f"included phases without accelerator_hours: {', '.join(without)}"] if without else []
         fields = [f"{p}.accelerator_hours" for p in used]
-        return Derivation(total, fields, " + ".join(_g(ctx, ctx.num(f) or 0) for f in fields) + f" = {_g(ctx, total)} h", notes)
+        return Derivation(
+            total,
+            fields,
+            " + ".join(_g(ctx, ctx.num(f) or 0) for f in fields) + f" = {_g(ctx, total)} h",
+            notes,
+        )
     hours, life = ctx.num("hardware.accelerator_hours"), ctx.num("hardware.lifetime_years")
     if not hours or not life:
         return None
@@ -124,20 +145,28 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     per_year = spec.parameters["hours_per_year"]
     device_hours = life * per_year * usage
     used = ["hardware.accelerator_hours", "hardware.lifetime_years"]
-    used += ["hardware.usage_rate"] if "hardware.usage_rate" in ctx.values and ctx.num("hardware.usage_rate") is not None else []
+    used += (
+        ["hardware.usage_rate"]
+        if "hardware.usage_rate" in ctx.values and ctx.num("hardware.usage_rate") is not None
+        else []
+    )
     value, terms = 0.0, []
     per_acc = ctx.num("hardware.embodied_per_accelerator")
     if per_acc is not None:
         value += per_acc / device_hours * hours
-        terms.append(f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h")
+        terms.append(
+            f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
+        )
         used.append("hardware.embodied_per_accelerator")
     else:
         notes.append("accelerator term omitted: hardware.embodied_per_accelerator not available")
     per_srv, per_server = ctx.num("hardware.embodied_per_server"), ctx.num("hardware.accelerators_per_server")
     if per_srv is not None and per_server:
         value += per_srv / device_hours * hours / per_server
-        terms.append(f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
-                     f" ÷ {_g(ctx, per_server)}")
+        terms.append(
+            f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
+            f" ÷ {_g(ctx, per_server)}"
+        )
         used += ["hardware.embodied_per_server", "hardware.accelerators_per_server"]
     else:
         missing = "hardware.embodied_per_server" if per_srv is None else "hardware.accelerators_per_server"
@@ -191,11 +220,23 @@ def derive(ctx: Context, lang: str = "en") -> None:
             d = FORMULAS[spec.name](ctx, f.id)
             if d is None or (isinstance(d.value, float) and not math.isfinite(d.value)):
                 continue  # absurd inputs may overflow: no figure then
-            formula = spec.hours_formula if f.id == "hardware.accelerator_hours" and spec.hours_formula else spec.formula
+            formula = (
+                spec.hours_formula
+                if f.id == "hardware.accelerator_hours" and spec.hours_formula
+                else spec.formula
+            )
             ctx.values[f.id] = FieldValue(
-                value=d.value, unit=f.unit, origin="derived", method="calculated",
-                trace=Trace(clause=clause, formula=formula.get(lang), expression=d.expression,
-                            inputs=[_input(ctx, u) for u in d.used], notes=d.notes),
+                value=d.value,
+                unit=f.unit,
+                origin="derived",
+                method="calculated",
+                trace=Trace(
+                    clause=clause,
+                    formula=formula.get(lang),
+                    expression=d.expression,
+                    inputs=[_input(ctx, u) for u in d.used],
+                    notes=d.notes,
+                ),
             )
 
 
@@ -213,8 +254,14 @@ def _phase_total(ctx: Context, name: str) -> Total:
         elif ctx.mandatory(ctx.standard.fields[fid]):
             missing.append(phase)
     total = sum(by_phase.values()) if by_phase else None
-    return Total(value=total, unit=ind.unit, partial=bool(missing), missing_phases=missing, by_phase=by_phase,
-                 shares={})
+    return Total(
+        value=total,
+        unit=ind.unit,
+        partial=bool(missing),
+        missing_phases=missing,
+        by_phase=by_phase,
+        shares={},
+    )
 
 
 def _same_boundary_total(ctx: Context, name: str, base: Total) -> Total:
@@ -239,8 +286,15 @@ def _same_boundary_total(ctx: Context, name: str, base: Total) -> Total:
         by_phase[phase] = value
     order = std.phase_ids
     missing.sort(key=order.index)
-    return Total(value=sum(by_phase.values()) if by_phase else None, unit=base.unit, partial=bool(missing),
-                 missing_phases=missing, by_phase=by_phase, shares={}, location_based_phases=fallback)
+    return Total(
+        value=sum(by_phase.values()) if by_phase else None,
+        unit=base.unit,
+        partial=bool(missing),
+        missing_phases=missing,
+        by_phase=by_phase,
+        shares={},
+        location_based_phases=fallback,
+    )
 
 
 def value_field(ctx: Context, name: str, phase: str) -> str:
@@ -293,7 +347,8 @@ def functional_units(ctx: Context) -> FunctionalUnits:
             fu.per_request[name] = UnitValue(value=scaled / requests, unit=ind.per_unit["unit"])
         if tokens:
             fu.per_1k_output_tokens[name] = UnitValue(
-                value=scaled / tokens * ctx.standard.per_tokens, unit=ind.per_unit["unit"])
+                value=scaled / tokens * ctx.standard.per_tokens, unit=ind.per_unit["unit"]
+            )
     return fu
 
 
@@ -356,7 +411,11 @@ def assign_bases(ctx: Context) -> None:
             iv = ctx.values.get(inp.field)
             if iv is None or iv.origin == "withheld":
                 continue
-            if std.fields[inp.field].type in ("count", "ratio", "decimal") and iv.origin == "supplied" and not iv.method:
+            if (
+                std.fields[inp.field].type in ("count", "ratio", "decimal")
+                and iv.origin == "supplied"
+                and not iv.method
+            ):
                 continue
             if (b := basis(inp.field)) is not None:
                 counted.append(b)

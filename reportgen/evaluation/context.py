@@ -3,7 +3,8 @@ rule asks (does this field apply? is it supplied? does its condition hold?)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from reportgen.evaluation.findings import Findings
@@ -64,7 +65,8 @@ class Context:
             key = cond.field.split(".", 1)[1]
             return any(
                 self.available(f"{p}.{key}") and self.included(p)
-                for p in self.standard.phase_ids if f"{p}.{key}" in self.standard.fields
+                for p in self.standard.phase_ids
+                if f"{p}.{key}" in self.standard.fields
             )
         if op == "any_supplied":  # A6: any quantity of a group (`aggregate.*`) supplied or withheld
             group = cond.field.removesuffix(".*")

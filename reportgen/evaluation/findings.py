@@ -31,8 +31,10 @@ class Findings:
         self.items: list[Finding] = []
         cap = standard.rules.get("findings_cap")
         if not isinstance(cap, dict) or not isinstance(cap.get("per_code"), int):
-            raise StandardError(f"{standard.directory / 'rules.yaml'}: findings_cap.per_code (how many findings "
-                                "of one code are listed) is missing; copy it from another edition.")
+            raise StandardError(
+                f"{standard.directory / 'rules.yaml'}: findings_cap.per_code (how many findings "
+                "of one code are listed) is missing; copy it from another edition."
+            )
         self.cap: int = cap["per_code"]
         self.exempt: frozenset[str] = frozenset(cap.get("exempt", ()))
         self.listed: dict[str, int] = {}
@@ -48,8 +50,15 @@ class Findings:
         self.omitted[code] = self.omitted.get(code, 0) + 1
         if code not in self._summary:
             spec = self.standard.findings[code]
-            self._summary[code] = Finding(code=code, severity=spec.severity, field=None, clause=spec.clause,
-                                          location=None, message="", fix="")
+            self._summary[code] = Finding(
+                code=code,
+                severity=spec.severity,
+                field=None,
+                clause=spec.clause,
+                location=None,
+                message="",
+                fix="",
+            )
             self.items.append(self._summary[code])
 
     def close(self) -> dict[str, int]:
@@ -61,8 +70,11 @@ class Findings:
         for code, summary in self._summary.items():
             n = self.omitted[code]
             summary.message = t("findings_omitted", self.lang).format(
-                total=fmt.number(n + self.cap, self.lang), cap=fmt.number(self.cap, self.lang),
-                rest=fmt.number(n, self.lang), code=code)
+                total=fmt.number(n + self.cap, self.lang),
+                cap=fmt.number(self.cap, self.lang),
+                rest=fmt.number(n, self.lang),
+                code=code,
+            )
             summary.fix = t("findings_omitted_fix", self.lang)
         out = {"error": 0, "warning": 0, "info": 0}
         summaries = {id(f) for f in self._summary.values()}

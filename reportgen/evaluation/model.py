@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field as PydField
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydField
 
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
@@ -79,7 +80,9 @@ class FieldValue(BaseModel):
     withheld: str | None = None
     note: str | None = None
     counted: bool = True  # False for values of phases outside the boundary (6.1)
-    basis: str | None = None  # A4 (D1.1): what the number rests on; None for values without a number, and under D1
+    basis: str | None = (
+        None  # A4 (D1.1): what the number rests on; None for values without a number, and under D1
+    )
     trace: Trace | None = None
     location: Location | None = None
 
@@ -100,12 +103,16 @@ class Total(BaseModel):
     by_phase: dict[str, float]
     shares: dict[str, float]
     shares_partial: bool | None = PydField(
-        None, description="A3 (D1.1): the shares divide by a partial total (upper bounds); None under D1")
+        None, description="A3 (D1.1): the shares divide by a partial total (upper bounds); None under D1"
+    )
     location_based_phases: list[str] = PydField(
-        default_factory=list, description="A2 (D1.1): phases that entered this market-based total with "
-        "their location-based figure (no ghg_market of their own)")
+        default_factory=list,
+        description="A2 (D1.1): phases that entered this market-based total with "
+        "their location-based figure (no ghg_market of their own)",
+    )
     by_basis: dict[str, float] = PydField(
-        default_factory=dict, description="A4 (D1.1): the total split by the basis of each phase's value")
+        default_factory=dict, description="A4 (D1.1): the total split by the basis of each phase's value"
+    )
     published: Published | None = None
 
 
@@ -118,8 +125,10 @@ class FunctionalUnits(BaseModel):
     per_request: dict[str, UnitValue] = {}
     per_1k_output_tokens: dict[str, UnitValue] = {}
     published: dict[str, UnitValue | str | None] | None = PydField(
-        None, description="A6 (D1.1): per-unit figures as published: `definition` and one {value, unit} "
-        "per indicator; shown beside the derived figures, never compared with them")
+        None,
+        description="A6 (D1.1): per-unit figures as published: `definition` and one {value, unit} "
+        "per indicator; shown beside the derived figures, never compared with them",
+    )
 
 
 class MissingItem(BaseModel):
@@ -186,7 +195,8 @@ class Evaluation(BaseModel):
     """Everything known about one disclosure once checked against the standard."""
 
     format_version: str = PydField(
-        FORMAT_VERSION, description="version of this JSON's shape (MAJOR.MINOR): a new minor adds keys only")
+        FORMAT_VERSION, description="version of this JSON's shape (MAJOR.MINOR): a new minor adds keys only"
+    )
     standard: Standard
     tool_version: str
     source: str | None
@@ -196,7 +206,9 @@ class Evaluation(BaseModel):
     mandatory_applicable: int
     mandatory_satisfied: int
     recommended_coverage: float | None
-    self_declared: bool = PydField(description='clause 10: the report says "Self-declared — not independently verified"')
+    self_declared: bool = PydField(
+        description='clause 10: the report says "Self-declared — not independently verified"'
+    )
     fingerprint: str
     missing: list[str]
     missing_items: list[MissingItem]
@@ -208,13 +220,16 @@ class Evaluation(BaseModel):
     functional_units: FunctionalUnits
     inference_share: float | None
     inference_share_partial: bool | None = PydField(
-        None, description="A3 (D1.1): the GHG total it divides by is partial; None under D1")
+        None, description="A3 (D1.1): the GHG total it divides by is partial; None under D1"
+    )
     data_quality: dict[str, dict[str, float]]
     inputs: dict[str, Any] = PydField(description="canonical input tree fingerprinted by clause 10")
     rejected: dict[str, Any] = PydField(
         default_factory=dict, description="values ignored with E-TYPE/E-UNIT, as given, by field id"
     )
-    activity: ActivityReport | None = PydField(default=None, description="Annex D: activity tables and hourly matching")
+    activity: ActivityReport | None = PydField(
+        default=None, description="Annex D: activity tables and hourly matching"
+    )
 
     @property
     def is_complete(self) -> bool:

@@ -10,8 +10,8 @@ This is the library API a notebook calls:
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from reportgen.evaluation import calculation as calc
@@ -19,10 +19,11 @@ from reportgen.evaluation import validation as validate
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.fingerprint import canonical_tree, fingerprint
-from reportgen.inputs import RawInput, from_mapping, read_input
-from reportgen.evaluation.model import Evaluation, FieldValue, Location, MissingItem, Standard as StandardRef
-from reportgen.standard import Standard, load_standard
+from reportgen.evaluation.model import Evaluation, Location, MissingItem
+from reportgen.evaluation.model import Standard as StandardRef
 from reportgen.evaluation.values import TypeProblem, ValueParser, parse_all
+from reportgen.inputs import RawInput, from_mapping, read_input
+from reportgen.standard import Standard, load_standard
 from reportgen.version import __version__
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -40,8 +41,12 @@ def _language(raw: RawInput, std: Standard, parser: ValueParser, lang: str | Non
     return v.value if v is not None and v.origin == "supplied" and v.value in ("en", "fr") else "en"
 
 
-def evaluate(source: str | Path | Mapping[str, Any] | RawInput, *, lang: str | None = None,
-             standard: Standard | None = None) -> Evaluation:
+def evaluate(
+    source: str | Path | Mapping[str, Any] | RawInput,
+    *,
+    lang: str | None = None,
+    standard: Standard | None = None,
+) -> Evaluation:
     """Evaluate a disclosure file (path), an in-memory tree (mapping) or raw inputs already read.
 
     The three entry points take the same keyword-only arguments: `lang` (en or fr; default the
@@ -107,7 +112,9 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         boundary={p: ctx.status(p) for p in std.phase_ids},
         values={fid: ctx.values[fid] for fid in std.fields if fid in ctx.values},
         totals=sums,
-        functional_units=calc.functional_units(ctx).model_copy(update={"published": calc.published_per_unit(ctx)}),
+        functional_units=calc.functional_units(ctx).model_copy(
+            update={"published": calc.published_per_unit(ctx)}
+        ),
         inference_share=calc.inference_share(ctx, sums),
         inference_share_partial=share_total.partial if std.semantics.partial_shares and share_total else None,
         data_quality=calc.data_quality(ctx, sums),
@@ -120,8 +127,12 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
 def _locate_missing(missing: list[MissingItem], raw: RawInput) -> list[MissingItem]:
     """A missing item of a workbook names the empty Value cell of its row, where the analyst types it."""
     cells = raw.meta.get("empty_cells") or {}
-    return [m.model_copy(update={"location": Location(file=raw.source, cell=cells[m.field], path=m.field)})
-            if m.field in cells else m for m in missing]
+    return [
+        m.model_copy(update={"location": Location(file=raw.source, cell=cells[m.field], path=m.field)})
+        if m.field in cells
+        else m
+        for m in missing
+    ]
 
 
 def _jsonable(value: Any) -> Any:
@@ -134,14 +145,22 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def evaluate_file(path: str | Path, *, lang: str | None = None, standard: Standard | None = None) -> Evaluation:
+def evaluate_file(
+    path: str | Path, *, lang: str | None = None, standard: Standard | None = None
+) -> Evaluation:
     """Evaluate a file under the edition it names (A1), or under `standard` when one is imposed."""
     raw = read_input(path, standard)
     return evaluate_raw(raw, lang=lang, standard=raw.standard)
 
 
-def evaluate_mapping(data: dict[str, Any], *, lang: str | None = None, standard: Standard | None = None,
-                     source: str = "<mapping>", base_dir: str | Path | None = None) -> Evaluation:
+def evaluate_mapping(
+    data: dict[str, Any],
+    *,
+    lang: str | None = None,
+    standard: Standard | None = None,
+    source: str = "<mapping>",
+    base_dir: str | Path | None = None,
+) -> Evaluation:
     """Evaluate an in-memory tree under the edition it names (A1), or under `standard` when imposed.
     `source` names it in findings; activity table paths (Annex D) are relative to `base_dir`."""
     raw = from_mapping(data, standard, source, base_dir=base_dir)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def out_of_range(value: float, rule: dict[str, Any]) -> bool:
@@ -15,8 +16,11 @@ def out_of_range(value: float, rule: dict[str, Any]) -> bool:
 
 def applies(rule: dict[str, Any], field_id: str, field_type: str, dimension: str | None) -> bool:
     """Whether a range rule covers a field: listed by id, by its dimension, or by its type."""
-    return field_id in rule.get("fields", []) or (dimension is not None and rule.get("dimension") == dimension) \
+    return (
+        field_id in rule.get("fields", [])
+        or (dimension is not None and rule.get("dimension") == dimension)
         or field_type in rule.get("types", [])
+    )
 
 
 def relative_gap(supplied: float, expected: float) -> float | None:
@@ -28,6 +32,8 @@ def outside(value: float, low: float, high: float) -> bool:
     return value < low or value > high
 
 
-def first_match(value: float, rules: list[dict[str, Any]], applies: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+def first_match(
+    value: float, rules: list[dict[str, Any]], applies: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any] | None:
     """The first range rule that applies to a field and fails for the value (one finding per field)."""
     return next((r for r in rules if applies(r) and out_of_range(value, r)), None)

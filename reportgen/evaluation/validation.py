@@ -6,12 +6,11 @@ rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is
 
 from __future__ import annotations
 
-from reportgen.presentation import fmt
-
 from reportgen.evaluation import rules
 from reportgen.evaluation.calculation import it_energy
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import MissingItem, Total
+from reportgen.presentation import fmt
 from reportgen.resources import t
 from reportgen.standard.units import Units
 
@@ -40,14 +39,31 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
         elif f.id in ctx.rejected:
             why = t("why_rejected", lang)
         hint = t("hint_derivable", lang).format(clause=f.derivable_by) if f.derivable_by else ""
-        cond = f.condition.explain.get(lang) if f.condition and f.condition.explain else (f.condition.text.en if f.condition else None)
+        cond = (
+            f.condition.explain.get(lang)
+            if f.condition and f.condition.explain
+            else (f.condition.text.en if f.condition else None)
+        )
         code = "M-REQ-COND" if f.obligation == "M*" else "M-REQ"
-        ctx.findings.add(code, f.id, v.location if v else None, why=why, hint=hint,
-                         condition=f.condition.text.get(lang) if f.condition else "")
-        missing.append(MissingItem(
-            field=f.id, label=f.label.get(lang), phase=f.group if std.is_phase(f.group) else None,
-            obligation=f.obligation, clause=f.clause, condition=cond,
-            help=f.help.get(lang) if f.help else None))
+        ctx.findings.add(
+            code,
+            f.id,
+            v.location if v else None,
+            why=why,
+            hint=hint,
+            condition=f.condition.text.get(lang) if f.condition else "",
+        )
+        missing.append(
+            MissingItem(
+                field=f.id,
+                label=f.label.get(lang),
+                phase=f.group if std.is_phase(f.group) else None,
+                obligation=f.obligation,
+                clause=f.clause,
+                condition=cond,
+                help=f.help.get(lang) if f.help else None,
+            )
+        )
     coverage = rec_satisfied / rec_applicable if rec_applicable else None
     return missing, applicable, satisfied, coverage
 
@@ -62,7 +78,9 @@ def boundary_values(ctx: Context, lang: str) -> None:
         v.counted = False
         status = ctx.status(f.group)
         if status is not None and v.origin != "derived":
-            ctx.findings.add("W-BND-1", fid, v.location, phase=f.group, status=std.enum_label("phase_status", status, lang))
+            ctx.findings.add(
+                "W-BND-1", fid, v.location, phase=f.group, status=std.enum_label("phase_status", status, lang)
+            )
 
 
 def ranges(ctx: Context) -> None:
@@ -85,8 +103,13 @@ def ranges(ctx: Context) -> None:
     spec = std.rules["date_order"]
     start, end = ctx.raw(spec["start"]), ctx.raw(spec["end"])
     if start and end and end < start:
-        ctx.findings.add(spec["code"], spec["end"], ctx.values[spec["end"]].location,
-                         start=start.isoformat(), end=end.isoformat())
+        ctx.findings.add(
+            spec["code"],
+            spec["end"],
+            ctx.values[spec["end"]].location,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
 
 
 def boundary_rules(ctx: Context, lang: str) -> None:
@@ -102,8 +125,13 @@ def boundary_rules(ctx: Context, lang: str) -> None:
     spec = std.rules["market_needs_location"]
     for phase, (market, location) in spec["pairs"].items():
         if ctx.included(phase) and ctx.num(market) is not None and ctx.num(location) is None:
-            ctx.findings.add(spec["code"], market, ctx.values[market].location,
-                             phase_label=std.group(phase).label.get(lang), location_field=location)
+            ctx.findings.add(
+                spec["code"],
+                market,
+                ctx.values[market].location,
+                phase_label=std.group(phase).label.get(lang),
+                location_field=location,
+            )
 
 
 def arithmetic(ctx: Context, lang: str) -> None:
@@ -120,8 +148,15 @@ def arithmetic(ctx: Context, lang: str) -> None:
         watts = it[0] * std.calculations.formulas["8.1"].parameters["w_per_kw"] / hours
         if rules.outside(watts, power["min"], power["max"]):
             loc = ctx.values[f"{phase}.energy"].location or ctx.values[hours_id].location
-            ctx.findings.add(power["code"], f"{phase}.energy", loc, phase_label=std.group(phase).label.get(lang),
-                             power=f"{watts:,.0f}", energy_field=f"{phase}.energy", hours_field=hours_id)
+            ctx.findings.add(
+                power["code"],
+                f"{phase}.energy",
+                loc,
+                phase_label=std.group(phase).label.get(lang),
+                power=f"{watts:,.0f}",
+                energy_field=f"{phase}.energy",
+                hours_field=hours_id,
+            )
     tol = std.rules["ghg_consistency"]
     for phase in std.phase_ids:
         fid = f"{phase}.ghg_location"
@@ -134,8 +169,14 @@ def arithmetic(ctx: Context, lang: str) -> None:
         expected = energy * grid / std.calculations.formulas["8.2"].parameters["g_per_kg"]
         gap = rules.relative_gap(float(v.value), expected)
         if gap is not None and gap > tol["tolerance"]:
-            ctx.findings.add(tol["code"], fid, v.location, value=f"{v.value:,.6g}", expected=f"{expected:,.6g}",
-                             diff=f"{gap * 100:.1f}")
+            ctx.findings.add(
+                tol["code"],
+                fid,
+                v.location,
+                value=f"{v.value:,.6g}",
+                expected=f"{expected:,.6g}",
+                diff=f"{gap * 100:.1f}",
+            )
 
 
 def data_quality(ctx: Context, lang: str) -> None:
@@ -181,6 +222,13 @@ def published_aggregates(ctx: Context, sums: dict[str, Total], lang: str) -> Non
             return fmt.quantity(units.convert(x, ind.unit, ind.report_unit), ind.report_unit, lang)
 
         phases = ", ".join(std.group(p).label.get(lang) for p in total.by_phase)
-        ctx.findings.add(spec["code"], ind.published, ctx.values[ind.published].location,
-                         value=shown(total.published.value), total=shown(total.value),
-                         diff=fmt.number(gap * 100, lang, sig=3), phases=phases, scope=total.published.scope or "—")
+        ctx.findings.add(
+            spec["code"],
+            ind.published,
+            ctx.values[ind.published].location,
+            value=shown(total.published.value),
+            total=shown(total.value),
+            diff=fmt.number(gap * 100, lang, sig=3),
+            phases=phases,
+            scope=total.published.scope or "—",
+        )

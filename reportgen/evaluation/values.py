@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.evaluation.findings import Findings
-from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
 from reportgen.evaluation.model import FieldValue
+from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
 from reportgen.standard import Field, Standard
 from reportgen.standard.units import NumberError, UnitError, Units, parse_number
 
@@ -80,7 +80,11 @@ class ValueParser:
         if t == "text":
             if isinstance(value, (dict, list)):
                 raise TypeProblem("text")
-            text = raw_text if raw_text is not None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+            text = (
+                raw_text
+                if raw_text is not None
+                else (value.isoformat() if isinstance(value, dt.date) else str(value))
+            )
             return text.strip()
         if t == "count":
             number = self.number(value)
@@ -163,12 +167,15 @@ class ValueParser:
         if isinstance(v, dict) and "withheld" in v:
             extra = set(v) - WITHHELD_KEYS
             if extra:
-                raise TypeProblem("structure", detail=f"unexpected key(s) {', '.join(sorted(extra))} beside withheld")
+                raise TypeProblem(
+                    "structure", detail=f"unexpected key(s) {', '.join(sorted(extra))} beside withheld"
+                )
             try:  # a code, or its label as the workbook's drop-down shows it
                 reason = self.enum("withheld_reason", v.get("withheld") or "")
             except TypeProblem:
-                raise TypeProblem("withheld_reason", value=_show(v.get("withheld")),
-                                  allowed=", ".join(self.reasons)) from None
+                raise TypeProblem(
+                    "withheld_reason", value=_show(v.get("withheld")), allowed=", ".join(self.reasons)
+                ) from None
             note = v.get("note")
             note = str(note).strip() if note is not None and str(note).strip() else None
             return FieldValue(origin="withheld", withheld=reason, note=note, unit=f.unit, location=loc)
@@ -177,11 +184,18 @@ class ValueParser:
             extra = set(v) - QUANTITY_KEYS
             if extra:
                 near = [difflib.get_close_matches(k, sorted(QUANTITY_KEYS | WITHHELD_KEYS), 1) for k in extra]
-                hint = "; ".join(f"'{k}'" + (f" (did you mean '{n[0]}'?)" if n else "") for k, n in zip(sorted(extra), near))
+                hint = "; ".join(
+                    f"'{k}'" + (f" (did you mean '{n[0]}'?)" if n else "")
+                    for k, n in zip(sorted(extra), near)
+                )
                 if any(v.get(k) is None and " " in k for k in extra):
                     hint += " — a comma inside {...} ends the text: put the source in quotes"
                 raise TypeProblem("structure", detail=f"unknown key {hint}")
-            meta = {k: v.get(k) for k in ("method", "source", "uncertainty_pct", "note") if v.get(k) not in (None, "")}
+            meta = {
+                k: v.get(k)
+                for k in ("method", "source", "uncertainty_pct", "note")
+                if v.get(k) not in (None, "")
+            }
             unit_text = v.get("unit")
             v = v.get("value")
             if v is None or (isinstance(v, str) and not v.strip()):
@@ -197,7 +211,9 @@ class ValueParser:
             try:
                 out.method = self.enum("method", meta["method"])
             except TypeProblem:
-                raise TypeProblem("method", value=_show(meta["method"]), allowed=", ".join(self.methods)) from None
+                raise TypeProblem(
+                    "method", value=_show(meta["method"]), allowed=", ".join(self.methods)
+                ) from None
         if "source" in meta:
             out.source = str(meta["source"]).strip()
         if "note" in meta:
@@ -235,12 +251,19 @@ class ValueParser:
         try:
             return self.units.to_canonical(number, str(unit_text), dimension, f.unit)
         except UnitError:
-            raise TypeProblem("unit", code="E-UNIT", unit=str(unit_text), dimension=dimension,
-                              allowed=", ".join(self.standard.dimensions[dimension].units),
-                              canonical=f.unit) from None
+            raise TypeProblem(
+                "unit",
+                code="E-UNIT",
+                unit=str(unit_text),
+                dimension=dimension,
+                allowed=", ".join(self.standard.dimensions[dimension].units),
+                canonical=f.unit,
+            ) from None
 
 
-def parse_all(raw: RawInput, standard: Standard, findings: Findings, parser: ValueParser | None = None) -> Parsed:
+def parse_all(
+    raw: RawInput, standard: Standard, findings: Findings, parser: ValueParser | None = None
+) -> Parsed:
     """Type every entry; report E-FIELD, E-TYPE and E-UNIT; keep rejected values aside."""
     parser = parser or ValueParser(standard)
     out = Parsed()
@@ -258,11 +281,21 @@ def parse_all(raw: RawInput, standard: Standard, findings: Findings, parser: Val
             tail = unk.field.split(".")[-1]
             cands = [f for f in ids if f.endswith("." + tail)]
             nearest = difflib.get_close_matches(unk.field, cands, n=1, cutoff=0.3)
-        findings.add("E-FIELD", unk.field, unk.location, variant="did_you_mean" if nearest else "no_match",
-                     nearest=nearest[0] if nearest else "")
+        findings.add(
+            "E-FIELD",
+            unk.field,
+            unk.location,
+            variant="did_you_mean" if nearest else "no_match",
+            nearest=nearest[0] if nearest else "",
+        )
     for dup in raw.duplicates:
-        findings.add("E-TYPE", dup.field if dup.field in standard.fields else None, dup.location,
-                     variant="duplicate", path=dup.field)
+        findings.add(
+            "E-TYPE",
+            dup.field if dup.field in standard.fields else None,
+            dup.location,
+            variant="duplicate",
+            path=dup.field,
+        )
     for fid, entry in raw.entries.items():
         f = standard.fields[fid]
         try:
@@ -270,7 +303,9 @@ def parse_all(raw: RawInput, standard: Standard, findings: Findings, parser: Val
         except TypeProblem as exc:
             out.rejected[fid] = entry.value
             params = {"value": _show(entry.value), **exc.params}
-            findings.add(exc.code, fid, entry.location, variant=None if exc.code == "E-UNIT" else exc.variant, **params)
+            findings.add(
+                exc.code, fid, entry.location, variant=None if exc.code == "E-UNIT" else exc.variant, **params
+            )
             continue
         if value is not None:
             out.values[fid] = value

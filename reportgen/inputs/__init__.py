@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError
-from reportgen.inputs.raw import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
 from reportgen.evaluation.model import Location
+from reportgen.inputs.raw import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
 from reportgen.standard import Standard, available_editions, load_standard, resolve_edition
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".ods"}
@@ -34,9 +34,11 @@ def choose_edition(declared: Any, where: str, imposed: Standard | None = None) -
     if found is None:
         shown = repr(declared) if isinstance(declared, str) else f"{declared!r} (not text)"
         latest = load_standard()
-        raise InputError(f"{where}: `{EDITION_KEY}: {shown}` names no edition that reportgen knows; known "
-                         f"editions: {', '.join(available_editions())}. Write one of them, or remove the key "
-                         f"to use the latest ({latest.name}).")
+        raise InputError(
+            f"{where}: `{EDITION_KEY}: {shown}` names no edition that reportgen knows; known "
+            f"editions: {', '.join(available_editions())}. Write one of them, or remove the key "
+            f"to use the latest ({latest.name})."
+        )
     return load_standard(found[1], found[0]), False
 
 
@@ -78,12 +80,18 @@ def read_input(path: str | Path, standard: Standard | None = None) -> RawInput:
     raw.edition_defaulted = defaulted
     raw.meta["base_dir"] = str(p.parent)
     for sub, line in tree.duplicates:
-        raw.duplicates.append(RawEntry(".".join(sub), None, Location(file=p.name, line=line, path=".".join(sub))))
+        raw.duplicates.append(
+            RawEntry(".".join(sub), None, Location(file=p.name, line=line, path=".".join(sub)))
+        )
     return raw
 
 
-def from_mapping(data: dict[str, Any], standard: Standard | None = None, source: str = "<mapping>",
-                 base_dir: str | Path | None = None) -> RawInput:
+def from_mapping(
+    data: dict[str, Any],
+    standard: Standard | None = None,
+    source: str = "<mapping>",
+    base_dir: str | Path | None = None,
+) -> RawInput:
     """Build raw input from an in-memory tree (notebooks, tests, re-evaluation of embedded inputs), for
     the edition its `standard` key names (A1) unless `standard` is imposed. Activity table paths
     (Annex D) are relative to `base_dir`, by default the working directory."""
@@ -146,7 +154,11 @@ def flatten(
                 walk(value, path, sub_keys)
             elif fid in groups and value is None:
                 continue  # an empty group heading (`training:` with nothing under it)
-            elif isinstance(value, dict) and value and not set(map(str, value)) <= QUANTITY_KEYS | WITHHELD_KEYS:
+            elif (
+                isinstance(value, dict)
+                and value
+                and not set(map(str, value)) <= QUANTITY_KEYS | WITHHELD_KEYS
+            ):
                 walk(value, path, sub_keys)  # a misspelt group: report each key under it, with a suggestion
             else:
                 out.unknown.append(RawEntry(fid, value, loc(sub_keys, fid), is_group=fid in groups))

@@ -16,8 +16,14 @@ from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
-from yaml.events import (AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
-                         StreamEndEvent)
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import ScalarNode
 
 from reportgen.errors import InputError
@@ -46,8 +52,12 @@ def _size(n: int) -> str:
     return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n / 1024:.0f} KiB"
 
 
-def read_bytes(path: Path, limit: int = MAX_BYTES, what: str = "a disclosure file",
-               fix: str = "Give a .yaml, .json or .xlsx file.") -> bytes:
+def read_bytes(
+    path: Path,
+    limit: int = MAX_BYTES,
+    what: str = "a disclosure file",
+    fix: str = "Give a .yaml, .json or .xlsx file.",
+) -> bytes:
     """Read a file the user named, turning every OS-level problem into an InputError (exit 2).
 
     Shared by every reader (disclosures, workbooks, CodeCarbon CSVs, model cards, keys, signatures).
@@ -59,8 +69,10 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, what: str = "a disclosure fil
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InputError(f"{path} is {_size(size)}; {what} is limited to {_size(limit)}. "
-                             "Check that this is the right file.")
+            raise InputError(
+                f"{path} is {_size(size)}; {what} is limited to {_size(limit)}. "
+                "Check that this is the right file."
+            )
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
@@ -89,15 +101,19 @@ def _check_text(text: str, tree: Tree, line: int | None, path: tuple[str, ...]) 
     """A lone UTF-16 surrogate is not a character: it cannot be printed, written to a PDF or hashed."""
     if _SURROGATE.search(text):
         where = f" (in {'.'.join(path)})" if path else ""
-        raise InputError(f"{_located(tree, line)}: the text holds an escape such as \\ud800, half of a UTF-16 "
-                         f"surrogate pair with no other half{where}, which is not a character. Write the "
-                         "character itself, or both halves of the pair.")
+        raise InputError(
+            f"{_located(tree, line)}: the text holds an escape such as \\ud800, half of a UTF-16 "
+            f"surrogate pair with no other half{where}, which is not a character. Write the "
+            "character itself, or both halves of the pair."
+        )
 
 
 def _too_many(tree: Tree) -> InputError:
-    return InputError(f"{tree.file}: the document holds more than {MAX_NODES:,} keys and values (an alias counts "
-                      "as all it repeats), far more than any disclosure or model card. Check that this is the "
-                      "right file, or write out what the aliases repeat.")
+    return InputError(
+        f"{tree.file}: the document holds more than {MAX_NODES:,} keys and values (an alias counts "
+        "as all it repeats), far more than any disclosure or model card. Check that this is the "
+        "right file, or write out what the aliases repeat."
+    )
 
 
 class _Builder:
@@ -123,8 +139,10 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _too_many(self.tree)
         if depth > MAX_DEPTH:
-            raise InputError(f"{_located(self.tree, self.line(event))}: the document is nested more than "
-                             f"{MAX_DEPTH} levels deep; a disclosure has three or four.")
+            raise InputError(
+                f"{_located(self.tree, self.line(event))}: the document is nested more than "
+                f"{MAX_DEPTH} levels deep; a disclosure has three or four."
+            )
 
     def record(self, is_line: bool, path: tuple[str, ...], value: Any) -> None:
         (self.tree.lines if is_line else self.tree.raw_scalars)[path] = value
@@ -139,14 +157,19 @@ class _Builder:
         value, _ = self.node((), 0)
         get()  # document end
         if not check(StreamEndEvent):
-            raise ComposerError("expected a single document in the stream", start.start_mark,
-                                "but found another document", get().start_mark)
+            raise ComposerError(
+                "expected a single document in the stream",
+                start.start_mark,
+                "but found another document",
+                get().start_mark,
+            )
         return value
 
     def _tag(self, event: Any, expected: str) -> None:
         if event.tag not in (None, "!", expected):
-            raise InputError(f"{_located(self.tree, self.line(event))}: the tag {event.tag} is not supported; "
-                             "remove it.")
+            raise InputError(
+                f"{_located(self.tree, self.line(event))}: the tag {event.tag} is not supported; remove it."
+            )
 
     def node(self, path: tuple[str, ...], depth: int) -> tuple[Any, int]:
         """The value of the next node and how many keys and values it holds."""
@@ -157,7 +180,7 @@ class _Builder:
             value, size, at, first, last = self.anchors[event.anchor]
             self.charge(size, event, depth)
             for is_line, sub, v in self.records[first:last]:
-                self.record(is_line, path + sub[len(at):], v)
+                self.record(is_line, path + sub[len(at) :], v)
             return value, size
         self.charge(1, event, depth)
         first = len(self.records)
@@ -186,11 +209,15 @@ class _Builder:
             event = self.loader.peek_event()
             key_line = self.line(event)
             if not isinstance(event, ScalarEvent):
-                raise InputError(f"{_located(self.tree, key_line)}: a key must be plain text, not a list, a mapping "
-                                 "or an alias.")
+                raise InputError(
+                    f"{_located(self.tree, key_line)}: a key must be plain text, not a list, a mapping "
+                    "or an alias."
+                )
             if not event.style and event.value == "<<":  # plain style: None, or "" from libyaml
-                raise InputError(f"{_located(self.tree, key_line)}: '<<' (a YAML merge key) is not supported: "
-                                 "reportgen reads YAML 1.2, which has no merge keys. Write the keys out in full here.")
+                raise InputError(
+                    f"{_located(self.tree, key_line)}: '<<' (a YAML merge key) is not supported: "
+                    "reportgen reads YAML 1.2, which has no merge keys. Write the keys out in full here."
+                )
             self.loader.get_event()
             self.charge(1, event, depth + 1)
             key = str(self.scalar(event, None))

@@ -24,8 +24,9 @@ import struct
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from reportgen.errors import InputError
 
@@ -60,18 +61,27 @@ class TagBudget:
     def spend(self, data: bytes) -> None:
         self.left -= data.count(b"<")
         if self.left < 0:
-            raise TooManyTags(self.limit, f"{self.path.name}: the workbook holds more than {self.limit:,} XML "
-                              "tags, far more than any disclosure workbook or report (about 15,000); reportgen "
-                              "does not read further. Remove the extra rows, columns or sheets, or copy your "
-                              "values into a fresh `reportgen template`.")
+            raise TooManyTags(
+                self.limit,
+                f"{self.path.name}: the workbook holds more than {self.limit:,} XML "
+                "tags, far more than any disclosure workbook or report (about 15,000); reportgen "
+                "does not read further. Remove the extra rows, columns or sheets, or copy your "
+                "values into a fresh `reportgen template`.",
+            )
 
 
 def refuse(path: Path, why: str) -> InputError:
     return InputError(f"{path.name}: {why}")
 
 
-def open_workbook(path: Path, data: bytes, *, data_only: bool = True, read_only: bool = True,
-                  budget: TagBudget | None = None) -> Any:
+def open_workbook(
+    path: Path,
+    data: bytes,
+    *,
+    data_only: bool = True,
+    read_only: bool = True,
+    budget: TagBudget | None = None,
+) -> Any:
     """An openpyxl workbook over `data` (the bytes of `path`), after every check above. Close it after use.
 
     Parsing past the budget (default MAX_TAGS) raises TooManyTags: at load, or (read-only) while rows
@@ -88,14 +98,18 @@ def open_report(path: Path, data: bytes) -> Any:
     for ws in wb.worksheets:
         if ws.max_row > MAX_REPORT_ROWS or ws.max_column > MAX_REPORT_COLUMNS:
             wb.close()
-            raise refuse(path, f"the sheet '{ws.title}' reaches row {ws.max_row:,}, column {ws.max_column:,}; "
-                               f"reportgen writes reports of at most {MAX_REPORT_COLUMNS} columns and "
-                               f"{MAX_REPORT_ROWS:,} rows, so this is not a report it made.")
+            raise refuse(
+                path,
+                f"the sheet '{ws.title}' reaches row {ws.max_row:,}, column {ws.max_column:,}; "
+                f"reportgen writes reports of at most {MAX_REPORT_COLUMNS} columns and "
+                f"{MAX_REPORT_ROWS:,} rows, so this is not a report it made.",
+            )
     return wb
 
 
-def load_checked(path: Path, data: bytes, *, data_only: bool, read_only: bool = True,
-                 budget: TagBudget | None = None) -> Any:
+def load_checked(
+    path: Path, data: bytes, *, data_only: bool, read_only: bool = True, budget: TagBudget | None = None
+) -> Any:
     """openpyxl over bytes that `check_container` accepted, its reads charged to a tag budget."""
     from openpyxl.reader.excel import ExcelReader  # kept off the YAML path
 
@@ -110,8 +124,9 @@ def load_checked(path: Path, data: bytes, *, data_only: bool, read_only: bool = 
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many types (ParseError, KeyError, ...) on malformed parts
-        raise refuse(path, f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]}). "
-                           f"{REOPEN}") from None
+        raise refuse(
+            path, f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]}). {REOPEN}"
+        ) from None
 
 
 def rows_of(path: Path, ws: Any, **kw: Any) -> Iterator[tuple[Any, ...]]:
@@ -126,8 +141,9 @@ def rows_of(path: Path, ws: Any, **kw: Any) -> Iterator[tuple[Any, ...]]:
         except InputError:
             raise
         except Exception as exc:  # ParseError, ValueError, IndexError...: all mean a damaged sheet
-            raise refuse(path, f"the sheet '{ws.title}' is damaged ({type(exc).__name__}: {str(exc)[:120]}). "
-                               f"{REOPEN}") from None
+            raise refuse(
+                path, f"the sheet '{ws.title}' is damaged ({type(exc).__name__}: {str(exc)[:120]}). {REOPEN}"
+            ) from None
         yield row
 
 
@@ -136,46 +152,72 @@ def check_container(path: Path, data: bytes) -> zipfile.ZipFile:
     suffix = path.suffix.lower()
     if data.startswith(_OLE2[:4]):
         if suffix == ".xls":
-            raise refuse(path, "this is the old Excel 97–2003 format (.xls), which reportgen does not read. "
-                               "Open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx).")
-        raise refuse(path, "this workbook is password-protected (encrypted), or in the old .xls format. "
-                           "Remove the password (in Excel: File > Info > Protect Workbook) and save it as "
-                           ".xlsx.")
+            raise refuse(
+                path,
+                "this is the old Excel 97–2003 format (.xls), which reportgen does not read. "
+                "Open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx).",
+            )
+        raise refuse(
+            path,
+            "this workbook is password-protected (encrypted), or in the old .xls format. "
+            "Remove the password (in Excel: File > Info > Protect Workbook) and save it as "
+            ".xlsx.",
+        )
     if not data.startswith(b"PK"):
-        raise refuse(path, "this is not an Excel .xlsx workbook (it is not a zip archive): the file is "
-                           "damaged or in another format. Save it from Excel or LibreOffice as .xlsx.")
+        raise refuse(
+            path,
+            "this is not an Excel .xlsx workbook (it is not a zip archive): the file is "
+            "damaged or in another format. Save it from Excel or LibreOffice as .xlsx.",
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise refuse(path, "the workbook is damaged (its zip structure cannot be read). Open it in "
-                           "Excel or LibreOffice, let it repair the file, and save it again.") from None
+        raise refuse(
+            path,
+            "the workbook is damaged (its zip structure cannot be read). Open it in "
+            "Excel or LibreOffice, let it repair the file, and save it again.",
+        ) from None
     names = {i.filename for i in infos}
-    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES or any(
-        i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
+    if (
+        len(infos) > MAX_MEMBERS
+        or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES
+        or any(i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
     ):  # declared sizes: a cheap first refusal; _prove_sizes then holds every member to them
         raise _bomb(path)
     if any(i.flag_bits & 0x1 for i in infos):
         raise refuse(path, "parts of the workbook are encrypted. Remove the password and save it as .xlsx.")
     _prove_sizes(path, data, infos)
     if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-        raise refuse(path, "this is an OpenDocument spreadsheet (.ods). In LibreOffice, use File > Save As "
-                           "and choose Excel 2007-365 (.xlsx).")
+        raise refuse(
+            path,
+            "this is an OpenDocument spreadsheet (.ods). In LibreOffice, use File > Save As "
+            "and choose Excel 2007-365 (.xlsx).",
+        )
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise refuse(path, "the workbook contains macros (.xlsm), which reportgen does not open. Save it "
-                           "as an Excel workbook without macros (.xlsx).")
+        raise refuse(
+            path,
+            "the workbook contains macros (.xlsm), which reportgen does not open. Save it "
+            "as an Excel workbook without macros (.xlsx).",
+        )
     if "xl/workbook.xml" not in names:
-        raise refuse(path, "this zip file is not an Excel workbook (it has no xl/workbook.xml). Save the "
-                           "spreadsheet from Excel or LibreOffice as .xlsx.")
+        raise refuse(
+            path,
+            "this zip file is not an Excel workbook (it has no xl/workbook.xml). Save the "
+            "spreadsheet from Excel or LibreOffice as .xlsx.",
+        )
     return archive
 
 
 def _bomb(path: Path, member: str | None = None) -> InputError:
     lie = f" (its part {member} holds more than its zip header declares)" if member else ""
-    return refuse(path, f"the workbook would unpack to more than {MAX_UNZIPPED_BYTES // 1048576} MB or is "
-                        f"abnormally compressed{lie}: a zip bomb, or a damaged file; reportgen does not open "
-                        "it. A disclosure workbook or report unpacks to well under 1 MB: save it again from "
-                        "Excel or LibreOffice, or start again from `reportgen template`.")
+    return refuse(
+        path,
+        f"the workbook would unpack to more than {MAX_UNZIPPED_BYTES // 1048576} MB or is "
+        f"abnormally compressed{lie}: a zip bomb, or a damaged file; reportgen does not open "
+        "it. A disclosure workbook or report unpacks to well under 1 MB: save it again from "
+        "Excel or LibreOffice, or start again from `reportgen template`.",
+    )
 
 
 def _prove_sizes(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
@@ -191,8 +233,11 @@ def _prove_sizes(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
         elif info.compress_type == zipfile.ZIP_DEFLATED:
             size, crc = _inflate(path, raw, info, min(info.file_size, left))
         else:  # bzip2, LZMA, ...: no spreadsheet writes them
-            raise refuse(path, f"the workbook part {info.filename} is compressed in a way Excel does not use "
-                               f"(method {info.compress_type}). {REOPEN}")
+            raise refuse(
+                path,
+                f"the workbook part {info.filename} is compressed in a way Excel does not use "
+                f"(method {info.compress_type}). {REOPEN}",
+            )
         if crc != info.CRC:
             raise _damaged(path, info.filename)
         left -= size
@@ -201,7 +246,7 @@ def _prove_sizes(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
 def _compressed(path: Path, view: memoryview, info: zipfile.ZipInfo) -> memoryview:
     """The member's compressed bytes, located as zipfile does (through its local header)."""
     start = info.header_offset
-    head = bytes(view[start:start + _LOCAL_HEADER.size])
+    head = bytes(view[start : start + _LOCAL_HEADER.size])
     if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
         raise _damaged(path, info.filename)
     *_, name_len, extra_len = _LOCAL_HEADER.unpack(head)
@@ -221,7 +266,7 @@ def _inflate(path: Path, raw: memoryview, info: zipfile.ZipInfo, limit: int) -> 
             if inflater.unconsumed_tail:
                 chunk = inflater.unconsumed_tail
             else:
-                chunk = bytes(raw[pos:pos + _STEP])
+                chunk = bytes(raw[pos : pos + _STEP])
                 pos += len(chunk)
             out = inflater.decompress(chunk, _STEP)
             size += len(out)
@@ -238,8 +283,10 @@ def _inflate(path: Path, raw: memoryview, info: zipfile.ZipInfo, limit: int) -> 
 
 
 def _damaged(path: Path, member: str) -> InputError:
-    return refuse(path, f"the workbook is damaged (its part {member} does not hold what the zip "
-                        f"directory says). {REOPEN}")
+    return refuse(
+        path,
+        f"the workbook is damaged (its part {member} does not hold what the zip directory says). {REOPEN}",
+    )
 
 
 class _CountingZip(zipfile.ZipFile):
@@ -271,7 +318,7 @@ class _Counted(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def close(self) -> None:

@@ -32,8 +32,10 @@ MAP = "tag:yaml.org,2002:map"
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
 _INT = re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")
-_FLOAT = re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")
+_FLOAT = re.compile(
+    r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+)
 FLOAT_BITS = 1024  # an integer of more bits than this cannot become a float (about 1.8 × 10^308)
 
 
@@ -41,8 +43,12 @@ class CoreResolver(BaseResolver):
     """Implicit tags of the core schema only; int is tried before float (`12` matches both)."""
 
 
-for _tag, _regexp, _first in ((NULL, _NULL, ["~", "n", "N", ""]), (BOOL, _BOOL, list("tTfF")),
-                              (INT, _INT, list("-+0123456789")), (FLOAT, _FLOAT, list("-+0123456789."))):
+for _tag, _regexp, _first in (
+    (NULL, _NULL, ["~", "n", "N", ""]),
+    (BOOL, _BOOL, list("tTfF")),
+    (INT, _INT, list("-+0123456789")),
+    (FLOAT, _FLOAT, list("-+0123456789.")),
+):
     CoreResolver.add_implicit_resolver(_tag, _regexp, _first)
 
 
@@ -100,10 +106,16 @@ class CoreConstructor(SafeConstructor):
         return float_or_text(text)
 
 
-for _tag, _fn in ((NULL, CoreConstructor.construct_core_null), (BOOL, CoreConstructor.construct_core_bool),
-                  (INT, CoreConstructor.construct_core_int), (FLOAT, CoreConstructor.construct_core_float),
-                  (STR, SafeConstructor.construct_yaml_str), (SEQ, SafeConstructor.construct_yaml_seq),
-                  (MAP, SafeConstructor.construct_yaml_map), (None, SafeConstructor.construct_undefined)):
+for _tag, _fn in (
+    (NULL, CoreConstructor.construct_core_null),
+    (BOOL, CoreConstructor.construct_core_bool),
+    (INT, CoreConstructor.construct_core_int),
+    (FLOAT, CoreConstructor.construct_core_float),
+    (STR, SafeConstructor.construct_yaml_str),
+    (SEQ, SafeConstructor.construct_yaml_seq),
+    (MAP, SafeConstructor.construct_yaml_map),
+    (None, SafeConstructor.construct_undefined),
+):
     CoreConstructor.add_constructor(_tag, _fn)
 
 if getattr(yaml, "__with_libyaml__", False):

@@ -33,12 +33,44 @@ from reportgen.standard import Standard
 REQUIRED = ["run_id", "duration", "emissions", "energy_consumed"]
 OPTIONAL_NUMBERS = ["pue", "wue", "gpu_count"]  # read as numbers when present
 KNOWN = {
-    "timestamp", "project_name", "run_id", "experiment_id", "duration", "emissions", "emissions_rate",
-    "cpu_power", "gpu_power", "ram_power", "cpu_energy", "gpu_energy", "ram_energy", "energy_consumed",
-    "water_consumed", "country_name", "country_iso_code", "region", "cloud_provider", "cloud_region", "os",
-    "python_version", "codecarbon_version", "cpu_count", "cpu_model", "gpu_count", "gpu_model", "longitude",
-    "latitude", "ram_total_size", "tracking_mode", "cpu_utilization_percent", "gpu_utilization_percent",
-    "ram_utilization_percent", "ram_used_gb", "on_cloud", "pue", "wue",
+    "timestamp",
+    "project_name",
+    "run_id",
+    "experiment_id",
+    "duration",
+    "emissions",
+    "emissions_rate",
+    "cpu_power",
+    "gpu_power",
+    "ram_power",
+    "cpu_energy",
+    "gpu_energy",
+    "ram_energy",
+    "energy_consumed",
+    "water_consumed",
+    "country_name",
+    "country_iso_code",
+    "region",
+    "cloud_provider",
+    "cloud_region",
+    "os",
+    "python_version",
+    "codecarbon_version",
+    "cpu_count",
+    "cpu_model",
+    "gpu_count",
+    "gpu_model",
+    "longitude",
+    "latitude",
+    "ram_total_size",
+    "tracking_mode",
+    "cpu_utilization_percent",
+    "gpu_utilization_percent",
+    "ram_utilization_percent",
+    "ram_used_gb",
+    "on_cloud",
+    "pue",
+    "wue",
 }
 FIX = "Give the emissions.csv that CodeCarbon wrote (its output_dir, default: the working directory)."
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -82,16 +114,22 @@ def _number(text: str | None, column: str, line: int, file: str, *, optional: bo
     if not s:
         if optional:
             return None
-        raise InputError(f"{where} is empty; CodeCarbon always fills it. Check that the file was not edited by hand.")
+        raise InputError(
+            f"{where} is empty; CodeCarbon always fills it. Check that the file was not edited by hand."
+        )
     try:
         value = float(s)
     except ValueError:
         raise InputError(f"{where} holds '{s[:40]}', not a number.") from None
     if not math.isfinite(value):  # inf, -inf, nan, or a number beyond float range such as 1e400
-        raise InputError(f"{where} holds {s[:40]}, which is not a finite number; CodeCarbon writes only "
-                         "finite measurements, so the file was altered. Correct that cell or remove the row.")
+        raise InputError(
+            f"{where} holds {s[:40]}, which is not a finite number; CodeCarbon writes only "
+            "finite measurements, so the file was altered. Correct that cell or remove the row."
+        )
     if value < 0:
-        raise InputError(f"{where} holds {s[:40]}; a {column} cannot be negative. Correct that cell or remove the row.")
+        raise InputError(
+            f"{where} holds {s[:40]}; a {column} cannot be negative. Correct that cell or remove the row."
+        )
     return value
 
 
@@ -100,8 +138,10 @@ def _check_optional(row: dict[str, str], line: int, file: str) -> None:
     for column in OPTIONAL_NUMBERS:
         value = _number(row.get(column), column, line, file, optional=True)
         if column == "gpu_count" and value is not None and not value.is_integer():
-            raise InputError(f"{file}:{line}, column 'gpu_count' holds {row[column].strip()[:40]}, not a whole "
-                             "number of GPUs. Correct that cell or remove the row.")
+            raise InputError(
+                f"{file}:{line}, column 'gpu_count' holds {row[column].strip()[:40]}, not a whole "
+                "number of GPUs. Correct that cell or remove the row."
+            )
 
 
 def read_emissions_csv(path: str | Path) -> Summary:
@@ -119,29 +159,39 @@ def read_emissions_csv(path: str | Path) -> Summary:
     except csv.Error as exc:
         raise InputError(f"{p}: not readable as CSV ({exc}). {FIX}") from None
     if not set(header) & KNOWN:
-        raise InputError(f"{p} is not a CodeCarbon emissions.csv: its first line has none of CodeCarbon's "
-                         f"column names (found '{','.join(header)[:80]}'). {FIX}")
+        raise InputError(
+            f"{p} is not a CodeCarbon emissions.csv: its first line has none of CodeCarbon's "
+            f"column names (found '{','.join(header)[:80]}'). {FIX}"
+        )
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputError(f"{p}: the column '{missing[0]}' is missing from the header row"
-                         + (f" (also missing: {', '.join(missing[1:])})" if missing[1:] else "")
-                         + f". CodeCarbon 2.x and 3.x always write {', '.join(REQUIRED)}. {FIX}")
+        raise InputError(
+            f"{p}: the column '{missing[0]}' is missing from the header row"
+            + (f" (also missing: {', '.join(missing[1:])})" if missing[1:] else "")
+            + f". CodeCarbon 2.x and 3.x always write {', '.join(REQUIRED)}. {FIX}"
+        )
     out = Summary(file=p.name, columns=header)
     by_id: dict[str, Run] = {}
     for n, cells in rows:
         if not any(c.strip() for c in cells):
             continue  # blank line
         if len(cells) != len(header):
-            raise InputError(f"{p}:{n}: {len(cells)} values for {len(header)} columns. A value with a "
-                             "comma must be quoted; check that line.")
+            raise InputError(
+                f"{p}:{n}: {len(cells)} values for {len(header)} columns. A value with a "
+                "comma must be quoted; check that line."
+            )
         row = dict(zip(header, cells))
         out.rows += 1
         run_id = row["run_id"].strip() or f"(no run_id, line {n})"
-        run = Run(run_id=run_id, line=n, row=row,
-                  duration_s=_number(row["duration"], "duration", n, p.name) or 0.0,
-                  energy_kwh=_number(row["energy_consumed"], "energy_consumed", n, p.name) or 0.0,
-                  emissions_kg=_number(row["emissions"], "emissions", n, p.name) or 0.0,
-                  water_l=_number(row.get("water_consumed"), "water_consumed", n, p.name, optional=True))
+        run = Run(
+            run_id=run_id,
+            line=n,
+            row=row,
+            duration_s=_number(row["duration"], "duration", n, p.name) or 0.0,
+            energy_kwh=_number(row["energy_consumed"], "energy_consumed", n, p.name) or 0.0,
+            emissions_kg=_number(row["emissions"], "emissions", n, p.name) or 0.0,
+            water_l=_number(row.get("water_consumed"), "water_consumed", n, p.name, optional=True),
+        )
         _check_optional(row, n, p.name)
         prev = by_id.get(run_id)
         if prev is None:
@@ -161,7 +211,7 @@ def _timestamp(text: str) -> dt.datetime | None:
         t = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return t.replace(tzinfo=None) if t.tzinfo is None else t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return t.replace(tzinfo=None) if t.tzinfo is None else t.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def wallclock_span_days(summary: Summary) -> float | None:
@@ -198,23 +248,39 @@ def to_fragment(summary: Summary, phase: str, std: Standard) -> Fragment:
     runs_text = f"{len(runs)} run{'s' if len(runs) > 1 else ''} ({ids})"
     flushed = sum(r.flushes - 1 for r in runs)
     if flushed:
-        frag.notes.append(f"{flushed} intermediate row(s) of flushed runs were cumulative totals; only the "
-                          "last row of each run was counted.")
+        frag.notes.append(
+            f"{flushed} intermediate row(s) of flushed runs were cumulative totals; only the "
+            "last row of each run was counted."
+        )
     base = f"{tool}, {summary.file}, {runs_text}"
 
     pues = {float(x) for x in summary.distinct("pue")} if "pue" in summary.columns else set()
     if pues == {1.0} or not pues:
-        pue_text = "CodeCarbon pue 1.0 (the default), so IT energy of CPU, GPU and RAM without facility overhead"
+        pue_text = (
+            "CodeCarbon pue 1.0 (the default), so IT energy of CPU, GPU and RAM without facility overhead"
+        )
     elif len(pues) == 1:
         pue_text = f"already multiplied by the CodeCarbon pue setting {next(iter(pues)):g} (facility energy)"
     else:
         pue_text = f"multiplied by CodeCarbon pue settings that differ between runs ({', '.join(summary.distinct('pue'))})"
     energy = sum(r.energy_kwh for r in runs)
-    frag.put(std, f"{phase}.energy",
-             quantity(energy, "kWh", "measured", f"{base}: sum of energy_consumed; {pue_text}"), "energy")
-    frag.put(std, f"{phase}.ghg_location",
-             quantity(sum(r.emissions_kg for r in runs), "kgCO2e", "measured",
-                      f"{base}: sum of emissions (kg, location-based, CodeCarbon grid intensities)"), "emissions")
+    frag.put(
+        std,
+        f"{phase}.energy",
+        quantity(energy, "kWh", "measured", f"{base}: sum of energy_consumed; {pue_text}"),
+        "energy",
+    )
+    frag.put(
+        std,
+        f"{phase}.ghg_location",
+        quantity(
+            sum(r.emissions_kg for r in runs),
+            "kgCO2e",
+            "measured",
+            f"{base}: sum of emissions (kg, location-based, CodeCarbon grid intensities)",
+        ),
+        "emissions",
+    )
     _water(frag, summary, phase, std, base)
     _wallclock(frag, summary, phase, std, base)
     _hardware(frag, summary, phase, std)
@@ -224,10 +290,14 @@ def to_fragment(summary: Summary, phase: str, std: Standard) -> Fragment:
         if pue is not None:
             frag.put(std, f"{phase}.pue", round_sig(float(pue), 6), f"pue {pue}")
         else:
-            frag.notes.append(f"pue not imported: the runs used different values ({', '.join(summary.distinct('pue'))}).")
+            frag.notes.append(
+                f"pue not imported: the runs used different values ({', '.join(summary.distinct('pue'))})."
+            )
     elif pues == {1.0} and f"{phase}.pue" in std.fields:
-        frag.notes.append("pue not imported: CodeCarbon's pue was 1.0 (its default), so energy_consumed is IT "
-                          "energy; under boundary.energy_scope 'facility' give the site PUE yourself.")
+        frag.notes.append(
+            "pue not imported: CodeCarbon's pue was 1.0 (its default), so energy_consumed is IT "
+            "energy; under boundary.energy_scope 'facility' give the site PUE yourself."
+        )
     return frag
 
 
@@ -237,13 +307,18 @@ def _water(frag: Fragment, summary: Summary, phase: str, std: Standard, base: st
     wues = summary.distinct("wue")
     total = sum(r.water_l or 0.0 for r in summary.runs)
     if total <= 0:
-        frag.notes.append("water_consumed not imported: it is 0 because CodeCarbon's wue setting was 0 "
-                          "(not configured), which is not a measurement of zero water.")
+        frag.notes.append(
+            "water_consumed not imported: it is 0 because CodeCarbon's wue setting was 0 "
+            "(not configured), which is not a measurement of zero water."
+        )
         return
     wue_text = f"wue {'/'.join(wues)} L/kWh" if wues else "its wue setting"
-    frag.put(std, f"{phase}.water",
-             quantity(total, "L", "calculated", f"{base}: sum of water_consumed = energy × {wue_text} (on-site)"),
-             "water_consumed")
+    frag.put(
+        std,
+        f"{phase}.water",
+        quantity(total, "L", "calculated", f"{base}: sum of water_consumed = energy × {wue_text} (on-site)"),
+        "water_consumed",
+    )
 
 
 def _wallclock(frag: Fragment, summary: Summary, phase: str, std: Standard, base: str) -> None:
@@ -253,12 +328,17 @@ def _wallclock(frag: Fragment, summary: Summary, phase: str, std: Standard, base
     days = wallclock_span_days(summary)
     busy = sum(r.duration_s for r in summary.runs) / 86400
     if days is None:
-        frag.notes.append(f"{fid} not imported: a timestamp could not be read, so the span of the runs is "
-                          f"unknown (their durations sum to {busy:.3g} days).")
+        frag.notes.append(
+            f"{fid} not imported: a timestamp could not be read, so the span of the runs is "
+            f"unknown (their durations sum to {busy:.3g} days)."
+        )
         return
-    detail = ("duration of the run" if len(summary.runs) == 1 else
-              f"span from the first run start (timestamp − duration) to the last run end; the run durations "
-              f"sum to {busy:.3g} days")
+    detail = (
+        "duration of the run"
+        if len(summary.runs) == 1
+        else f"span from the first run start (timestamp − duration) to the last run end; the run durations "
+        f"sum to {busy:.3g} days"
+    )
     frag.put(std, fid, quantity(days, "days", "measured", f"{base}: {detail}"), "duration")
 
 
@@ -274,14 +354,18 @@ def _hardware(frag: Fragment, summary: Summary, phase: str, std: Standard) -> No
         if count > 0 and count.is_integer():
             frag.put(std, f"{phase}.accelerator_count", int(count), f"gpu_count {int(count)}")
     elif len(counts) > 1:
-        frag.notes.append(f"gpu_count not imported: the runs differ ({', '.join(sorted(counts))}); give the "
-                          "number of accelerators of the phase yourself.")
+        frag.notes.append(
+            f"gpu_count not imported: the runs differ ({', '.join(sorted(counts))}); give the "
+            "number of accelerators of the phase yourself."
+        )
 
 
 def _location(frag: Fragment, summary: Summary, phase: str, std: Standard) -> None:
     codes = summary.distinct("country_iso_code")
     if len(codes) > 1:
-        frag.notes.append(f"country_iso_code not imported: the runs ran in several countries ({', '.join(codes)}).")
+        frag.notes.append(
+            f"country_iso_code not imported: the runs ran in several countries ({', '.join(codes)})."
+        )
     elif codes:
         alpha2 = country_alpha2(codes[0], names=False)
         if alpha2 is None:

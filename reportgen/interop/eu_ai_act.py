@@ -16,8 +16,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from reportgen.interop import sig_text
 from reportgen.evaluation.model import Evaluation
+from reportgen.interop import sig_text
 from reportgen.resources import t
 from reportgen.standard import Standard
 from reportgen.standard.units import Units
@@ -25,7 +25,11 @@ from reportgen.standard.units import Units
 SIG_FIGS = 3  # the form asks for at least two
 DISPLAY_UNIT = {"training.energy": "MWh"}  # the form's unit where it differs from AILD's canonical one
 EXTRA = [  # (after field, field, form reference)
-    ("training.accelerator_model", "training.accelerator_count", "2(d) other details: number of accelerators"),
+    (
+        "training.accelerator_model",
+        "training.accelerator_count",
+        "2(d) other details: number of accelerators",
+    ),
     (None, "methodology.description", "2(e) methodology used to measure or estimate energy"),
     (None, "methodology.standards_applied", "2(e) standards and methods applied"),
 ]
@@ -47,8 +51,11 @@ class Item:
 
 def _order(std: Standard) -> list[tuple[str, str]]:
     """(field, form reference) in the form's order: 2(d) items first, then 2(e)."""
-    rows = [(r["field"], r["eu_ai_act"]) for r in std.crosswalk.get("rows", [])
-            if r.get("eu_ai_act") and r.get("field") in std.fields]
+    rows = [
+        (r["field"], r["eu_ai_act"])
+        for r in std.crosswalk.get("rows", [])
+        if r.get("eu_ai_act") and r.get("field") in std.fields
+    ]
     for after, fid, ref in EXTRA:
         if fid in std.fields and fid not in {f for f, _ in rows}:
             pos = next((i + 1 for i, (f, _) in enumerate(rows) if f == after), len(rows))
@@ -74,8 +81,10 @@ def items(ev: Evaluation, std: Standard, lang: str = "en") -> tuple[list[Item], 
             (answered if v.withheld in std.withheld_satisfies and v.note else missing).append(item)
             continue
         if v.trace is not None:
-            item.formula = (f"{t('clause', lang)} {v.trace.clause}{_punct(':', lang)} {v.trace.formula}"
-                            f"{_punct(';', lang)} {v.trace.expression}")
+            item.formula = (
+                f"{t('clause', lang)} {v.trace.clause}{_punct(':', lang)} {v.trace.formula}"
+                f"{_punct(';', lang)} {v.trace.expression}"
+            )
         if f.type == "quantity" and isinstance(v.value, (int, float)):
             unit = DISPLAY_UNIT.get(fid, f.unit or "")
             value = units.convert(float(v.value), f.unit or unit, unit)
@@ -116,13 +125,25 @@ def as_markdown(ev: Evaluation, std: Standard, lang: str = "en") -> str:
     name = ev.values.get("system.model_name")
     version = ev.values.get("system.model_version")
     title = " ".join(str(v.value) for v in (name, version) if v is not None and v.value is not None)
-    out = [f"# {t('eu_title', lang)}{' — ' + title if title else ''}", "",
-           t("eu_intro", lang).format(standard=f"{ev.standard.id} {ev.standard.edition}", source=ev.source or "",
-                                      fingerprint=ev.fingerprint, n=SIG_FIGS), "",
-           t("eu_columns", lang), "|---|---|---|---|"]
+    out = [
+        f"# {t('eu_title', lang)}{' — ' + title if title else ''}",
+        "",
+        t("eu_intro", lang).format(
+            standard=f"{ev.standard.id} {ev.standard.edition}",
+            source=ev.source or "",
+            fingerprint=ev.fingerprint,
+            n=SIG_FIGS,
+        ),
+        "",
+        t("eu_columns", lang),
+        "|---|---|---|---|",
+    ]
     for i in answered:
-        how = {"supplied": i.method or t("eu_supplied", lang), "derived": t("eu_derived", lang),
-               "withheld": t("eu_withheld", lang)}.get(i.origin or "", "")
+        how = {
+            "supplied": i.method or t("eu_supplied", lang),
+            "derived": t("eu_derived", lang),
+            "withheld": t("eu_withheld", lang),
+        }.get(i.origin or "", "")
         details = f"{_punct(';', lang)} ".join(x for x in (how, i.formula, i.source) if x)
         out.append(f"| {_cell(i.ref)} | {_cell(i.display)} | {_cell(details)} | `{i.field}` |")
     out.append("")

@@ -26,17 +26,23 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import InputError
+from reportgen.evaluation.model import Evaluation
 from reportgen.inputs.tree import load_yaml
 from reportgen.interop import Fragment, country_alpha2, country_name, quantity, read_text, round_sig
-from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard
 from reportgen.standard.units import NumberError, parse_number
 
 FIX = "Give the model card's README.md, which starts with a YAML block between two '---' lines."
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
-TRAINING_TYPES = {"pre-training": "training", "pretraining": "training", "pre training": "training",
-                  "training": "training", "fine-tuning": "finetuning", "finetuning": "finetuning",
-                  "fine tuning": "finetuning"}
+TRAINING_TYPES = {
+    "pre-training": "training",
+    "pretraining": "training",
+    "pre training": "training",
+    "training": "training",
+    "fine-tuning": "finetuning",
+    "finetuning": "finetuning",
+    "fine tuning": "finetuning",
+}
 _COUNT = re.compile(r"^\s*(\d+)\s*[x×]\s*(\S.*?)\s*$", re.I)
 PHASE_TYPES = {"training": "pre-training", "finetuning": "fine-tuning"}
 
@@ -47,16 +53,25 @@ def front_matter(path: str | Path) -> dict[str, Any]:
     text = read_text(p, "a model card (README.md)", FIX)
     m = _FRONT.match(text)
     if not m:
-        raise InputError(f"{p} has no YAML front matter: the first line must be '---' and a second '---' "
-                         f"line must close the block. {FIX}")
+        raise InputError(
+            f"{p} has no YAML front matter: the first line must be '---' and a second '---' "
+            f"line must close the block. {FIX}"
+        )
     data = load_yaml(p, m.group(1), line_offset=1).data  # the card's own lines; untrusted: node budget
     if not isinstance(data, dict):
         raise InputError(f"{p}: the front matter is not a mapping of metadata keys. {FIX}")
     return data
 
 
-BLOCK_KEYS = ["emissions", "source", "training_type", "geographical_location", "hardware_used",
-              "energy_consumed", "hours_used"]  # the Hub's five keys, and two that some cards add
+BLOCK_KEYS = [
+    "emissions",
+    "source",
+    "training_type",
+    "geographical_location",
+    "hardware_used",
+    "energy_consumed",
+    "hours_used",
+]  # the Hub's five keys, and two that some cards add
 # Processors that are not accelerators (AILD 7.3 counts GPUs, TPUs and other accelerators): the Hub asks
 # for "GPU, TPU, or CPU, and how many", and CodeCarbon fills CPU-only runs with the CPU model.
 _CPU = re.compile(r"\bCPUs?\b|Xeon|EPYC|Ryzen|Threadripper|Core\(TM\)|\bCore i[3579]\b|\bGen Intel\b", re.I)
@@ -67,8 +82,10 @@ def _number(value: Any, key: str, unit: str, file: str) -> float:
     """A finite, non-negative number of `unit` from the block, or an InputError that says what is wrong."""
     what = f"{file}: co2_eq_emissions.{key}"
     if isinstance(value, (list, dict)):
-        raise InputError(f"{what} is a {'list' if isinstance(value, list) else 'mapping'}, not a number of "
-                         f"{unit}. Write one number (the total, in {unit}).")
+        raise InputError(
+            f"{what} is a {'list' if isinstance(value, list) else 'mapping'}, not a number of "
+            f"{unit}. Write one number (the total, in {unit})."
+        )
     if isinstance(value, bool) or value is None:
         raise InputError(f"{what} is {'empty' if value is None else value}, not a number of {unit}.")
     try:
@@ -76,8 +93,10 @@ def _number(value: Any, key: str, unit: str, file: str) -> float:
     except OverflowError:  # an integer beyond float range
         number = math.inf
     except NumberError:
-        raise InputError(f"{what} is '{str(value)[:40]}', not a number of {unit} (write a bare number, "
-                         f"e.g. {'232380' if unit == 'grams' else '120.5'}).") from None
+        raise InputError(
+            f"{what} is '{str(value)[:40]}', not a number of {unit} (write a bare number, "
+            f"e.g. {'232380' if unit == 'grams' else '120.5'})."
+        ) from None
     if not math.isfinite(number):
         raise InputError(f"{what} is {str(value)[:40]}, which is not a finite number of {unit}.")
     if number < 0:
@@ -89,16 +108,22 @@ def _block(meta: dict[str, Any], p: Path) -> dict[str, Any]:
     """The co2_eq_emissions block as a mapping; a list or another shape is refused with what to write."""
     if "co2_eq_emissions" not in meta:
         keys = ", ".join(sorted(map(str, meta))[:8]) or "none"
-        raise InputError(f"{p}: the front matter has no co2_eq_emissions block (keys found: {keys}). Add one "
-                         "as described at huggingface.co/docs/hub/model-cards-co2.")
+        raise InputError(
+            f"{p}: the front matter has no co2_eq_emissions block (keys found: {keys}). Add one "
+            "as described at huggingface.co/docs/hub/model-cards-co2."
+        )
     block = meta["co2_eq_emissions"]
-    shape = ("one mapping (emissions in grams, source, training_type, geographical_location, hardware_used) "
-             "or one number of grams")
+    shape = (
+        "one mapping (emissions in grams, source, training_type, geographical_location, hardware_used) "
+        "or one number of grams"
+    )
     if isinstance(block, list):
-        raise InputError(f"{p}: co2_eq_emissions is a list of {len(block)} item(s); a model card has one "
-                         f"co2_eq_emissions: {shape}. Nothing was imported. Replace the list by one block: for "
-                         "several runs of one phase, add their emissions into one figure; for two phases, import "
-                         "each from a copy of the card that keeps only that phase's block.")
+        raise InputError(
+            f"{p}: co2_eq_emissions is a list of {len(block)} item(s); a model card has one "
+            f"co2_eq_emissions: {shape}. Nothing was imported. Replace the list by one block: for "
+            "several runs of one phase, add their emissions into one figure; for two phases, import "
+            "each from a copy of the card that keeps only that phase's block."
+        )
     if block is None:
         raise InputError(f"{p}: co2_eq_emissions is empty; the Hub expects {shape}.")
     if not isinstance(block, dict):
@@ -129,8 +154,10 @@ def _card_text(block: dict[str, Any], key: str, frag: Fragment) -> str:
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, (list, dict)):
-        frag.notes.append(f"co2_eq_emissions.{key} is a {'list' if isinstance(value, list) else 'mapping'}, "
-                          "not text: not imported. The Hub expects one text.")
+        frag.notes.append(
+            f"co2_eq_emissions.{key} is a {'list' if isinstance(value, list) else 'mapping'}, "
+            "not text: not imported. The Hub expects one text."
+        )
         return ""
     return str(value).strip()
 
@@ -147,23 +174,34 @@ def to_fragment(path: str | Path, std: Standard, phase: str | None = None) -> Fr
     if phase is None:
         if mapped is None:
             what = f"training_type '{card_type}'" if card_type else "no training_type"
-            raise InputError(f"{p}: co2_eq_emissions has {what}; say which phase the emissions belong to with "
-                             "--phase training or --phase finetuning.")
+            raise InputError(
+                f"{p}: co2_eq_emissions has {what}; say which phase the emissions belong to with "
+                "--phase training or --phase finetuning."
+            )
         phase = mapped
     elif mapped and mapped != phase:
-        frag.notes.append(f"the card says training_type '{card_type}' but --phase {phase} was given; "
-                          f"the values go to {phase}.")
+        frag.notes.append(
+            f"the card says training_type '{card_type}' but --phase {phase} was given; "
+            f"the values go to {phase}."
+        )
     card_source = _card_text(block, "source", frag)
     method, why = _method(card_source, _tags(meta))
     card = f"Hugging Face model card {p.name}, co2_eq_emissions"
     tail = (f"; source: {card_source}" if card_source else "; no source given in the card") + why
-    frag.put(std, f"{phase}.ghg_location",
-             quantity(grams / 1000, "kgCO2e", method, f"{card}: {round_sig(grams, 6)} g{tail}"), "emissions")
+    frag.put(
+        std,
+        f"{phase}.ghg_location",
+        quantity(grams / 1000, "kgCO2e", method, f"{card}: {round_sig(grams, 6)} g{tail}"),
+        "emissions",
+    )
     if "energy_consumed" in block:
         kwh = _number(block["energy_consumed"], "energy_consumed", "kWh", p.name)
-        frag.put(std, f"{phase}.energy",
-                 quantity(kwh, "kWh", method, f"{card}.energy_consumed: {round_sig(kwh, 6)} kWh{tail}"),
-                 "energy_consumed")
+        frag.put(
+            std,
+            f"{phase}.energy",
+            quantity(kwh, "kWh", method, f"{card}.energy_consumed: {round_sig(kwh, 6)} kWh{tail}"),
+            "energy_consumed",
+        )
     accelerators = _hardware(frag, std, phase, _card_text(block, "hardware_used", frag))
     if "hours_used" in block:
         hours = _number(block["hours_used"], "hours_used", "hours", p.name)
@@ -171,8 +209,10 @@ def to_fragment(path: str | Path, std: Standard, phase: str | None = None) -> Fr
     _location(frag, std, phase, _card_text(block, "geographical_location", frag))
     for key in block:
         if key not in BLOCK_KEYS:
-            frag.notes.append(f"co2_eq_emissions.{key} not imported: it is not one of the block's keys "
-                              f"({', '.join(BLOCK_KEYS)}).")
+            frag.notes.append(
+                f"co2_eq_emissions.{key} not imported: it is not one of the block's keys "
+                f"({', '.join(BLOCK_KEYS)})."
+            )
     return frag
 
 
@@ -193,9 +233,11 @@ def _hardware(frag: Fragment, std: Standard, phase: str, hardware: str) -> tuple
         return None, "the card has no hardware_used"
     count, model = split_count(hardware)
     if is_cpu(model):
-        frag.notes.append(f"hardware_used '{hardware}' names CPUs, which are not accelerators (AILD counts GPUs, "
-                          f"TPUs and other accelerators): {phase}.accelerator_model and accelerator_count were "
-                          "left out.")
+        frag.notes.append(
+            f"hardware_used '{hardware}' names CPUs, which are not accelerators (AILD counts GPUs, "
+            f"TPUs and other accelerators): {phase}.accelerator_model and accelerator_count were "
+            "left out."
+        )
         key = f"{phase}.ghg_location"
         if key in frag.values:
             frag.values[key]["source"] += f"; hardware_used: {hardware}"
@@ -207,8 +249,15 @@ def _hardware(frag: Fragment, std: Standard, phase: str, hardware: str) -> tuple
     return count, ""
 
 
-def _hours(frag: Fragment, std: Standard, phase: str, hours: float, accelerators: tuple[int | None, str],
-           method: str, source: tuple[str, str]) -> None:
+def _hours(
+    frag: Fragment,
+    std: Standard,
+    phase: str,
+    hours: float,
+    accelerators: tuple[int | None, str],
+    method: str,
+    source: tuple[str, str],
+) -> None:
     """hours_used is how long the hardware ran: the elapsed time, and × the accelerator count, accelerator-hours."""
     wall, acc = f"{phase}.wallclock_days", f"{phase}.accelerator_hours"
     (where, tail), text = source, f"{round_sig(hours, 6)} h"
@@ -217,13 +266,19 @@ def _hours(frag: Fragment, std: Standard, phase: str, hours: float, accelerators
     count, why_not = accelerators
     if acc not in std.fields:
         if wall not in std.fields:
-            frag.notes.append(f"hours_used not imported: the standard has no wall-clock or accelerator-hours "
-                              f"field for the phase '{phase}'.")
+            frag.notes.append(
+                f"hours_used not imported: the standard has no wall-clock or accelerator-hours "
+                f"field for the phase '{phase}'."
+            )
     elif count is None:
         frag.notes.append(f"hours_used not turned into {acc}: {why_not}.")
     else:
-        frag.values[acc] = quantity(hours * count, "h", "calculated",
-                                    f"{where}: {text} × {count} accelerators (the count in hardware_used){tail}")
+        frag.values[acc] = quantity(
+            hours * count,
+            "h",
+            "calculated",
+            f"{where}: {text} × {count} accelerators (the count in hardware_used){tail}",
+        )
 
 
 def _location(frag: Fragment, std: Standard, phase: str, place: str) -> None:
@@ -239,8 +294,10 @@ def _location(frag: Fragment, std: Standard, phase: str, place: str) -> None:
         key = f"{phase}.ghg_location"
         if key in frag.values:
             frag.values[key]["source"] += f"; geographical_location: {place}"
-        frag.notes.append(f"geographical_location '{place}' is not a country name or code, and {phase} has no "
-                          "region field: it was kept in the source text only.")
+        frag.notes.append(
+            f"geographical_location '{place}' is not a country name or code, and {phase} has no "
+            "region field: it was kept in the source text only."
+        )
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -253,8 +310,10 @@ def export_block(ev: Evaluation, std: Standard, phase: str | None = None) -> tup
     chosen = next((ph for ph in candidates if _has(ev, f"{ph}.ghg_location")), None)
     if chosen is None:
         names = " or ".join(f"{ph}.ghg_location" for ph in candidates)
-        raise ValueError(f"{names} has no value (neither supplied nor derivable), so there are no emissions to "
-                         "export. Run `reportgen check` to see what is missing.")
+        raise ValueError(
+            f"{names} has no value (neither supplied nor derivable), so there are no emissions to "
+            "export. Run `reportgen check` to see what is missing."
+        )
     gv = ev.values[f"{chosen}.ghg_location"]
     block: dict[str, Any] = {"emissions": round_sig(float(gv.value) * 1000, 6)}
     if gv.origin == "derived" and gv.trace is not None:

@@ -42,8 +42,11 @@ def _ref(name: str) -> dict[str, str]:
 def _error_rules(std: Standard, f: Field) -> list[dict[str, Any]]:
     """The rules.yaml range rules that apply to `f` and whose finding is an error (warnings never refuse)."""
     dim = std.dimension_of(f)
-    return [r for r in std.rules.get("range", [])
-            if rules.applies(r, f.id, f.type, dim) and std.findings[r["code"]].severity == "error"]
+    return [
+        r
+        for r in std.rules.get("range", [])
+        if rules.applies(r, f.id, f.type, dim) and std.findings[r["code"]].severity == "error"
+    ]
 
 
 def bounds(std: Standard, f: Field) -> dict[str, Any]:
@@ -110,24 +113,38 @@ class _Builder:
 
     def shared(self) -> None:
         std = self.std
-        self.defs["Method"] = {"enum": std.enum_values("method"), "description": "How the value was obtained (4.2)."}
-        self.defs["Country"] = {"enum": sorted(c.alpha_2 for c in pycountry.countries),
-                                "description": "ISO 3166-1 alpha-2 country code, upper case."}
+        self.defs["Method"] = {
+            "enum": std.enum_values("method"),
+            "description": "How the value was obtained (4.2).",
+        }
+        self.defs["Country"] = {
+            "enum": sorted(c.alpha_2 for c in pycountry.countries),
+            "description": "ISO 3166-1 alpha-2 country code, upper case.",
+        }
         reasons, needs_note = std.enum_values("withheld_reason"), std.withheld_satisfies
         self.defs["Withheld"] = {
-            "type": "object", "additionalProperties": False, "required": ["withheld"],
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["withheld"],
             "description": f"A value deliberately not disclosed (4.3). With {' or '.join(needs_note)} the "
-                           "field's obligation is satisfied only with a non-empty note, so the note is required.",
+            "field's obligation is satisfied only with a non-empty note, so the note is required.",
             "properties": {"withheld": {"enum": reasons}, "note": {"type": "string"}},
             "if": {"properties": {"withheld": {"enum": needs_note}}},
             "then": {"required": ["note"], "properties": {"note": {"pattern": r"\S"}}},
         }
 
     def _meta(self) -> dict[str, Any]:
-        return {"method": _ref("Method"), "source": {"type": "string"},
-                "uncertainty_pct": {"type": "number", "minimum": 0, "maximum": 100,
-                                    "description": "Uncertainty, percent (0–100)."},
-                "note": {"type": "string"}}
+        return {
+            "method": _ref("Method"),
+            "source": {"type": "string"},
+            "uncertainty_pct": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 100,
+                "description": "Uncertainty, percent (0–100).",
+            },
+            "note": {"type": "string"},
+        }
 
     def quantity(self, f: Field) -> dict[str, Any]:
         """A bare number or text in the canonical unit, text with a unit, or the mapping form (4.2)."""
@@ -141,22 +158,39 @@ class _Builder:
             number = _numeric(b if scale_free else _sign_only(b))  # unit-dependent bounds: in allOf below
             value = {"anyOf": [{"type": "number", **number}, _text(b, _unit_tail(units))]}
             node: dict[str, Any] = {
-                "type": "object", "additionalProperties": False, "required": ["value"],
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["value"],
                 "description": f"A {dim.replace('_', ' ')} quantity (4.2); `unit` defaults to {canonical}.",
                 "properties": {"value": value, "unit": {"enum": units}, **self._meta()},
-                "allOf": [{"if": {"required": ["unit"]},  # with a unit given, the value is a number alone
-                           "then": {"properties": {"value": {"anyOf": [{"type": "number"}, _text(b)]}}}}],
+                "allOf": [
+                    {
+                        "if": {"required": ["unit"]},  # with a unit given, the value is a number alone
+                        "then": {"properties": {"value": {"anyOf": [{"type": "number"}, _text(b)]}}},
+                    }
+                ],
             }
             if not scale_free:  # bounds hold in the canonical unit: convert them to the unit named
-                node["allOf"].append({"if": {"not": {"required": ["unit"]}},
-                                      "then": {"properties": {"value": _numeric(b)}}})
+                node["allOf"].append(
+                    {"if": {"not": {"required": ["unit"]}}, "then": {"properties": {"value": _numeric(b)}}}
+                )
                 for unit in units:
                     scale = self.convert(1.0, canonical, unit)
-                    node["allOf"].append({"if": {"required": ["unit"], "properties": {"unit": {"const": unit}}},
-                                          "then": {"properties": {"value": _numeric(b, scale)}}})
+                    node["allOf"].append(
+                        {
+                            "if": {"required": ["unit"], "properties": {"unit": {"const": unit}}},
+                            "then": {"properties": {"value": _numeric(b, scale)}},
+                        }
+                    )
             self.defs[name] = node
-        return {"anyOf": [{"type": "number", **_numeric(b)}, _text(b, _unit_tail(units)), _ref(name),
-                          _ref("Withheld")]}
+        return {
+            "anyOf": [
+                {"type": "number", **_numeric(b)},
+                _text(b, _unit_tail(units)),
+                _ref(name),
+                _ref("Withheld"),
+            ]
+        }
 
     def _same_bounds(self, dim: str) -> bool:
         fields = [f for f in self.std.fields.values() if self.std.dimension_of(f) == dim]
@@ -188,7 +222,9 @@ class _Builder:
             if (b.get("minimum"), b.get("maximum")) == (0, 1):
                 text["pattern"] = rf"^\s*[+]?{_PERCENT_0_100}\s*%\s*$"
             return {"anyOf": [{"type": "number", **_numeric(b)}, text]}
-        raise ValueError(f"schema: no JSON Schema type for field type '{t}' ({f.id})")  # a new type needs a rule
+        raise ValueError(
+            f"schema: no JSON Schema type for field type '{t}' ({f.id})"
+        )  # a new type needs a rule
 
     def field(self, f: Field) -> dict[str, Any]:
         self.codes.update(r["code"] for r in _error_rules(self.std, f))
@@ -196,17 +232,23 @@ class _Builder:
             node = self.quantity(f)
         else:
             base = self.scalar(f)
-            mapping = {"type": "object", "additionalProperties": False, "required": ["value"],
-                       "description": "A value with its method and source (4.2).",
-                       "properties": {"value": base, **self._meta()}}
+            mapping = {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["value"],
+                "description": "A value with its method and source (4.2).",
+                "properties": {"value": base, **self._meta()},
+            }
             node = {"anyOf": [base, mapping, _ref("Withheld")]}  # null is E-TYPE in check
         return {"title": f.label.en, "description": _description(f), **node}
 
 
 def _sign_only(b: dict[str, Any]) -> dict[str, Any]:
     """The unit-independent part of the bounds: a lower bound of 0 (a sign), nothing else."""
-    return {"excluded": [x for x in b["excluded"] if x == 0],
-            **({"minimum": 0} if b.get("minimum", -1) >= 0 else {})}
+    return {
+        "excluded": [x for x in b["excluded"] if x == 0],
+        **({"minimum": 0} if b.get("minimum", -1) >= 0 else {}),
+    }
 
 
 def _camel(name: str) -> str:
@@ -214,8 +256,12 @@ def _camel(name: str) -> str:
 
 
 def _description(f: Field) -> str:
-    obligation = {"M": "mandatory", "M*": "mandatory when its condition holds", "R": "recommended",
-                  "O": "optional"}[f.obligation]
+    obligation = {
+        "M": "mandatory",
+        "M*": "mandatory when its condition holds",
+        "R": "recommended",
+        "O": "optional",
+    }[f.obligation]
     parts = [f.label.en + "."]
     if f.help:
         parts.append(f.help.en)
@@ -229,15 +275,17 @@ def _root_description(std: Standard, enforced: set[str]) -> str:
     """What the schema checks, and what only `reportgen check` decides, from the finding catalogue."""
     listed = [f"{code} ({d.title.en})" for code, d in std.findings.items() if code in enforced]
     others = [f"{code} ({d.title.en})" for code, d in std.findings.items() if code not in enforced]
-    return (f"Input of an {std.id} {std.edition} disclosure ({std.title.en}), SPEC clause 4, in its canonical "
-            "nested form. This schema refuses what these findings of `reportgen check` refuse, as far as JSON "
-            f"Schema can say it: {'; '.join(listed)}. Only `reportgen check` decides: {'; '.join(others)}; "
-            "the bounds of a number written as text (this schema checks its notation, unit and sign only); "
-            "an ambiguous number such as '1,287'; a day that its month does not have (2025-02-30); infinite "
-            "or not-a-number values. Obligations are not in the schema: every field is optional here. `check` "
-            "also reads dotted keys (training.energy), enumeration labels and other letter case, lower-case "
-            "country codes, counts, ratios and booleans typed as text, numbers where text is expected, and "
-            "looser unit spellings such as 'kg CO₂e'.")
+    return (
+        f"Input of an {std.id} {std.edition} disclosure ({std.title.en}), SPEC clause 4, in its canonical "
+        "nested form. This schema refuses what these findings of `reportgen check` refuse, as far as JSON "
+        f"Schema can say it: {'; '.join(listed)}. Only `reportgen check` decides: {'; '.join(others)}; "
+        "the bounds of a number written as text (this schema checks its notation, unit and sign only); "
+        "an ambiguous number such as '1,287'; a day that its month does not have (2025-02-30); infinite "
+        "or not-a-number values. Obligations are not in the schema: every field is optional here. `check` "
+        "also reads dotted keys (training.energy), enumeration labels and other letter case, lower-case "
+        "country codes, counts, ratios and booleans typed as text, numbers where text is expected, and "
+        "looser unit spellings such as 'kg CO₂e'."
+    )
 
 
 def json_schema(std: Standard | None = None) -> dict[str, Any]:
@@ -257,21 +305,36 @@ def json_schema(std: Standard | None = None) -> dict[str, Any]:
         props = {k: b.field(v) if isinstance(v, Field) else group((*path, k), v) for k, v in node.items()}
         name = "Group." + ".".join(path)
         label = std.group(path[0]).label.en if len(path) == 1 else ".".join(path)
-        b.defs[name] = {"type": "object", "additionalProperties": False, "description": label, "properties": props}
+        b.defs[name] = {
+            "type": "object",
+            "additionalProperties": False,
+            "description": label,
+            "properties": props,
+        }
         return {"anyOf": [_ref(name), {"type": "null"}]}
 
     known = ", ".join(available_editions())
-    props = {"standard": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": (
-        f"The edition this disclosure follows (Amendment 1, A1), one of: {known}; compared without regard to "
-        "case or repeated spaces. Absent, null or empty: the latest edition applies.")}}
+    props = {
+        "standard": {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": (
+                f"The edition this disclosure follows (Amendment 1, A1), one of: {known}; compared without regard to "
+                "case or repeated spaces. Absent, null or empty: the latest edition applies."
+            ),
+        }
+    }
     if std.activity is not None:
         props["activity"] = _activity_schema(std)
     props.update({g.id: group((g.id,), tree[g.id]) for g in [*std.sections, *std.phases] if g.id in tree})
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"{std.id} {std.edition} disclosure input",
-            "description": _root_description(std, b.codes),
-            "type": "object", "additionalProperties": False, "properties": props,
-            "$defs": dict(sorted(b.defs.items()))}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{std.id} {std.edition} disclosure input",
+        "description": _root_description(std, b.codes),
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "$defs": dict(sorted(b.defs.items())),
+    }
 
 
 def _activity_schema(std: Standard) -> dict[str, Any]:
@@ -279,18 +342,37 @@ def _activity_schema(std: Standard) -> dict[str, Any]:
     spec = std.activity
     assert spec is not None
     text = {"type": "string"}
-    table = {"type": "object", "additionalProperties": False, "required": spec.declaration.required,
-             "properties": {"table": {"enum": list(spec.kinds), "description": "the kind of table (D.2)"},
-                            "path": {**text, "minLength": 1, "description": "the CSV or Parquet file, relative to "
-                                     "the disclosure"},
-                            "phase": {"enum": std.phase_ids, "description": "the phase of rows without a phase "
-                                      "cell (energy, accelerator_usage); requests serve inference"},
-                            "basis": {"enum": spec.declaration.basis, "description": "grid_intensity only: the "
-                                      f"kind of emission factor (default {spec.declaration.default_basis})"},
-                            "sha256": {**text, "pattern": "^[0-9a-fA-F]{64}$"},
-                            "description": text}}
-    return {"type": "array", "items": table, "description": "Annex D (D.1): activity tables that reportgen "
-            "derives phase figures from, with hourly matching of energy and grid intensity"}
+    table = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": spec.declaration.required,
+        "properties": {
+            "table": {"enum": list(spec.kinds), "description": "the kind of table (D.2)"},
+            "path": {
+                **text,
+                "minLength": 1,
+                "description": "the CSV or Parquet file, relative to the disclosure",
+            },
+            "phase": {
+                "enum": std.phase_ids,
+                "description": "the phase of rows without a phase "
+                "cell (energy, accelerator_usage); requests serve inference",
+            },
+            "basis": {
+                "enum": spec.declaration.basis,
+                "description": "grid_intensity only: the "
+                f"kind of emission factor (default {spec.declaration.default_basis})",
+            },
+            "sha256": {**text, "pattern": "^[0-9a-fA-F]{64}$"},
+            "description": text,
+        },
+    }
+    return {
+        "type": "array",
+        "items": table,
+        "description": "Annex D (D.1): activity tables that reportgen "
+        "derives phase figures from, with hourly matching of energy and grid intensity",
+    }
 
 
 def json_schema_text(std: Standard | None = None) -> str:
@@ -303,9 +385,11 @@ def evaluation_json_schema() -> dict[str, Any]:
     from reportgen.evaluation.model import FORMAT_VERSION, Evaluation
 
     schema = Evaluation.model_json_schema(mode="serialization")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"reportgen evaluation, format {FORMAT_VERSION}",
-            **{k: v for k, v in schema.items() if k != "title"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"reportgen evaluation, format {FORMAT_VERSION}",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
 
 
 def evaluation_json_schema_text() -> str:

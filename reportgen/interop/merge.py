@@ -20,12 +20,12 @@ from typing import Any
 import yaml
 
 from reportgen.errors import InputError
+from reportgen.evaluation.model import FieldValue, Location
+from reportgen.evaluation.values import TypeProblem, ValueParser
 from reportgen.inputs import RawEntry, flatten
 from reportgen.inputs import tree as tree_mod
 from reportgen.interop import Fragment, dump_yaml, nest
-from reportgen.evaluation.model import FieldValue, Location
 from reportgen.standard import Standard
-from reportgen.evaluation.values import TypeProblem, ValueParser
 
 
 @dataclass
@@ -66,23 +66,32 @@ def _equal(a: FieldValue, b: FieldValue) -> bool:
 
 def _read(path: Path) -> tuple[tree_mod.Tree, str, str]:
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        raise InputError(f"--into takes a YAML or JSON disclosure, not the workbook {path.name}. Import into a "
-                         "YAML file, then copy the values into the workbook.")
+        raise InputError(
+            f"--into takes a YAML or JSON disclosure, not the workbook {path.name}. Import into a "
+            "YAML file, then copy the values into the workbook."
+        )
     text = tree_mod.decode(path, tree_mod.read_bytes(path))
-    if path.suffix.lower() == ".json" or (path.suffix.lower() not in {".yaml", ".yml"} and text.lstrip().startswith("{")):
+    if path.suffix.lower() == ".json" or (
+        path.suffix.lower() not in {".yaml", ".yml"} and text.lstrip().startswith("{")
+    ):
         return tree_mod.parse_json(path, text), "json", text
     return tree_mod.parse_yaml(path, text), "yaml", text
 
 
-def _set_existing(data: dict[str, Any], std: Standard, fid: str, value: Any, prefix: tuple[str, ...] = ()) -> bool:
+def _set_existing(
+    data: dict[str, Any], std: Standard, fid: str, value: Any, prefix: tuple[str, ...] = ()
+) -> bool:
     """Replace the value of `fid` wherever the tree holds it (nested or dotted keys, as flatten reads)."""
     for key in list(data):
         path = (*prefix, *str(key).split("."))
         if ".".join(path) == fid:
             data[key] = value
             return True
-        if isinstance(data[key], dict) and fid.startswith(".".join(path) + ".") and \
-                _set_existing(data[key], std, fid, value, path):
+        if (
+            isinstance(data[key], dict)
+            and fid.startswith(".".join(path) + ".")
+            and _set_existing(data[key], std, fid, value, path)
+        ):
             return True
     return False
 
@@ -100,7 +109,9 @@ def _insert(data: dict[str, Any], fid: str, value: Any) -> None:
     node[leaf] = value
 
 
-def merge_into(input_path: str | Path, frag: Fragment, std: Standard, out_format: str | None = None) -> MergeResult:
+def merge_into(
+    input_path: str | Path, frag: Fragment, std: Standard, out_format: str | None = None
+) -> MergeResult:
     """Merge `frag` into the disclosure at `input_path`; `out_format` 'yaml' or 'json' (default: the input's)."""
     p = Path(input_path)
     tree, kind, text = _read(p)
@@ -119,15 +130,20 @@ def merge_into(input_path: str | Path, frag: Fragment, std: Standard, out_format
         try:
             existing = parser.entry(f, entry)
         except TypeProblem:
-            result.conflicts.append(Conflict(fid, f"{entry.value!r} (not a valid value: fix it first)",
-                                             _show(imported, value), where))
+            result.conflicts.append(
+                Conflict(
+                    fid, f"{entry.value!r} (not a valid value: fix it first)", _show(imported, value), where
+                )
+            )
             continue
         if existing is None:  # an empty key (`energy:`): nothing supplied, fill it in
             add[fid] = value
         elif imported is not None and _equal(existing, imported):
             result.same.append(fid)
         else:
-            result.conflicts.append(Conflict(fid, _show(existing, entry.value), _show(imported, value), where))
+            result.conflicts.append(
+                Conflict(fid, _show(existing, entry.value), _show(imported, value), where)
+            )
     result.added = list(add)
     fmt = out_format or kind
     header = [f"{p.name} with values imported by `reportgen import {frag.tool}` from {frag.source_file}."]
@@ -157,10 +173,13 @@ def _append(text: str, add: dict[str, Any], frag: Fragment, raw: Any, std: Stand
         return text
     if any(fid in raw.entries for fid in add):  # an empty key already there: a second key would duplicate it
         return None
-    block = yaml.safe_dump(dict(add), sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    block = yaml.safe_dump(
+        dict(add), sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False
+    )
     merged = (text if text.endswith("\n") else text + "\n") + (
         f"\n# --- Imported by `reportgen import {frag.tool}` from {frag.source_file}: {len(add)} value(s) added "
-        "below; values already in this file were kept. ---\n" + block)
+        "below; values already in this file were kept. ---\n" + block
+    )
     try:
         tree = tree_mod.parse_yaml(p, merged)
     except InputError:
@@ -177,6 +196,8 @@ def _append(text: str, add: dict[str, Any], frag: Fragment, raw: Any, std: Stand
 
 def fragment_text(frag: Fragment) -> str:
     """The fragment alone, as a YAML document with a header saying where it came from."""
-    header = [f"Imported by `reportgen import {frag.tool}` from {frag.source_file}.",
-              "A disclosure fragment (AILD field ids): merge it into your disclosure, or use --into."]
+    header = [
+        f"Imported by `reportgen import {frag.tool}` from {frag.source_file}.",
+        "A disclosure fragment (AILD field ids): merge it into your disclosure, or use --into.",
+    ]
     return dump_yaml(nest(frag.values), header)

@@ -24,8 +24,11 @@ from reportgen.standard import Standard
 
 def _same(before: dict[str, Any], after: dict[str, Any], name: str) -> bool:
     expected = {EDITION_KEY: name, **{k: v for k, v in before.items() if k != EDITION_KEY}}
-    return after == expected and list(after)[0] == EDITION_KEY or (
-        EDITION_KEY in before and after == {**before, EDITION_KEY: name})
+    return (
+        after == expected
+        and list(after)[0] == EDITION_KEY
+        or (EDITION_KEY in before and after == {**before, EDITION_KEY: name})
+    )
 
 
 def _edit_yaml(text: str, tree: tree_mod.Tree, name: str) -> str | None:
@@ -41,8 +44,9 @@ def _edit_yaml(text: str, tree: tree_mod.Tree, name: str) -> str | None:
         lines[line_no - 1] = new_line + (m.group(1) or "") + (m.group(2) or "\n")
     else:
         at = 0  # after the opening comments, blank lines and document marker
-        while at < len(lines) and (not lines[at].strip() or lines[at].lstrip().startswith("#")
-                                   or lines[at].startswith(("---", "%"))):
+        while at < len(lines) and (
+            not lines[at].strip() or lines[at].lstrip().startswith("#") or lines[at].startswith(("---", "%"))
+        ):
             at += 1
         lines.insert(at, new_line + "\n\n")
     edited = "".join(lines)
@@ -58,7 +62,8 @@ def rewrite(path: Path, std: Standard, as_json: bool = False) -> tuple[str, bool
     text = tree_mod.decode(path, tree_mod.read_bytes(path))
     name = std.name
     is_json = path.suffix.lower() == ".json" or (
-        path.suffix.lower() not in {".yaml", ".yml"} and text.lstrip().startswith("{"))
+        path.suffix.lower() not in {".yaml", ".yml"} and text.lstrip().startswith("{")
+    )
     tree = tree_mod.parse_json(path, text) if is_json else tree_mod.parse_yaml(path, text)
     if is_json or as_json:
         data = {EDITION_KEY: name, **{k: v for k, v in tree.data.items() if k != EDITION_KEY}}
@@ -69,5 +74,7 @@ def rewrite(path: Path, std: Standard, as_json: bool = False) -> tuple[str, bool
     data = {EDITION_KEY: name, **{k: v for k, v in tree.data.items() if k != EDITION_KEY}}
     header = [f"{path.name} migrated to {name} by `reportgen migrate`."]
     if "#" in text:
-        header.append(f"The comments of {path.name} were not kept: copy them back from the original if needed.")
+        header.append(
+            f"The comments of {path.name} were not kept: copy them back from the original if needed."
+        )
     return dump_yaml(data, header), "#" not in text

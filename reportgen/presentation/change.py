@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.presentation import fmt
-from reportgen.presentation.comparison_chart import BarRow, bars_svg
 from reportgen.comparison.compare import Comparison, Line, compare, standard_of
 from reportgen.comparison.notes import is_blocking
-from reportgen.presentation.comparison_text import change_text, verdict
 from reportgen.evaluation.model import Evaluation
+from reportgen.presentation import fmt
+from reportgen.presentation.comparison_chart import BarRow, bars_svg
+from reportgen.presentation.comparison_text import change_text, verdict
 from reportgen.resources import t
 
 FONT = "Report Sans"
@@ -38,9 +38,14 @@ def series_names(baseline: Evaluation, current: Evaluation, lang: str) -> list[s
 
 
 def _row(label: str, ln: Line, lang: str) -> dict[str, str]:
-    return {"label": label, "baseline": fmt.quantity(ln.baseline, ln.unit, lang),
-            "current": fmt.quantity(ln.current, ln.unit, lang), "change": change_text(ln, lang),
-            "down": ln.change is not None and ln.change < 0, "up": ln.change is not None and ln.change > 0}
+    return {
+        "label": label,
+        "baseline": fmt.quantity(ln.baseline, ln.unit, lang),
+        "current": fmt.quantity(ln.current, ln.unit, lang),
+        "change": change_text(ln, lang),
+        "down": ln.change is not None and ln.change < 0,
+        "up": ln.change is not None and ln.change > 0,
+    }
 
 
 def build_change_view(baseline: Evaluation, current: Evaluation) -> dict[str, Any]:
@@ -53,21 +58,38 @@ def build_change_view(baseline: Evaluation, current: Evaluation) -> dict[str, An
         ind = std.indicators.get(name) or standard_of(baseline).indicators[name]
         return ind.label.get(lang)
 
-    units = [{"title": t(f"cmp_{kind}", lang), "rows": [_row(label(n), ln, lang) for n, ln in lines.items()]}
-             for kind, lines in cmp.functional_units.items() if lines]
-    phases = [{"title": std.group(p).label.get(lang) if std.is_phase(p) else p,
-               "rows": [_row(label(n), ln, lang) for n, ln in lines.items()]} for p, lines in cmp.phases.items()]
-    bars = [BarRow(label=label(n), values=[ln.baseline, ln.current],
-                   texts=[fmt.quantity(ln.baseline, ln.unit, lang), fmt.quantity(ln.current, ln.unit, lang)])
-            for n, ln in cmp.indicators.items()]
+    units = [
+        {"title": t(f"cmp_{kind}", lang), "rows": [_row(label(n), ln, lang) for n, ln in lines.items()]}
+        for kind, lines in cmp.functional_units.items()
+        if lines
+    ]
+    phases = [
+        {
+            "title": std.group(p).label.get(lang) if std.is_phase(p) else p,
+            "rows": [_row(label(n), ln, lang) for n, ln in lines.items()],
+        }
+        for p, lines in cmp.phases.items()
+    ]
+    bars = [
+        BarRow(
+            label=label(n),
+            values=[ln.baseline, ln.current],
+            texts=[fmt.quantity(ln.baseline, ln.unit, lang), fmt.quantity(ln.current, ln.unit, lang)],
+        )
+        for n, ln in cmp.indicators.items()
+    ]
     return {
-        "verdict": verdict(cmp, lang), "comparable": cmp.comparable,
-        "baseline_source": baseline.source or "", "baseline_title": fmt.system_title(baseline),
+        "verdict": verdict(cmp, lang),
+        "comparable": cmp.comparable,
+        "baseline_source": baseline.source or "",
+        "baseline_title": fmt.system_title(baseline),
         "baseline_edition": f"{baseline.standard.id} {baseline.standard.edition}",
-        "baseline_period": _period(baseline, lang), "baseline_fingerprint": baseline.fingerprint,
+        "baseline_period": _period(baseline, lang),
+        "baseline_fingerprint": baseline.fingerprint,
         "notes": [{"code": n.code, "message": n.message, "blocking": is_blocking(n.code)} for n in cmp.notes],
         "headline": [_row(label(n), ln, lang) for n, ln in cmp.indicators.items()],
-        "units": units, "phases": phases,
+        "units": units,
+        "phases": phases,
         "chart": bars_svg(bars, series_names(baseline, current, lang), FONT, per_row_scale=True),
     }
 
@@ -85,9 +107,12 @@ def change_sheet(s: Any, c: Any, baseline: Evaluation) -> None:
     cmp: Comparison = compare(baseline, ev, lang)
     std = c.std
     row = s.title(1, t("cmp_part_title", lang), TITLE_FONT)
-    facts = [(t("cmp_baseline", lang), f"{baseline.source or ''} — {fmt.system_title(baseline)}"),
-             (t("standard", lang), f"{baseline.standard.id} {baseline.standard.edition}"),
-             (t("cmp_baseline_fingerprint", lang), baseline.fingerprint), ("", verdict(cmp, lang))]
+    facts = [
+        (t("cmp_baseline", lang), f"{baseline.source or ''} — {fmt.system_title(baseline)}"),
+        (t("standard", lang), f"{baseline.standard.id} {baseline.standard.edition}"),
+        (t("cmp_baseline_fingerprint", lang), baseline.fingerprint),
+        ("", verdict(cmp, lang)),
+    ]
     for label, value in facts:
         s.put(row, 1, label, font=BOLD)
         s.put(row, 2, value, measure=False)
@@ -101,8 +126,14 @@ def change_sheet(s: Any, c: Any, baseline: Evaluation) -> None:
         ind = std.indicators.get(name) or standard_of(baseline).indicators[name]
         return ind.label.get(lang)
 
-    head = [t("col_indicator", lang), t("cmp_baseline", lang), t("cmp_current", lang), t("cmp_change", lang),
-            t("cmp_change_pct", lang), t("col_unit", lang)]
+    head = [
+        t("col_indicator", lang),
+        t("cmp_baseline", lang),
+        t("cmp_current", lang),
+        t("cmp_change", lang),
+        t("cmp_change_pct", lang),
+        t("col_unit", lang),
+    ]
 
     def block(row: int, title: str, lines: dict[str, Line]) -> int:
         row = s.title(row + 1, title)

@@ -24,15 +24,16 @@ STYLE: dict[str, tuple[str, str, bool]] = {
 }
 _FALLBACK = ("#808080", "#000000", False)
 
-WIDTH = 680          # drawing units; the SVG scales to the text width
-LABEL_H = 15         # indicator title line
+WIDTH = 680  # drawing units; the SVG scales to the text width
+LABEL_H = 15  # indicator title line
 BAR_H = 20
 ROW_GAP = 12
 MIN_LABEL_SHARE = 0.075  # below this a segment is too narrow for "12.3%"
 
 
-def phase_split_svg(totals: list[dict[str, Any]], phases: list[tuple[str, str]], font: str,
-                    colon: str = ": ") -> str:
+def phase_split_svg(
+    totals: list[dict[str, Any]], phases: list[tuple[str, str]], font: str, colon: str = ": "
+) -> str:
     """SVG markup for the totals of build_view() (only those with a value); '' when there is none.
 
     `phases` is [(phase id, label)] in the standard's order: it fixes colours and the legend order.
@@ -40,26 +41,34 @@ def phase_split_svg(totals: list[dict[str, Any]], phases: list[tuple[str, str]],
     rows = [tot for tot in totals if tot["has_value"] and any(p["share"] > 0 for p in tot["phases"])]
     if not rows:
         return ""
-    used = [(pid, label) for pid, label in phases if any(p["id"] == pid for tot in rows for p in tot["phases"])]
+    used = [
+        (pid, label) for pid, label in phases if any(p["id"] == pid for tot in rows for p in tot["phases"])
+    ]
     legend_cols = 3
     legend_lines = (len(used) + legend_cols - 1) // legend_cols
     height = len(rows) * (LABEL_H + BAR_H + ROW_GAP) + legend_lines * 16 + 6
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-           f'width="{WIDTH}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
-           "<defs>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
+        "<defs>",
+    ]
     for pid, (fill, _, hatched) in STYLE.items():
         if hatched:
-            out.append(f'<pattern id="h-{pid}" width="6" height="6" patternUnits="userSpaceOnUse" '
-                       f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{fill}"/>'
-                       f'<line x1="0" y1="0" x2="0" y2="6" stroke="#000000" stroke-width="1.2" '
-                       f'stroke-opacity="0.45"/></pattern>')
+            out.append(
+                f'<pattern id="h-{pid}" width="6" height="6" patternUnits="userSpaceOnUse" '
+                f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{fill}"/>'
+                f'<line x1="0" y1="0" x2="0" y2="6" stroke="#000000" stroke-width="1.2" '
+                f'stroke-opacity="0.45"/></pattern>'
+            )
     out.append("</defs>")
     order = {pid: i for i, (pid, _) in enumerate(phases)}
     y = 0
     for tot in rows:
-        partial = f' — {escape(tot["partial_text"])}' if tot["partial"] else ""
-        out.append(f'<text x="0" y="{y + 11}" font-weight="bold">{escape(tot["label"])}{escape(colon)}'
-                   f'{escape(tot["value"])} {escape(tot["unit"])}<tspan font-weight="normal">{partial}</tspan></text>')
+        partial = f" — {escape(tot['partial_text'])}" if tot["partial"] else ""
+        out.append(
+            f'<text x="0" y="{y + 11}" font-weight="bold">{escape(tot["label"])}{escape(colon)}'
+            f'{escape(tot["value"])} {escape(tot["unit"])}<tspan font-weight="normal">{partial}</tspan></text>'
+        )
         y += LABEL_H
         x = 0.0
         for p in sorted(tot["phases"], key=lambda p: order.get(p["id"], 99)):
@@ -68,24 +77,36 @@ def phase_split_svg(totals: list[dict[str, Any]], phases: list[tuple[str, str]],
                 continue
             fill, ink, hatched = STYLE.get(p["id"], _FALLBACK)
             paint = f"url(#h-{p['id']})" if hatched else fill
-            out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
-                       f'stroke="#ffffff" stroke-width="0.8"><title>{escape(p["label"])}</title></rect>')
+            out.append(
+                f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
+                f'stroke="#ffffff" stroke-width="0.8"><title>{escape(p["label"])}</title></rect>'
+            )
             if p["share"] >= MIN_LABEL_SHARE:
-                bg = f'<rect x="{x + w / 2 - 21:.2f}" y="{y + 4}" width="42" height="12" rx="2" fill="#ffffff" ' \
-                     f'fill-opacity="0.85"/>' if hatched else ""
+                bg = (
+                    f'<rect x="{x + w / 2 - 21:.2f}" y="{y + 4}" width="42" height="12" rx="2" fill="#ffffff" '
+                    f'fill-opacity="0.85"/>'
+                    if hatched
+                    else ""
+                )
                 colour = "#000000" if hatched else ink
-                out.append(f'{bg}<text x="{x + w / 2:.2f}" y="{y + 14}" text-anchor="middle" '
-                           f'fill="{colour}">{escape(p["share_text"])}</text>')
+                out.append(
+                    f'{bg}<text x="{x + w / 2:.2f}" y="{y + 14}" text-anchor="middle" '
+                    f'fill="{colour}">{escape(p["share_text"])}</text>'
+                )
             x += w
-        out.append(f'<rect x="0" y="{y}" width="{WIDTH}" height="{BAR_H}" fill="none" stroke="#333333" '
-                   f'stroke-width="0.6"/>')
+        out.append(
+            f'<rect x="0" y="{y}" width="{WIDTH}" height="{BAR_H}" fill="none" stroke="#333333" '
+            f'stroke-width="0.6"/>'
+        )
         y += BAR_H + ROW_GAP
     col_w = WIDTH / legend_cols
     for i, (pid, label) in enumerate(used):
         fill, _, hatched = STYLE.get(pid, _FALLBACK)
         lx, ly = (i % legend_cols) * col_w, y + (i // legend_cols) * 16
         paint = f"url(#h-{pid})" if hatched else fill
-        out.append(f'<rect x="{lx:.2f}" y="{ly}" width="14" height="11" fill="{paint}" stroke="#333333" '
-                   f'stroke-width="0.6"/><text x="{lx + 19:.2f}" y="{ly + 10}">{escape(label)}</text>')
+        out.append(
+            f'<rect x="{lx:.2f}" y="{ly}" width="14" height="11" fill="{paint}" stroke="#333333" '
+            f'stroke-width="0.6"/><text x="{lx + 19:.2f}" y="{ly + 10}">{escape(label)}</text>'
+        )
     out.append("</svg>")
     return "".join(out)

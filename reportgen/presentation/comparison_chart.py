@@ -35,11 +35,13 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     height = len(rows) * row_h + legend_h
     span = WIDTH - VALUE_W
     top = max((v or 0) for r in rows for v in r.values)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-           f'height="{height}" font-family="{escape(font)}" font-size="10" role="img"><defs>'
-           f'<pattern id="cmp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-           f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SERIES[1][0]}"/><line x1="0" y1="0" '
-           f'x2="0" y2="6" stroke="#000000" stroke-width="1.2" stroke-opacity="0.45"/></pattern></defs>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'height="{height}" font-family="{escape(font)}" font-size="10" role="img"><defs>'
+        f'<pattern id="cmp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SERIES[1][0]}"/><line x1="0" y1="0" '
+        f'x2="0" y2="6" stroke="#000000" stroke-width="1.2" stroke-opacity="0.45"/></pattern></defs>'
+    ]
     y = 0
     for r in rows:
         scale = max((v or 0) for v in r.values) if per_row_scale else top
@@ -50,8 +52,10 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
             fill, hatched = SERIES[i % len(SERIES)]
             paint = "url(#cmp-hatch)" if hatched else fill
             if w > 0:
-                out.append(f'<rect x="0" y="{by}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
-                           f'stroke="#333333" stroke-width="0.4"><title>{escape(series[i])}</title></rect>')
+                out.append(
+                    f'<rect x="0" y="{by}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
+                    f'stroke="#333333" stroke-width="0.4"><title>{escape(series[i])}</title></rect>'
+                )
             out.append(f'<text x="{w + 4:.2f}" y="{by + BAR_H - 2}">{escape(text)}</text>')
         y += row_h
     if n > 1:
@@ -59,8 +63,10 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
         for i, name in enumerate(series):
             fill, hatched = SERIES[i % len(SERIES)]
             paint = "url(#cmp-hatch)" if hatched else fill
-            out.append(f'<rect x="{lx:.1f}" y="{y + 4}" width="14" height="10" fill="{paint}" stroke="#333333" '
-                       f'stroke-width="0.6"/><text x="{lx + 19:.1f}" y="{y + 13}">{escape(name)}</text>')
+            out.append(
+                f'<rect x="{lx:.1f}" y="{y + 4}" width="14" height="10" fill="{paint}" stroke="#333333" '
+                f'stroke-width="0.6"/><text x="{lx + 19:.1f}" y="{y + 13}">{escape(name)}</text>'
+            )
             lx += 19 + CHAR_W * len(name) + 24
     out.append("</svg>")
     return "".join(out)

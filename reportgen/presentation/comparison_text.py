@@ -5,10 +5,10 @@ Numbers go through `fmt` (Babel), so 1 287,5 MWh in French; a change carries its
 
 from __future__ import annotations
 
-from reportgen.presentation import fmt
 from reportgen.comparison.compare import Comparison, Line, standard_of
 from reportgen.comparison.notes import is_blocking
 from reportgen.evaluation.model import Evaluation
+from reportgen.presentation import fmt
 from reportgen.resources import t
 
 LABEL_W = 42
@@ -32,7 +32,11 @@ def change_text(ln: Line, lang: str) -> str:
         return "—"
     if ln.change == 0:
         return t("cmp_no_change", lang)
-    pct = "" if ln.change_pct is None else f" ({'+' if ln.change_pct > 0 else ''}{fmt.percent(ln.change_pct / 100, lang)})"
+    pct = (
+        ""
+        if ln.change_pct is None
+        else f" ({'+' if ln.change_pct > 0 else ''}{fmt.percent(ln.change_pct / 100, lang)})"
+    )
     return signed(ln.change, ln.unit, lang) + pct.replace("-", "\u2212")
 
 
@@ -52,8 +56,9 @@ def describe(ev: Evaluation) -> str:
     return f"{ev.source or ''}{' — ' + title if title else ''} ({ev.standard.id} {ev.standard.edition})"
 
 
-def render_text(cmp: Comparison, baseline: Evaluation, current: Evaluation, lang: str,
-                title_key: str = "cmp_title") -> str:
+def render_text(
+    cmp: Comparison, baseline: Evaluation, current: Evaluation, lang: str, title_key: str = "cmp_title"
+) -> str:
     std = standard_of(current)
     out = [t(title_key, lang)]
     out.append(f"  {colon(t('cmp_baseline', lang), lang)} {describe(baseline)}")
@@ -64,6 +69,7 @@ def render_text(cmp: Comparison, baseline: Evaluation, current: Evaluation, lang
         for n in cmp.notes:
             mark = "!" if is_blocking(n.code) else "·"
             out.append(f"  {mark} [{n.code}] {n.message}")
+
     def label(name: str) -> str:
         ind = std.indicators.get(name) or standard_of(baseline).indicators[name]
         return ind.label.get(lang)
@@ -81,5 +87,8 @@ def render_text(cmp: Comparison, baseline: Evaluation, current: Evaluation, lang
     for phase, lines in cmp.phases.items():
         out.append(f"  {std.group(phase).label.get(lang) if std.is_phase(phase) else phase}")
         out += [row(label(n), ln, lang, width, "    ") for n, ln in lines.items()]
-    out += ["", f"{colon(t('cmp_fingerprints', lang), lang)} {cmp.baseline.fingerprint} → {cmp.current.fingerprint}"]
+    out += [
+        "",
+        f"{colon(t('cmp_fingerprints', lang), lang)} {cmp.baseline.fingerprint} → {cmp.current.fingerprint}",
+    ]
     return "\n".join(out) + "\n"

@@ -14,8 +14,15 @@ from reportgen.resources import t
 
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 PRETTY_UNITS = {
-    "kgCO2e": "kgCO₂e", "tCO2e": "tCO₂e", "gCO2e": "gCO₂e", "ktCO2e": "ktCO₂e", "m3": "m³",
-    "gCO2e/kWh": "gCO₂e/kWh", "kgSbeq": "kg Sb eq", "mgSbeq": "mg Sb eq", "gSbeq": "g Sb eq",
+    "kgCO2e": "kgCO₂e",
+    "tCO2e": "tCO₂e",
+    "gCO2e": "gCO₂e",
+    "ktCO2e": "ktCO₂e",
+    "m3": "m³",
+    "gCO2e/kWh": "gCO₂e/kWh",
+    "kgSbeq": "kg Sb eq",
+    "mgSbeq": "mg Sb eq",
+    "gSbeq": "g Sb eq",
 }
 
 

@@ -20,21 +20,22 @@ import mimetypes
 import os
 import threading
 import warnings
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
 from weasyprint.urls import URLFetcher
 
-from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.errors import OutputError
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, refuse_inputs, write_bytes
 from reportgen.presentation.chart import phase_split_svg
 from reportgen.presentation.printable import printable_view
 from reportgen.presentation.view import build_view
+from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
 
@@ -47,8 +48,13 @@ Notify = Callable[[str], None]
 _RENDER_LOCK = threading.Lock()
 
 
-def write_pdf(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None,
-              notify: Notify | None = None) -> Path:
+def write_pdf(
+    ev: Evaluation,
+    path: Path,
+    protect: Iterable[Path] = (),
+    baseline: Evaluation | None = None,
+    notify: Notify | None = None,
+) -> Path:
     """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file; with a
     `baseline`, the report adds the part "Change since the baseline" (issue 17).
 
@@ -65,12 +71,19 @@ def render_pdf(ev: Evaluation, baseline: Evaluation | None = None, notify: Notif
     html, notes = _render_html(ev, baseline)
     for note in notes:
         (notify or _ignore)(note)
-    return html_to_pdf(html, document_date(ev), payload_json(ev, baseline), ATTACHMENT_NAME,
-                       "AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)", notify)
+    return html_to_pdf(
+        html,
+        document_date(ev),
+        payload_json(ev, baseline),
+        ATTACHMENT_NAME,
+        "AILD disclosure: canonical inputs and evaluation (reportgen-disclosure/1)",
+        notify,
+    )
 
 
-def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, description: str,
-                notify: Notify | None = None) -> bytes:
+def html_to_pdf(
+    html: str, stamp: dt.datetime, attached: str, name: str, description: str, notify: Notify | None = None
+) -> bytes:
     """PDF/A-3b bytes of `html` (templates/ only), with `attached` as the associated file `name`;
     `stamp` is the document date, so the same html gives the same bytes (also used by the portfolio)."""
     import weasyprint
@@ -78,12 +91,21 @@ def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, descrip
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = TemplateOnlyFetcher(templates_dir())
-    attachment = weasyprint.Attachment(string=attached, name=name, relationship="Source", url_fetcher=fetcher,
-                                       description=description, created=stamp, modified=stamp)
+    attachment = weasyprint.Attachment(
+        string=attached,
+        name=name,
+        relationship="Source",
+        url_fetcher=fetcher,
+        description=description,
+        created=stamp,
+        modified=stamp,
+    )
     # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set; fontconfig
     # reads FONTCONFIG_FILE when WeasyPrint's FontConfiguration loads its configuration.
-    env = {"SOURCE_DATE_EPOCH": str(int(stamp.timestamp())),
-           "FONTCONFIG_FILE": str(templates_dir() / "fonts" / "fonts.conf")}
+    env = {
+        "SOURCE_DATE_EPOCH": str(int(stamp.timestamp())),
+        "FONTCONFIG_FILE": str(templates_dir() / "fonts" / "fonts.conf"),
+    }
     with _RENDER_LOCK, _environment_set(env), _weasyprint_log() as boxes:
         try:
             with warnings.catch_warnings():  # "No fonts configured": by design, report.css brings them
@@ -94,8 +116,10 @@ def html_to_pdf(html: str, stamp: dt.datetime, attached: str, name: str, descrip
         except FatalURLFetchingError as exc:
             raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
     if boxes:  # printable.py should have prevented it: never silently
-        (notify or _ignore)(f"the PDF shows an empty box for {', '.join(sorted(set(boxes)))}: "
-                            "please report it as a bug of reportgen")
+        (notify or _ignore)(
+            f"the PDF shows an empty box for {', '.join(sorted(set(boxes)))}: "
+            "please report it as a bug of reportgen"
+        )
     return bytes(data)
 
 
@@ -176,8 +200,13 @@ def _render_html(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[st
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["css_string"] = css_string
     env.filters["wrap_id"] = wrap_id
     return env

@@ -13,11 +13,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from reportgen.presentation import fmt
-from reportgen.presentation.comparison_chart import BarRow, bars_svg
 from reportgen.comparison.portfolio import Consolidation
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import EPOCH, document_date
+from reportgen.presentation import fmt
+from reportgen.presentation.comparison_chart import BarRow, bars_svg
 from reportgen.resources import t
 
 ATTACHMENT = "portfolio.json"
@@ -47,29 +47,57 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
     def figure(f: Any) -> str:
         if f is None or f.value is None:
             return t("no_value", lang)
-        return fmt.quantity(f.value, f.unit, lang) + (f" ({t('cmp_partial_flag', lang)})" if f.partial else "")
+        return fmt.quantity(f.value, f.unit, lang) + (
+            f" ({t('cmp_partial_flag', lang)})" if f.partial else ""
+        )
 
     systems = []
     for i, (s, ev) in enumerate(zip(p.systems, evaluations)):
-        systems.append({
-            "name": " ".join(x for x in (s.name, s.version) if x) or (ev.source or "—"),
-            "source": ev.source or "", "group": cons.groups[i], "status": fmt.status_text(ev),
-            "complete": ev.is_complete, "completeness": fmt.percent(cons.completeness[i], lang),
-            "fingerprint": s.fingerprint,
-            "totals": [{"value": figure(s.totals.get(n)), "share": fmt.percent(cons.share(i, n), lang)}
-                       for n in indicators],
-            "per_request": [fmt.quantity(cons.per_request[i][n].value, cons.per_request[i][n].unit, lang)
-                            if n in cons.per_request[i] else "—" for n in indicators],
-        })
-    groups = [{"key": key, "members": sum(1 for g in cons.groups if g == key),
-               "totals": [figure(row.get(n)) for n in indicators]} for key, row in p.consolidated.items()]
-    rows = [BarRow(label=sys["name"][:38], values=[s.totals[HEADLINE].value if HEADLINE in s.totals else None],
-                   texts=[sys["totals"][indicators.index(HEADLINE)]["value"]] if HEADLINE in indicators else ["—"])
-            for sys, s in zip(systems, p.systems)]
+        systems.append(
+            {
+                "name": " ".join(x for x in (s.name, s.version) if x) or (ev.source or "—"),
+                "source": ev.source or "",
+                "group": cons.groups[i],
+                "status": fmt.status_text(ev),
+                "complete": ev.is_complete,
+                "completeness": fmt.percent(cons.completeness[i], lang),
+                "fingerprint": s.fingerprint,
+                "totals": [
+                    {"value": figure(s.totals.get(n)), "share": fmt.percent(cons.share(i, n), lang)}
+                    for n in indicators
+                ],
+                "per_request": [
+                    fmt.quantity(cons.per_request[i][n].value, cons.per_request[i][n].unit, lang)
+                    if n in cons.per_request[i]
+                    else "—"
+                    for n in indicators
+                ],
+            }
+        )
+    groups = [
+        {
+            "key": key,
+            "members": sum(1 for g in cons.groups if g == key),
+            "totals": [figure(row.get(n)) for n in indicators],
+        }
+        for key, row in p.consolidated.items()
+    ]
+    rows = [
+        BarRow(
+            label=sys["name"][:38],
+            values=[s.totals[HEADLINE].value if HEADLINE in s.totals else None],
+            texts=[sys["totals"][indicators.index(HEADLINE)]["value"]] if HEADLINE in indicators else ["—"],
+        )
+        for sys, s in zip(systems, p.systems)
+    ]
     orgs = organizations(evaluations)
     return {
-        "lang": lang, "organization": ", ".join(orgs) or "—", "several_orgs": len(orgs) > 1,
-        "indicators": [cons.labels.get(n, n) for n in indicators], "systems": systems, "groups": groups,
+        "lang": lang,
+        "organization": ", ".join(orgs) or "—",
+        "several_orgs": len(orgs) > 1,
+        "indicators": [cons.labels.get(n, n) for n in indicators],
+        "systems": systems,
+        "groups": groups,
         "several_groups": len(groups) > 1,
         "chart": bars_svg(rows, [cons.labels.get(HEADLINE, HEADLINE)], "Report Sans", per_row_scale=False),
         "chart_title": cons.labels.get(HEADLINE, HEADLINE),
@@ -81,10 +109,18 @@ def render_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
 
     view = build_view(cons, evaluations, lang)
     when = stamp(evaluations)
-    html = _environment().get_template("portfolio.html.j2").render(
-        **view, t=lambda key, **kw: t(key, lang).format(**kw) if kw else t(key, lang),
-        created_w3c=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    return html_to_pdf(html, when, portfolio_json(cons), ATTACHMENT, "AILD portfolio: systems and consolidated totals")
+    html = (
+        _environment()
+        .get_template("portfolio.html.j2")
+        .render(
+            **view,
+            t=lambda key, **kw: t(key, lang).format(**kw) if kw else t(key, lang),
+            created_w3c=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    )
+    return html_to_pdf(
+        html, when, portfolio_json(cons), ATTACHMENT, "AILD portfolio: systems and consolidated totals"
+    )
 
 
 def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> Workbook:
@@ -97,10 +133,21 @@ def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str
     wb = Workbook()
     wb.remove(wb.active)
     systems = Sheet(wb.create_sheet(t("pf_sheet_systems", lang)), guard)
-    row = systems.title(1, t("pf_title", lang).format(organization=", ".join(organizations(evaluations)) or "—"),
-                        TITLE_FONT) + 1
-    head = [t("system", lang), t("model_version", lang), t("pf_group", lang), t("col_status", lang),
-            t("completeness", lang)]
+    row = (
+        systems.title(
+            1,
+            t("pf_title", lang).format(organization=", ".join(organizations(evaluations)) or "—"),
+            TITLE_FONT,
+        )
+        + 1
+    )
+    head = [
+        t("system", lang),
+        t("model_version", lang),
+        t("pf_group", lang),
+        t("col_status", lang),
+        t("completeness", lang),
+    ]
     for n in indicators:
         unit = fmt.pretty_unit(p.systems[0].totals[n].unit) if n in p.systems[0].totals else ""
         head += [f"{cons.labels.get(n, n)} ({unit})", t("pf_share", lang)]
@@ -119,15 +166,27 @@ def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str
     systems.finish()
 
     cons_sheet = Sheet(wb.create_sheet(t("pf_sheet_consolidated", lang)), guard)
-    row = cons_sheet.header(1, [t("pf_group", lang), t("col_indicator", lang), t("col_value", lang),
-                                t("col_unit", lang), t("cmp_partial_flag", lang)])
+    row = cons_sheet.header(
+        1,
+        [
+            t("pf_group", lang),
+            t("col_indicator", lang),
+            t("col_value", lang),
+            t("col_unit", lang),
+            t("cmp_partial_flag", lang),
+        ],
+    )
     for key, totals in p.consolidated.items():
         for n, f in totals.items():
-            row = cons_sheet.row(row, [key, cons.labels.get(n, n), f.value, fmt.pretty_unit(f.unit), f.partial])
+            row = cons_sheet.row(
+                row, [key, cons.labels.get(n, n), f.value, fmt.pretty_unit(f.unit), f.partial]
+            )
     cons_sheet.finish()
 
     per_req = Sheet(wb.create_sheet(t("cmp_per_request", lang)), guard)
-    row = per_req.header(1, [t("system", lang), t("col_indicator", lang), t("col_value", lang), t("col_unit", lang)])
+    row = per_req.header(
+        1, [t("system", lang), t("col_indicator", lang), t("col_value", lang), t("col_unit", lang)]
+    )
     for s, fu in zip(p.systems, cons.per_request):
         for n, uv in fu.items():
             row = per_req.row(row, [s.name, cons.labels.get(n, n), uv.value, fmt.pretty_unit(uv.unit)])
@@ -137,7 +196,7 @@ def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str
     about.put(1, 1, ATTACHMENT, font=BOLD)
     text = portfolio_json(cons)
     for i in range(0, len(text), 30_000):
-        about.put(2 + i // 30_000, 1, text[i:i + 30_000], measure=False)
+        about.put(2 + i // 30_000, 1, text[i : i + 30_000], measure=False)
     props = wb.properties
     props.created = props.modified = stamp(evaluations).replace(tzinfo=None)
     props.title = t("pf_title", lang).format(organization=", ".join(organizations(evaluations)) or "—")[:250]

@@ -33,11 +33,11 @@ from reportgen.presentation import fmt
 from reportgen.resources import t, templates_dir
 from reportgen.workbook.xml_text import ILLEGAL_XML
 
-MAX_CHARS = 2000        # characters of one text printed (half a page in a table cell; samples: <300)
-MAX_ID_CHARS = 120      # characters of an id printed (the longest id of the standard has 39)
-MAX_TITLE_CHARS = 100   # characters of the title, repeated in every page header
-LONG_RUN = 40           # a run of this many characters without a space gets break opportunities...
-BREAK_EVERY = 12        # ...every this many characters
+MAX_CHARS = 2000  # characters of one text printed (half a page in a table cell; samples: <300)
+MAX_ID_CHARS = 120  # characters of an id printed (the longest id of the standard has 39)
+MAX_TITLE_CHARS = 100  # characters of the title, repeated in every page header
+LONG_RUN = 40  # a run of this many characters without a space gets break opportunities...
+BREAK_EVERY = 12  # ...every this many characters
 ZWSP = "\u200b"
 UNSAFE_CATEGORIES = {"Cc", "Co", "Cs", "Cn"}
 DROPPED = {chr(c) for c in range(0xFE00, 0xFE10)} | {chr(c) for c in range(0xE0100, 0xE01F0)}
@@ -87,8 +87,11 @@ class Printer:
         if len(text) > limit:
             left_out = len(text) - limit
             self.clipped[where] = self.clipped.get(where, 0) + left_out
-            text = text[:limit].rstrip() + " " + t("rpt_clip_marker", self.lang).format(
-                n=fmt.number(left_out, self.lang))
+            text = (
+                text[:limit].rstrip()
+                + " "
+                + t("rpt_clip_marker", self.lang).format(n=fmt.number(left_out, self.lang))
+            )
         if breaks and len(text) > LONG_RUN:
             text = _RUN.sub(_add_breaks, text)
         return text
@@ -142,7 +145,9 @@ class Printer:
             out.append(t("rpt_unprintable", self.lang).format(example=example, places=places))
         if self.clipped:
             places = _places({w: fmt.number(n, self.lang) for w, n in self.clipped.items()}, self.lang)
-            out.append(t("rpt_clipped", self.lang).format(max=fmt.number(MAX_CHARS, self.lang), places=places))
+            out.append(
+                t("rpt_clipped", self.lang).format(max=fmt.number(MAX_CHARS, self.lang), places=places)
+            )
         return out
 
 

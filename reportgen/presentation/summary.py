@@ -95,7 +95,10 @@ def present(ev: Evaluation, std: Standard | None = None) -> Presentation:
     for item in ev.missing_items:
         groups.setdefault(item.phase or item.field.split(".")[0], []).append(item)
     return Presentation(
-        ev=ev, std=std, lang=lang, units=units,
+        ev=ev,
+        std=std,
+        lang=lang,
+        units=units,
         status_text=fmt.status_text(ev),
         complete=ev.is_complete,
         completeness_detail=detail,
@@ -115,14 +118,23 @@ def _total(ev: Evaluation, std: Standard, units: Units, lang: str, name: str) ->
     phases = ", ".join(std.group(p).label.get(lang) for p in total.missing_phases)
     published = total.published
     return IndicatorTotal(
-        id=name, label=ind.label.get(lang), unit=ind.report_unit, unit_text=fmt.pretty_unit(ind.report_unit),
+        id=name,
+        label=ind.label.get(lang),
+        unit=ind.report_unit,
+        unit_text=fmt.pretty_unit(ind.report_unit),
         value=conv(total.value),
         by_phase={p: units.convert(x, ind.unit, ind.report_unit) for p, x in total.by_phase.items()},
-        shares=dict(total.shares), partial=total.partial, missing_phases=list(total.missing_phases),
+        shares=dict(total.shares),
+        partial=total.partial,
+        missing_phases=list(total.missing_phases),
         partial_text=t("partial_missing", lang).format(phases=phases) if total.partial else "",
-        location_based_phases=list(total.location_based_phases), shares_partial=total.shares_partial,
-        published=(units.convert(published.value, published.unit, ind.report_unit)
-                   if published is not None else None),
+        location_based_phases=list(total.location_based_phases),
+        shares_partial=total.shares_partial,
+        published=(
+            units.convert(published.value, published.unit, ind.report_unit) if published is not None else None
+        ),
         published_scope=published.scope if published is not None else None,
-        no_market_total=bool(ind.fallback and total.value is None and std.semantics.market_total == "same_boundary"),
+        no_market_total=bool(
+            ind.fallback and total.value is None and std.semantics.market_total == "same_boundary"
+        ),
     )

@@ -64,31 +64,41 @@ def _totals_lines(p: Presentation) -> list[str]:
             text += f" — {t('published_beside', lang).format(value=pub, scope=total.published_scope or '—')}"
         out.append(f"  {colon(total.label, lang)} {text}")
         if total.location_based_phases:
-            entered = ", ".join(f"{p.group_label(ph)} {p.quantity(total.by_phase[ph], total.unit)}"
-                                for ph in total.location_based_phases)
+            entered = ", ".join(
+                f"{p.group_label(ph)} {p.quantity(total.by_phase[ph], total.unit)}"
+                for ph in total.location_based_phases
+            )
             out.append(f"      {t('entered_location', lang).format(phases=entered)}")
         if total.shares_partial is not None and total.shares:
-            shares = ", ".join(f"{p.group_label(ph)} {fmt.percent(v, lang)}" for ph, v in total.shares.items())
+            shares = ", ".join(
+                f"{p.group_label(ph)} {fmt.percent(v, lang)}" for ph, v in total.shares.items()
+            )
             flag = f" ({t('shares_partial', lang)})" if total.shares_partial else ""
             out.append(f"      {colon(t('shares_by_phase', lang), lang)} {shares}{flag}")
     fu = ev.functional_units
     if fu.per_request:
         out += ["", t("per_request", lang)]
         for name, uv in fu.per_request.items():
-            out.append(f"  {colon(std.indicators[name].label.get(lang), lang)} {fmt.quantity(uv.value, uv.unit, lang)}")
+            out.append(
+                f"  {colon(std.indicators[name].label.get(lang), lang)} {fmt.quantity(uv.value, uv.unit, lang)}"
+            )
     if fu.published:
         out += ["", t("published_per_unit", lang).format(definition=fu.published.get("definition") or "—")]
         for name, uv in fu.published.items():
             if name != "definition" and not isinstance(uv, (str, type(None))):
-                out.append(f"  {colon(std.indicators[name].label.get(lang), lang)} "
-                           f"{fmt.quantity(uv.value, uv.unit, lang)}")
+                out.append(
+                    f"  {colon(std.indicators[name].label.get(lang), lang)} "
+                    f"{fmt.quantity(uv.value, uv.unit, lang)}"
+                )
     if ev.inference_share is not None:
         flag = f" ({t('share_partial_flag', lang)})" if ev.inference_share_partial else ""
         out.append(f"{colon(t('inference_share', lang), lang)} {fmt.percent(ev.inference_share, lang)}{flag}")
     if std.semantics.basis and ev.data_quality:
         out += ["", t("basis_summary", lang)]
         for name, shares in ev.data_quality.items():
-            parts = ", ".join(f"{std.enum_label('basis', b, lang)} {fmt.percent(v, lang)}" for b, v in
-                              sorted(shares.items(), key=lambda kv: std.basis_order().index(kv[0])))
+            parts = ", ".join(
+                f"{std.enum_label('basis', b, lang)} {fmt.percent(v, lang)}"
+                for b, v in sorted(shares.items(), key=lambda kv: std.basis_order().index(kv[0]))
+            )
             out.append(f"  {colon(std.indicators[name].label.get(lang), lang)} {parts}")
     return out

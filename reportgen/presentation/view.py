@@ -17,13 +17,13 @@ import yaml
 from babel import Locale
 from babel.dates import format_date
 
-from reportgen.presentation import fmt
 from reportgen.errors import StandardError
 from reportgen.evaluation.model import Evaluation, FieldValue
+from reportgen.presentation import fmt
 from reportgen.presentation import view_published as published_mod
+from reportgen.presentation.summary import Presentation, present
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
-from reportgen.presentation.summary import Presentation, present
 
 ID_GROUPS = ("report", "organization", "system")
 
@@ -82,8 +82,12 @@ class _View:
         """
         if x is None:
             return self.s("rpt_dash")
-        if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0 and (
-                abs(x) >= 1e12 or abs(x) < 1e-6):
+        if (
+            isinstance(x, (int, float))
+            and not isinstance(x, bool)
+            and x != 0
+            and (abs(x) >= 1e12 or abs(x) < 1e-6)
+        ):
             return fmt.scientific(x, self.lang)
         return fmt.number(x, self.lang, sig)
 
@@ -138,16 +142,28 @@ class _View:
     def obligation(self, f: Field) -> str:
         if f.obligation == "M*" and f.condition is not None:
             return f"{self.s('rpt_obligation_Mc')} {f.condition.text.get(self.lang)}"
-        return self.s({"M": "rpt_obligation_M", "R": "rpt_obligation_R", "O": "rpt_obligation_O"}[f.obligation])
+        return self.s(
+            {"M": "rpt_obligation_M", "R": "rpt_obligation_R", "O": "rpt_obligation_O"}[f.obligation]
+        )
 
     def row(self, f: Field, applies: bool = True) -> Row:
         """One field as a table row; a field without a value is still a row (value "—")."""
         fv: FieldValue | None = self.ev.values.get(f.id)
         notes: list[str] = []
-        row: Row = {"id": f.id, "label": f.label.get(self.lang), "obligation": self.obligation(f),
-                    "value": self.s("rpt_dash"), "unit": "", "method": "", "source": "", "uncertainty": "",
-                    "origin": "missing", "origin_label": self.s("rpt_not_supplied"), "applies": applies,
-                    "numeric": False}
+        row: Row = {
+            "id": f.id,
+            "label": f.label.get(self.lang),
+            "obligation": self.obligation(f),
+            "value": self.s("rpt_dash"),
+            "unit": "",
+            "method": "",
+            "source": "",
+            "uncertainty": "",
+            "origin": "missing",
+            "origin_label": self.s("rpt_not_supplied"),
+            "applies": applies,
+            "numeric": False,
+        }
         if fv is None:
             if f.id in self.ev.rejected:
                 notes.append(self.s("rpt_rejected"))
@@ -157,8 +173,11 @@ class _View:
             row["origin"] = fv.origin
             row["origin_label"] = self.s(f"origin_{fv.origin}")
             if fv.origin == "withheld":
-                notes.append(self.s("rpt_withheld",
-                                    reason=self.std.enum_label("withheld_reason", fv.withheld, self.lang)))
+                notes.append(
+                    self.s(
+                        "rpt_withheld", reason=self.std.enum_label("withheld_reason", fv.withheld, self.lang)
+                    )
+                )
             else:
                 row["value"] = self.value_text(f, fv.value)
                 row["unit"] = self.unit(fv.unit) if fv.unit and fv.value is not None else ""
@@ -166,14 +185,17 @@ class _View:
             if fv.method:
                 row["method"] = self.std.enum_label("method", fv.method, self.lang)
             if fv.basis and fv.origin == "derived":  # A4: what a derived figure rests on
-                row["method"] += f" ({self.s('basis_label')}: {self.std.enum_label('basis', fv.basis, self.lang)})"
+                row["method"] += (
+                    f" ({self.s('basis_label')}: {self.std.enum_label('basis', fv.basis, self.lang)})"
+                )
             if fv.source:
                 row["source"] = fv.source
             elif fv.trace is not None:
                 row["source"] = f"{t('clause', self.lang)} {fv.trace.clause}"
             if fv.uncertainty_pct is not None:
-                row["uncertainty"] = self.s("rpt_uncertainty", pct=fmt.percent(fv.uncertainty_pct / 100,
-                                                                              self.lang, 0))
+                row["uncertainty"] = self.s(
+                    "rpt_uncertainty", pct=fmt.percent(fv.uncertainty_pct / 100, self.lang, 0)
+                )
             if fv.note:
                 notes.append(fv.note)
             if not fv.counted:
@@ -199,7 +221,9 @@ class _View:
         return {
             "lang": self.lang,
             "heading": self.s("rpt_title"),
-            "system": system, "version": version, "running_title": name,
+            "system": system,
+            "version": version,
+            "running_title": name,
             "author": org,
             "document": {  # the PDF's metadata, not drawn: keeps characters the fonts lack
                 "title": f"{self.s('rpt_title')} — {name}" if name else self.s("rpt_title"),
@@ -213,13 +237,20 @@ class _View:
         }
 
     def status(self) -> Row:
-        return {"text": self.p.status_text, "complete": self.p.complete, "completeness": self.p.completeness_text,
-                "recommended": self.pct(self.ev.recommended_coverage)}
+        return {
+            "text": self.p.status_text,
+            "complete": self.p.complete,
+            "completeness": self.p.completeness_text,
+            "recommended": self.pct(self.ev.recommended_coverage),
+        }
 
     def identification(self) -> Row:
         start, end = self.value("report.reporting_period_start"), self.value("report.reporting_period_end")
-        period = (self.s("rpt_period", start=self.date(start), end=self.date(end))
-                  if start and end else self.s("rpt_dash"))
+        period = (
+            self.s("rpt_period", start=self.date(start), end=self.date(end))
+            if start and end
+            else self.s("rpt_dash")
+        )
         pub = self.value("report.publication_date")
         model = " — ".join(str(x) for x in (self.value("system.name"), self.value("system.model_name")) if x)
         facts = [
@@ -239,25 +270,50 @@ class _View:
     def totals(self) -> list[Row]:
         out = []
         for total in self.p.totals:
-            phases = [{"id": p, "label": self.group_label(p), "value": self.num(x),
-                       "share": total.shares.get(p, 0.0), "share_text": self.pct(total.shares.get(p))}
-                      for p, x in total.by_phase.items()]
+            phases = [
+                {
+                    "id": p,
+                    "label": self.group_label(p),
+                    "value": self.num(x),
+                    "share": total.shares.get(p, 0.0),
+                    "share_text": self.pct(total.shares.get(p)),
+                }
+                for p, x in total.by_phase.items()
+            ]
             notes = []  # D1.1: A2 phases entered location-based, A3 partial shares, A6 published aggregate
             if total.location_based_phases:
-                notes.append(self.s("entered_location", phases=", ".join(
-                    f"{self.group_label(p)} {self.num(total.by_phase[p])} {total.unit_text}"
-                    for p in total.location_based_phases)))
+                notes.append(
+                    self.s(
+                        "entered_location",
+                        phases=", ".join(
+                            f"{self.group_label(p)} {self.num(total.by_phase[p])} {total.unit_text}"
+                            for p in total.location_based_phases
+                        ),
+                    )
+                )
             if total.shares_partial and total.shares:
                 notes.append(self.s("shares_partial"))
             if total.published is not None:
-                notes.append(self.s("published_beside", value=f"{self.num(total.published)} {total.unit_text}",
-                                    scope=total.published_scope or self.s("rpt_dash")))
-            out.append({"notes": notes,
-                "id": total.id, "label": total.label, "unit": total.unit_text,
-                "value": self.num(total.value) if total.value is not None else t("no_value", self.lang),
-                "has_value": total.value is not None, "partial": total.partial,
-                "partial_text": total.partial_text, "phases": phases,
-            })
+                notes.append(
+                    self.s(
+                        "published_beside",
+                        value=f"{self.num(total.published)} {total.unit_text}",
+                        scope=total.published_scope or self.s("rpt_dash"),
+                    )
+                )
+            out.append(
+                {
+                    "notes": notes,
+                    "id": total.id,
+                    "label": total.label,
+                    "unit": total.unit_text,
+                    "value": self.num(total.value) if total.value is not None else t("no_value", self.lang),
+                    "has_value": total.value is not None,
+                    "partial": total.partial,
+                    "partial_text": total.partial_text,
+                    "phases": phases,
+                }
+            )
         return out
 
     def equivalences(self) -> list[Row]:
@@ -272,15 +328,21 @@ class _View:
             if count >= 100:  # two significant digits: the factor is not more precise than that
                 count = round(count, 1 - int(math.floor(math.log10(count))))
             shown = self.p.total(eq["indicator"])
-            out.append({
-                "text": self.s("rpt_equivalence_line", total=f"{self.num(shown.value if shown else None)} "
-                               f"{fmt.pretty_unit(ind.report_unit)}",
-                               count=self.num(count, 2 if count >= 10 else 1), what=eq["what"][self.lang]),
-                "indicator": ind.label.get(self.lang),
-                "factor": f"{self.num(eq['factor'])} {fmt.pretty_unit(eq['unit'])}",
-                "source": eq["source"][self.lang],
-                "at_least": self.s("rpt_at_least") if total.partial else "",
-            })
+            out.append(
+                {
+                    "text": self.s(
+                        "rpt_equivalence_line",
+                        total=f"{self.num(shown.value if shown else None)} "
+                        f"{fmt.pretty_unit(ind.report_unit)}",
+                        count=self.num(count, 2 if count >= 10 else 1),
+                        what=eq["what"][self.lang],
+                    ),
+                    "indicator": ind.label.get(self.lang),
+                    "factor": f"{self.num(eq['factor'])} {fmt.pretty_unit(eq['unit'])}",
+                    "source": eq["source"][self.lang],
+                    "at_least": self.s("rpt_at_least") if total.partial else "",
+                }
+            )
         return out
 
     def boundary(self) -> Row:
@@ -288,8 +350,9 @@ class _View:
         for p in self.std.phase_ids:
             f = self.std.fields[f"boundary.phases.{p}"]
             jf = self.std.fields[f"boundary.justifications.{p}"]
-            phases.append({"id": p, "label": self.group_label(p), "status": self.row(f),
-                           "justification": self.row(jf)})
+            phases.append(
+                {"id": p, "label": self.group_label(p), "status": self.row(f), "justification": self.row(jf)}
+            )
         shown = tuple(f"boundary.{k}.{p}" for k in ("phases", "justifications") for p in self.std.phase_ids)
         scope = self.value("boundary.energy_scope")
         narrow = None
@@ -303,13 +366,24 @@ class _View:
         for g in self.std.phases:
             status = self.ev.boundary.get(g.id)
             included = status == "included"
-            status_label = (self.std.enum_label("phase_status", status, self.lang) if status
-                            else self.s("rpt_not_supplied"))
-            out.append({"id": g.id, "label": g.label.get(self.lang), "clause": g.clause,
-                        "status": status_label, "included": included,
-                        "out_note": "" if included or status is None else self.s("rpt_phase_out",
-                                                                                 status=status_label),
-                        "rows": self.rows(g.id, applies=included or status is None)})
+            status_label = (
+                self.std.enum_label("phase_status", status, self.lang)
+                if status
+                else self.s("rpt_not_supplied")
+            )
+            out.append(
+                {
+                    "id": g.id,
+                    "label": g.label.get(self.lang),
+                    "clause": g.clause,
+                    "status": status_label,
+                    "included": included,
+                    "out_note": ""
+                    if included or status is None
+                    else self.s("rpt_phase_out", status=status_label),
+                    "rows": self.rows(g.id, applies=included or status is None),
+                }
+            )
             out[-1]["empty"] = all(r["origin"] == "missing" and not r["note"] for r in out[-1]["rows"])
         return out
 
@@ -320,25 +394,40 @@ class _View:
             pr, pk = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
             if pr is None and pk is None:
                 continue
-            cell = lambda uv: fmt.quantity(uv.value, uv.unit, self.lang) if uv else self.s("rpt_not_derivable")
+            cell = lambda uv: (
+                fmt.quantity(uv.value, uv.unit, self.lang) if uv else self.s("rpt_not_derivable")
+            )
             rows.append({"label": ind.label.get(self.lang), "per_request": cell(pr), "per_1k": cell(pk)})
         basis_field = self.std.fields["inference.per_request_basis"]
-        return {"rows": rows, "basis_label": basis_field.label.get(self.lang),
-                "basis": self.value_text(basis_field, self.value(basis_field.id)),
-                "inference_share": self.pct(self.ev.inference_share) + (
-                    f" ({self.s('share_partial_flag')})" if self.ev.inference_share_partial else ""),
-                "published": published_mod.per_unit(self)}
+        return {
+            "rows": rows,
+            "basis_label": basis_field.label.get(self.lang),
+            "basis": self.value_text(basis_field, self.value(basis_field.id)),
+            "inference_share": self.pct(self.ev.inference_share)
+            + (f" ({self.s('share_partial_flag')})" if self.ev.inference_share_partial else ""),
+            "published": published_mod.per_unit(self),
+        }
 
     def methodology(self) -> Row:
         kind = "basis" if self.std.semantics.basis else "method"  # A4 replaces 9.3's methods by bases
-        methods = [m for m in self.std.enum_values(kind)
-                   if any(m in dq for dq in self.ev.data_quality.values())]
-        dq_rows = [{"label": self.std.indicators[name].label.get(self.lang),
-                    "cells": [self.pct(dq[m]) if m in dq else self.s("rpt_dash") for m in methods]}
-                   for name, dq in self.ev.data_quality.items() if name in self.std.indicators]
-        return {"rows": self.rows("methodology"),
-                "data_quality": {"methods": [self.std.enum_label(kind, m, self.lang) for m in methods],
-                                 "rows": dq_rows}}
+        methods = [
+            m for m in self.std.enum_values(kind) if any(m in dq for dq in self.ev.data_quality.values())
+        ]
+        dq_rows = [
+            {
+                "label": self.std.indicators[name].label.get(self.lang),
+                "cells": [self.pct(dq[m]) if m in dq else self.s("rpt_dash") for m in methods],
+            }
+            for name, dq in self.ev.data_quality.items()
+            if name in self.std.indicators
+        ]
+        return {
+            "rows": self.rows("methodology"),
+            "data_quality": {
+                "methods": [self.std.enum_label(kind, m, self.lang) for m in methods],
+                "rows": dq_rows,
+            },
+        }
 
     def verification(self) -> Row:
         level = self.value("verification.level")
@@ -349,7 +438,9 @@ class _View:
         elif self.ev.self_declared:
             statement = f"{level_label}. {t('self_declared', self.lang)}."
         elif provider and when and ref:
-            statement = self.s("rpt_verified", level=level_label, provider=provider, date=self.date(when), ref=ref)
+            statement = self.s(
+                "rpt_verified", level=level_label, provider=provider, date=self.date(when), ref=ref
+            )
         else:
             statement = self.s("rpt_verified_incomplete", level=level_label)
         std_applied = self.value("verification.standard")
@@ -363,28 +454,60 @@ class _View:
             if fv.trace is None:
                 continue
             tr = fv.trace
-            inputs = [{"id": i.field, "label": self.label(i.field),
-                       "value": f"{self.num(i.value)} {self.unit(i.unit)}".strip(),
-                       "origin": self.s(f"origin_{i.origin}"), "source": i.source or ""} for i in tr.inputs]
-            out.append({"id": fid, "label": self.label(fid), "clause": tr.clause,
-                        "value": fmt.quantity(fv.value, fv.unit, self.lang) if isinstance(fv.value, (int, float))
-                        else self.s("rpt_dash"),
-                        "formula": tr.formula, "expression": tr.expression, "inputs": inputs,
-                        "notes": list(tr.notes)})
+            inputs = [
+                {
+                    "id": i.field,
+                    "label": self.label(i.field),
+                    "value": f"{self.num(i.value)} {self.unit(i.unit)}".strip(),
+                    "origin": self.s(f"origin_{i.origin}"),
+                    "source": i.source or "",
+                }
+                for i in tr.inputs
+            ]
+            out.append(
+                {
+                    "id": fid,
+                    "label": self.label(fid),
+                    "clause": tr.clause,
+                    "value": fmt.quantity(fv.value, fv.unit, self.lang)
+                    if isinstance(fv.value, (int, float))
+                    else self.s("rpt_dash"),
+                    "formula": tr.formula,
+                    "expression": tr.expression,
+                    "inputs": inputs,
+                    "notes": list(tr.notes),
+                }
+            )
         order = {fid: i for i, fid in enumerate(self.std.fields)}
         return sorted(out, key=lambda r: order.get(r["id"], len(order)))
 
     def missing(self) -> list[Row]:
-        return [{"id": m.field, "label": self.label(m.field),
-                 "group": self.group_label(m.phase or m.field.split(".")[0]),
-                 "obligation": m.obligation, "clause": m.clause, "condition": m.condition or ""}
-                for m in self.ev.missing_items]
+        return [
+            {
+                "id": m.field,
+                "label": self.label(m.field),
+                "group": self.group_label(m.phase or m.field.split(".")[0]),
+                "obligation": m.obligation,
+                "clause": m.clause,
+                "condition": m.condition or "",
+            }
+            for m in self.ev.missing_items
+        ]
 
     def findings(self) -> list[Row]:
-        return [{"code": f.code, "severity": f.severity, "severity_label": t(f"severity_{f.severity}", self.lang),
-                 "field": f.field or "", "clause": f.clause, "message": f.message, "fix": f.fix,
-                 "location": str(f.location) if f.location else ""}
-                for f in self.p.findings]
+        return [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "severity_label": t(f"severity_{f.severity}", self.lang),
+                "field": f.field or "",
+                "clause": f.clause,
+                "message": f.message,
+                "fix": f.fix,
+                "location": str(f.location) if f.location else "",
+            }
+            for f in self.p.findings
+        ]
 
 
 @functools.lru_cache(maxsize=2)
@@ -405,6 +528,8 @@ def _equivalences(directory: str) -> list[dict[str, Any]]:
     for i, eq in enumerate(entries):
         src = eq.get("source") or {}
         if not all(str(src.get(lang, "")).strip() for lang in ("en", "fr")) or not eq.get("factor"):
-            raise StandardError(f"{path}: equivalence #{i + 1} ({eq.get('id')}) needs a factor and a source "
-                                "in en and fr; a factor is never shown without its source.")
+            raise StandardError(
+                f"{path}: equivalence #{i + 1} ({eq.get('id')}) needs a factor and a source "
+                "in en and fr; a factor is never shown without its source."
+            )
     return entries

@@ -24,13 +24,24 @@ def per_unit(view: Any) -> dict[str, Any] | None:
     pub = view.ev.functional_units.published
     if not pub:
         return None
-    rows = [{"label": view.std.indicators[k].label.get(view.lang), "value": fmt.quantity(v.value, v.unit, view.lang)}
-            for k, v in pub.items() if k in view.std.indicators and not isinstance(v, (str, type(None)))]
-    return {"title": view.s("published_per_unit", definition=pub.get("definition") or view.s("rpt_dash")),
-            "rows": rows}
+    rows = [
+        {
+            "label": view.std.indicators[k].label.get(view.lang),
+            "value": fmt.quantity(v.value, v.unit, view.lang),
+        }
+        for k, v in pub.items()
+        if k in view.std.indicators and not isinstance(v, (str, type(None)))
+    ]
+    return {
+        "title": view.s("published_per_unit", definition=pub.get("definition") or view.s("rpt_dash")),
+        "rows": rows,
+    }
 
 
 def sections(view: Any, shown: tuple[str, ...]) -> list[dict[str, Any]]:
     """The sections not in `shown` (those the view lays out itself): A6's aggregate and functional_unit."""
-    return [{"id": g.id, "label": view.group_label(g.id), "rows": view.rows(g.id)}
-            for g in view.std.sections if g.id not in shown]
+    return [
+        {"id": g.id, "label": view.group_label(g.id), "rows": view.rows(g.id)}
+        for g in view.std.sections
+        if g.id not in shown
+    ]

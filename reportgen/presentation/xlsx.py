@@ -15,37 +15,62 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen.version import __version__
-from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.errors import InputError
-from reportgen.presentation import fmt
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, write_bytes
-from reportgen.presentation.xlsx_sheets import (
-    BANNER_FILL, BANNER_FONT, BOLD, MISSING_FILL, PERCENT_FORMAT,
-    SUBTITLE_FONT, TITLE_FONT, TOP_INDENT, TOP_WRAP, Ctx, Sheet, boundary_sheet, calculations_sheet,
-    crosswalk_sheet, disclosure_sheet, functional_units_sheet, missing_sheet,
-)
-from reportgen.standard import load_standard
+from reportgen.presentation import fmt
 from reportgen.presentation.summary import present
+from reportgen.presentation.xlsx_sheets import (
+    BANNER_FILL,
+    BANNER_FONT,
+    BOLD,
+    MISSING_FILL,
+    PERCENT_FORMAT,
+    SUBTITLE_FONT,
+    TITLE_FONT,
+    TOP_INDENT,
+    TOP_WRAP,
+    Ctx,
+    Sheet,
+    boundary_sheet,
+    calculations_sheet,
+    crosswalk_sheet,
+    disclosure_sheet,
+    functional_units_sheet,
+    missing_sheet,
+)
+from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
+from reportgen.standard import load_standard
+from reportgen.version import __version__
 from reportgen.workbook.xml_text import TextGuard, json_legal
 
 CHUNK = 30_000  # UTF-16 code units per JSON cell; Excel's limit is 32,767 characters
-SHEETS = ["xlsx_sheet_summary", "xlsx_sheet_disclosure", "xlsx_sheet_missing", "xlsx_sheet_calculations",
-          "xlsx_sheet_boundary", "xlsx_sheet_functional_units", "xlsx_sheet_crosswalk", "xlsx_sheet_about"]
+SHEETS = [
+    "xlsx_sheet_summary",
+    "xlsx_sheet_disclosure",
+    "xlsx_sheet_missing",
+    "xlsx_sheet_calculations",
+    "xlsx_sheet_boundary",
+    "xlsx_sheet_functional_units",
+    "xlsx_sheet_crosswalk",
+    "xlsx_sheet_about",
+]
 CHART_ROWS = 15
 LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure states no date at all
 
 
-def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None) -> Path:
+def write_xlsx(
+    ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None
+) -> Path:
     """Write the workbook atomically to `path`; refuses to replace any file in `protect`. Characters a
     workbook cannot hold are written as U+FFFD, and a warning on stderr names their cells."""
     guard = TextGuard()
@@ -56,15 +81,25 @@ def write_xlsx(ev: Evaluation, path: Path, protect: Iterable[Path] = (), baselin
     return written
 
 
-def build_workbook(ev: Evaluation, guard: TextGuard | None = None, baseline: Evaluation | None = None) -> Workbook:
+def build_workbook(
+    ev: Evaluation, guard: TextGuard | None = None, baseline: Evaluation | None = None
+) -> Workbook:
     std = load_standard(ev.standard.edition, ev.standard.id)
     c = Ctx(ev=ev, std=std, lang=ev.language, p=present(ev, std), baseline=baseline)
     guard = guard or TextGuard()
     wb = Workbook()
     wb.remove(wb.active)
     sheets = [Sheet(wb.create_sheet(c.t(key)), guard) for key in SHEETS]
-    builders = [summary_sheet, disclosure_sheet, missing_sheet, calculations_sheet, boundary_sheet,
-                functional_units_sheet, crosswalk_sheet, about_sheet]
+    builders = [
+        summary_sheet,
+        disclosure_sheet,
+        missing_sheet,
+        calculations_sheet,
+        boundary_sheet,
+        functional_units_sheet,
+        crosswalk_sheet,
+        about_sheet,
+    ]
     for sheet, build in zip(sheets, builders):
         build(sheet, c)
         sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
@@ -90,8 +125,10 @@ def workbook_bytes(wb: Workbook, when: dt.datetime) -> bytes:
     ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     out = io.BytesIO()
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -105,12 +142,19 @@ def _system_title(c: Ctx) -> str:
 
 # -- Summary (clause 11 items 1, 2, 6) ---------------------------------------------------------------
 
+
 def summary_sheet(s: Sheet, c: Ctx) -> None:
     ev, std, pres = c.ev, c.std, c.p
     s.unit_columns = {3}
     row = s.title(1, c.t("xlsx_title").format(system=_system_title(c)), TITLE_FONT)
-    s.put(row, 1, f"{std.id} {std.edition} — {std.title.get(c.lang)}", font=SUBTITLE_FONT, measure=False,
-          align=LEFT)
+    s.put(
+        row,
+        1,
+        f"{std.id} {std.edition} — {std.title.get(c.lang)}",
+        font=SUBTITLE_FONT,
+        measure=False,
+        align=LEFT,
+    )
     row += 1
     if c.ev.self_declared:
         for col in range(1, 6):
@@ -125,15 +169,25 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
         (c.t("system"), c.value("system.name"), None, "system.name", None),
         (c.label("system.model_name"), c.value("system.model_name"), None, "system.model_name", None),
         (c.t("model_version"), c.value("system.model_version"), None, "system.model_version", None),
-        (c.t("reporting_period"), _date(c, "report.reporting_period_start"),
-         _date(c, "report.reporting_period_end"), "report.reporting_period_start", None),
+        (
+            c.t("reporting_period"),
+            _date(c, "report.reporting_period_start"),
+            _date(c, "report.reporting_period_end"),
+            "report.reporting_period_start",
+            None,
+        ),
         (c.t("standard"), f"{std.id} {std.edition}", None, None, None),
         (c.t("report_date"), _date(c, "report.publication_date"), None, None, None),
         (c.t("col_status"), pres.status_text, None, None, None),
         (c.t("completeness"), ev.completeness, pres.completeness_detail, None, PERCENT_FORMAT),
         (c.t("recommended_coverage"), ev.recommended_coverage, None, None, PERCENT_FORMAT),
-        (c.label("verification.level"), c.enum("verification_level", c.value("verification.level")), None,
-         "verification.level", None),
+        (
+            c.label("verification.level"),
+            c.enum("verification_level", c.value("verification.level")),
+            None,
+            "verification.level",
+            None,
+        ),
     ]
     for fid in ("verification.provider", "verification.date", "verification.statement_ref"):
         if c.value(fid) is not None:
@@ -142,15 +196,23 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
         s.put(row, 1, label, font=BOLD)
         missing = fid is not None and value in (None, "") and fid in ev.missing
         status = label == c.t("col_status")
-        s.put(row, 2, value, number=number, align=LEFT, fill=MISSING_FILL if missing else None,
-              font=(BANNER_FONT if not ev.is_complete else BOLD) if status else None,
-              measure=isinstance(value, (int, float, dt.date)))
+        s.put(
+            row,
+            2,
+            value,
+            number=number,
+            align=LEFT,
+            fill=MISSING_FILL if missing else None,
+            font=(BANNER_FONT if not ev.is_complete else BOLD) if status else None,
+            measure=isinstance(value, (int, float, dt.date)),
+        )
         s.put(row, 3, extra, measure=False, align=LEFT)
         row += 1
 
     row = s.title(row + 1, c.t("sec_summary"))
-    row = s.header(row, [c.t(k) for k in ("col_indicator", "col_value", "col_unit", "col_share",
-                                          "xlsx_col_note")])
+    row = s.header(
+        row, [c.t(k) for k in ("col_indicator", "col_value", "col_unit", "col_share", "xlsx_col_note")]
+    )
     chart_rows: tuple[int, int] | None = None
     for name, ind in std.indicators.items():
         total = pres.total(name)
@@ -211,7 +273,6 @@ def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int, row: int) -> int:
     return row + CHART_ROWS
 
 
-
 def _date(c: Ctx, fid: str) -> Any:
     """The field's value as a cell holds it (a date cell for date fields)."""
     f = c.std.fields[fid]
@@ -219,6 +280,7 @@ def _date(c: Ctx, fid: str) -> Any:
 
 
 # -- About (clause 11 item 9, and the data that lets a third party re-check the workbook) ---------
+
 
 def about_sheet(s: Sheet, c: Ctx) -> None:
     ev, std = c.ev, c.std
@@ -241,7 +303,9 @@ def about_sheet(s: Sheet, c: Ctx) -> None:
     s.ws.row_dimensions[row].height = 75
     note.alignment = TOP_WRAP
     row += 1
-    parts = split_utf16(json_legal(payload_json(ev, c.baseline)), CHUNK)  # escaped, not replaced: it must verify
+    parts = split_utf16(
+        json_legal(payload_json(ev, c.baseline)), CHUNK
+    )  # escaped, not replaced: it must verify
     s.put(row, 1, ATTACHMENT_NAME, font=BOLD, measure=False)
     s.put(row, 2, c.t("xlsx_parts").format(n=len(parts)), measure=False)
     s.ws.print_area = f"A1:B{row}"  # the JSON rows are data, not something to print
@@ -295,16 +359,22 @@ def embedded_in(wb: Any, path: Path) -> dict[str, Any]:
                 try:
                     data = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' "
-                                     f"is damaged ({exc.msg} at character {exc.pos}).") from None
+                    raise InputError(
+                        f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' "
+                        f"is damaged ({exc.msg} at character {exc.pos})."
+                    ) from None
                 except RecursionError:
-                    raise InputError(f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' is "
-                                     "nested deeper than any disclosure; reportgen did not write it.") from None
+                    raise InputError(
+                        f"{path}, sheet '{ws.title}': the JSON under '{ATTACHMENT_NAME}' is "
+                        "nested deeper than any disclosure; reportgen did not write it."
+                    ) from None
                 if not isinstance(data, dict):
                     raise InputError(f"{path}: the embedded JSON is not an object.")
                 return data
-    raise InputError(f"{path}: no embedded disclosure found (no cell '{ATTACHMENT_NAME}' in column A). "
-                     "Was this workbook written by `reportgen render --format xlsx`?")
+    raise InputError(
+        f"{path}: no embedded disclosure found (no cell '{ATTACHMENT_NAME}' in column A). "
+        "Was this workbook written by `reportgen render --format xlsx`?"
+    )
 
 
 def _until_empty(rows: Iterable[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:

@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reportgen.presentation import fmt
 from reportgen.evaluation.model import Evaluation, FieldValue
+from reportgen.presentation import fmt
 from reportgen.presentation.summary import Presentation, is_missing_item
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
@@ -81,9 +81,18 @@ class Sheet:
         self.texts: list[Cell] = []  # text cells that wrap if longer than their column is wide
         self.unit_columns: set[int] = set()  # columns of units, set off from the number before them
 
-    def put(self, row: int, col: int, value: Any, *, font: Font | None = None,
-            fill: PatternFill | None = None, align: Alignment | None = None,
-            number: str | None = None, measure: bool = True) -> Cell:
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: Any,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        align: Alignment | None = None,
+        number: str | None = None,
+        measure: bool = True,
+    ) -> Cell:
         cell = self.ws.cell(row=row, column=col)
         width = 0
         if isinstance(value, bool):
@@ -122,8 +131,9 @@ class Sheet:
 
     def header(self, row: int, labels: list[str]) -> int:
         for col, label in enumerate(labels, start=1):
-            c = self.put(row, col, label, font=HEADER_FONT, fill=HEADER_FILL, align=HEADER_ALIGN,
-                         measure=False)
+            c = self.put(
+                row, col, label, font=HEADER_FONT, fill=HEADER_FILL, align=HEADER_ALIGN, measure=False
+            )
             self.widths[col] = max(self.widths.get(col, 0), min(len(label), 14))
             self.texts.append(c)
             c.border = RULE
@@ -134,8 +144,13 @@ class Sheet:
         self.put(row, 1, text, font=font, align=Alignment(vertical="center"), measure=False)
         return row + 1
 
-    def finish(self, minimum: int = 6, fixed: dict[int, int] | None = None,
-               title_rows: str | None = None, landscape: bool = True) -> None:
+    def finish(
+        self,
+        minimum: int = 6,
+        fixed: dict[int, int] | None = None,
+        title_rows: str | None = None,
+        landscape: bool = True,
+    ) -> None:
         """Column widths from content, and print settings a person can read on A4 paper."""
         widths = {col: max(minimum, w + 2) for col, w in {**self.widths, **(fixed or {})}.items()}
         for col, width in widths.items():
@@ -153,7 +168,6 @@ class Sheet:
         if title_rows:
             self.ws.print_title_rows = title_rows
 
-
     def _fit_rows(self, widths: dict[int, int]) -> None:
         """Wrap texts wider than their column and give their rows the height they need.
 
@@ -168,8 +182,9 @@ class Sheet:
             lines = sum(max(1, math.ceil(0.9 * len(line) / per_line)) for line in text.split("\n"))
             if lines > 1:
                 a = cell.alignment
-                cell.alignment = Alignment(horizontal=a.horizontal, vertical="top", indent=a.indent,
-                                           wrap_text=True)
+                cell.alignment = Alignment(
+                    horizontal=a.horizontal, vertical="top", indent=a.indent, wrap_text=True
+                )
                 lines_needed[cell.row] = max(lines_needed.get(cell.row, 1), min(lines, 12))
         for row, lines in lines_needed.items():
             if self.ws.row_dimensions[row].height is None:
@@ -262,8 +277,21 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 def disclosure_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 4: every field of the standard, one row each, supplied or not."""
-    cols = ["xlsx_col_group", "col_field", "col_label", "col_value", "col_unit", "col_origin", "col_method",
-            "col_source", "col_uncertainty", "col_obligation", "col_condition", "col_clause", "xlsx_col_note"]
+    cols = [
+        "xlsx_col_group",
+        "col_field",
+        "col_label",
+        "col_value",
+        "col_unit",
+        "col_origin",
+        "col_method",
+        "col_source",
+        "col_uncertainty",
+        "col_obligation",
+        "col_condition",
+        "col_clause",
+        "xlsx_col_note",
+    ]
     s.unit_columns = {cols.index("col_unit") + 1}
     row = s.header(1, [c.t(k) for k in cols])
     missing = set(c.ev.missing)
@@ -271,54 +299,124 @@ def disclosure_sheet(s: Sheet, c: Ctx) -> None:
         fv = c.ev.values.get(f.id)
         fill = DERIVED_FILL if fv and fv.origin == "derived" else MISSING_FILL if f.id in missing else None
         unit = (fv.unit if fv and fv.unit else f.unit) or ""
-        s.row(row, [
-            c.group_label(f.group), f.id, f.label.get(c.lang), None, fmt.pretty_unit(unit),
-            c.origin(fv), c.method(fv.method) if fv else "", fv.source if fv else None,
-            fv.uncertainty_pct if fv else None, f.obligation,
-            f.condition.text.get(c.lang) if f.condition else None, f.clause, c.note(fv) or c.rejected(f.id),
-        ])
+        s.row(
+            row,
+            [
+                c.group_label(f.group),
+                f.id,
+                f.label.get(c.lang),
+                None,
+                fmt.pretty_unit(unit),
+                c.origin(fv),
+                c.method(fv.method) if fv else "",
+                fv.source if fv else None,
+                fv.uncertainty_pct if fv else None,
+                f.obligation,
+                f.condition.text.get(c.lang) if f.condition else None,
+                f.clause,
+                c.note(fv) or c.rejected(f.id),
+            ],
+        )
         s.put(row, 4, c.display(f, fv), fill=fill)
         s.put(row, 10, f.obligation, align=CENTER)
         row += 1
     last = get_column_letter(len(cols))
     s.ws.auto_filter.ref = f"A1:{last}{row - 1}"
     s.ws.freeze_panes = "D2"
-    s.finish(fixed={1: 20, 3: 30, 4: 24, 8: 32, 9: 10, 10: 9, 11: 24, 13: 24},
-             title_rows="1:1")
+    s.finish(fixed={1: 20, 3: 30, 4: 24, 8: 32, 9: 10, 10: 9, 11: 24, 13: 24}, title_rows="1:1")
 
 
 def missing_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 8: missing mandatory items first, then every other finding by severity."""
     items = c.ev.missing_items
     row = s.title(1, f"{c.t('missing_items')} ({len(items)})")
-    row = s.header(row, [c.t(k) for k in ("col_field", "col_label", "xlsx_col_group", "col_obligation",
-                                          "col_clause", "col_condition", "xlsx_col_what_to_supply")])
+    row = s.header(
+        row,
+        [
+            c.t(k)
+            for k in (
+                "col_field",
+                "col_label",
+                "xlsx_col_group",
+                "col_obligation",
+                "col_clause",
+                "col_condition",
+                "xlsx_col_what_to_supply",
+            )
+        ],
+    )
     if not items:
         s.put(row, 1, c.t("no_missing"), font=BOLD, measure=False)
         row += 1
     for item in items:
         group = item.phase or item.field.split(".")[0]
-        row = s.row(row, [item.field, item.label, c.group_label(group), item.obligation, item.clause,
-                          item.condition, item.help])
-    others = sorted((f for f in c.ev.findings if not is_missing_item(f)),
-                    key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+        row = s.row(
+            row,
+            [
+                item.field,
+                item.label,
+                c.group_label(group),
+                item.obligation,
+                item.clause,
+                item.condition,
+                item.help,
+            ],
+        )
+    others = sorted(
+        (f for f in c.ev.findings if not is_missing_item(f)), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)
+    )
     row = s.title(row + 1, f"{c.t('other_findings')} ({len(others)})")
-    row = s.header(row, [c.t(k) for k in ("col_code", "col_severity", "col_field", "col_clause",
-                                          "col_location", "col_message", "fix")])
+    row = s.header(
+        row,
+        [
+            c.t(k)
+            for k in (
+                "col_code",
+                "col_severity",
+                "col_field",
+                "col_clause",
+                "col_location",
+                "col_message",
+                "fix",
+            )
+        ],
+    )
     if not others:
         s.put(row, 1, c.t("no_findings"), font=BOLD, measure=False)
     for f in others:
-        row = s.row(row, [f.code, c.severity(f.severity), f.field, f.clause,
-                          str(f.location) if f.location else None, f.message, f.fix])
+        row = s.row(
+            row,
+            [
+                f.code,
+                c.severity(f.severity),
+                f.field,
+                f.clause,
+                str(f.location) if f.location else None,
+                f.message,
+                f.fix,
+            ],
+        )
     s.ws.freeze_panes = "A3"
     s.finish(fixed={6: 50, 7: 60}, title_rows="1:2")
 
 
 def calculations_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 7: each derived figure with its clause, formula, numbers and inputs."""
-    cols = ["xlsx_col_derived", "col_label", "col_value", "col_unit", "col_clause", "col_formula",
-            "xlsx_col_expression", "xlsx_col_input_field", "xlsx_col_input_value", "xlsx_col_input_unit",
-            "xlsx_col_input_origin", "xlsx_col_input_source", "xlsx_col_notes"]
+    cols = [
+        "xlsx_col_derived",
+        "col_label",
+        "col_value",
+        "col_unit",
+        "col_clause",
+        "col_formula",
+        "xlsx_col_expression",
+        "xlsx_col_input_field",
+        "xlsx_col_input_value",
+        "xlsx_col_input_unit",
+        "xlsx_col_input_origin",
+        "xlsx_col_input_source",
+        "xlsx_col_notes",
+    ]
     s.unit_columns = {cols.index("col_unit") + 1, cols.index("xlsx_col_input_unit") + 1}
     row = s.header(1, [c.t(k) for k in cols])
     traced = [(fid, fv) for fid in c.std.fields if (fv := c.ev.values.get(fid)) and fv.trace]
@@ -327,8 +425,9 @@ def calculations_sheet(s: Sheet, c: Ctx) -> None:
     for fid, fv in traced:
         tr = fv.trace
         first = row
-        s.row(row, [fid, c.label(fid), fv.value, fmt.pretty_unit(fv.unit), tr.clause, tr.formula,
-                    tr.expression])
+        s.row(
+            row, [fid, c.label(fid), fv.value, fmt.pretty_unit(fv.unit), tr.clause, tr.formula, tr.expression]
+        )
         s.put(row, 3, fv.value, font=BOLD)
         s.put(row, 13, "\n".join(tr.notes) or None)
         for i, inp in enumerate(tr.inputs or [None]):
@@ -365,8 +464,11 @@ def boundary_sheet(s: Sheet, c: Ctx) -> None:
     if scope is not None and scope != c.std.facility_energy_scope:
         narrow = c.t("xlsx_narrow_scope").format(scope=c.enum("energy_scope", scope))
     # the scope declarations of 6.2–6.4, then the other declarations of 6.5, as fields.yaml lists them
-    declarations = [f for f in c.std.fields_of("boundary") if not f.id.startswith(("boundary.phases.",
-                                                                                    "boundary.justifications."))]
+    declarations = [
+        f
+        for f in c.std.fields_of("boundary")
+        if not f.id.startswith(("boundary.phases.", "boundary.justifications."))
+    ]
     for f in (f for f in declarations if f.clause != "6.5"):
         row = _declaration(s, c, row, f.id, narrow if f.id == "boundary.energy_scope" else None)
     row = s.title(row + 1, c.t("xlsx_other_declarations"))
@@ -390,17 +492,32 @@ def functional_units_sheet(s: Sheet, c: Ctx) -> None:
     fu = c.ev.functional_units
     s.unit_columns = {3, 5}
     row = s.title(1, c.t("sec_functional_units"))
-    row = s.header(row, [c.t("col_indicator"), c.t("xlsx_col_per_request"), c.t("col_unit"),
-                         c.t("xlsx_col_per_1k"), c.t("col_unit")])
+    row = s.header(
+        row,
+        [
+            c.t("col_indicator"),
+            c.t("xlsx_col_per_request"),
+            c.t("col_unit"),
+            c.t("xlsx_col_per_1k"),
+            c.t("col_unit"),
+        ],
+    )
     names = [n for n in c.std.indicators if n in fu.per_request or n in fu.per_1k_output_tokens]
     if not names:
         s.put(row, 1, c.t("xlsx_no_functional_units"), font=BOLD, measure=False)
         row += 1
     for name in names:
         req, tok = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
-        row = s.row(row, [c.std.indicators[name].label.get(c.lang),
-                          req.value if req else None, fmt.pretty_unit(req.unit) if req else None,
-                          tok.value if tok else None, fmt.pretty_unit(tok.unit) if tok else None])
+        row = s.row(
+            row,
+            [
+                c.std.indicators[name].label.get(c.lang),
+                req.value if req else None,
+                fmt.pretty_unit(req.unit) if req else None,
+                tok.value if tok else None,
+                fmt.pretty_unit(tok.unit) if tok else None,
+            ],
+        )
     row += 1
     s.put(row, 1, c.t("inference_share"), font=BOLD)
     s.put(row, 2, c.ev.inference_share, number=PERCENT_FORMAT)
@@ -413,11 +530,18 @@ def functional_units_sheet(s: Sheet, c: Ctx) -> None:
 def crosswalk_sheet(s: Sheet, c: Ctx) -> None:
     """Annex C: where each AILD field appears in other frameworks (informative)."""
     frameworks = c.std.crosswalk.get("frameworks", {})
-    row = s.header(1, [c.t("xlsx_col_aild_field"), c.t("col_label"),
-                       *(str(fw.get("label", key)) for key, fw in frameworks.items())])
+    row = s.header(
+        1,
+        [
+            c.t("xlsx_col_aild_field"),
+            c.t("col_label"),
+            *(str(fw.get("label", key)) for key, fw in frameworks.items()),
+        ],
+    )
     for entry in c.std.crosswalk.get("rows", []):
         fid = str(entry.get("field", ""))
-        row = s.row(row, [fid, c.label(fid) if fid in c.std.fields else None,
-                          *(entry.get(key) for key in frameworks)])
+        row = s.row(
+            row, [fid, c.label(fid) if fid in c.std.fields else None, *(entry.get(key) for key in frameworks)]
+        )
     s.ws.freeze_panes = "B2"
     s.finish(fixed={col: 30 for col in range(3, 3 + len(frameworks))}, title_rows="1:1")

@@ -17,16 +17,18 @@ from typing import Any
 
 import rfc8785
 
-from reportgen.standard.editions import AMENDMENT_FILE, read_yaml, shipped_editions
 from reportgen.evaluation.model import Evaluation
 from reportgen.standard import Standard, load_standard
+from reportgen.standard.editions import AMENDMENT_FILE, read_yaml, shipped_editions
 
 ATTACHMENT_NAME = "disclosure.json"
 FORMAT = "reportgen-disclosure/1"
 MAX_DEPTH = 300  # pydantic refuses to dump values nested 255 deep: no report reportgen writes is deeper
 
 
-def payload(ev: Evaluation, std: Standard | None = None, baseline: Evaluation | None = None) -> dict[str, Any]:
+def payload(
+    ev: Evaluation, std: Standard | None = None, baseline: Evaluation | None = None
+) -> dict[str, Any]:
     """The embedded data; with a baseline (`render --baseline`), also `comparison`: the compare JSON that
     `verify --baseline` recomputes (issue 17)."""
     std = std or load_standard(ev.standard.edition, ev.standard.id)

@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from reportgen.proof.payload import ATTACHMENT_NAME as ATTACHMENT
 from reportgen.errors import InputError
+from reportgen.proof.payload import ATTACHMENT_NAME as ATTACHMENT
 
 _TWO_BYTE_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
@@ -35,13 +35,17 @@ def open_pdf(path: Path) -> tuple[Any, bytes]:
     except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
         raise _unreadable(path, exc) from None
     if not blobs:
-        raise InputError(f"{path} is a PDF without the {ATTACHMENT} attachment that reportgen embeds; "
-                         "it was not made by `reportgen render` (or was re-saved by a tool that dropped "
-                         "attachments), so it cannot be verified.")
+        raise InputError(
+            f"{path} is a PDF without the {ATTACHMENT} attachment that reportgen embeds; "
+            "it was not made by `reportgen render` (or was re-saved by a tool that dropped "
+            "attachments), so it cannot be verified."
+        )
     if len(set(blobs)) > 1:
-        raise InputError(f"{path} carries {len(set(blobs))} different {ATTACHMENT} attachments; a report "
-                         "made by reportgen carries one, so it is unknowable which data this report stands "
-                         "for. The file was altered after it was made: ask its publisher for the original.")
+        raise InputError(
+            f"{path} carries {len(set(blobs))} different {ATTACHMENT} attachments; a report "
+            "made by reportgen carries one, so it is unknowable which data this report stands "
+            "for. The file was altered after it was made: ask its publisher for the original."
+        )
     return reader, blobs[0]
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from reportgen.presentation import fmt
 from reportgen.evaluation.model import Evaluation
+from reportgen.presentation import fmt
+from reportgen.proof.checks import Check, Difference, ReportData
+from reportgen.proof.checks import close as _close
 from reportgen.resources import t
 from reportgen.standard import Standard
-from reportgen.proof.checks import Check, Difference, ReportData, close as _close
 
 
 def _squash(text: str) -> str:
@@ -38,36 +40,87 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
     flat = _squash(text)
     found = sorted(set(re.findall(r"sha256:[0-9a-f]{64}", flat)))
     ok = expected_fp in found
-    checks = [Check("printed fingerprint", ok, "the fingerprint printed in the PDF is that of the embedded "
-                    "inputs" if ok else "the PDF prints another fingerprint than that of its embedded inputs", [] if ok else [Difference("printed fingerprint", expected_fp, found)])]
+    checks = [
+        Check(
+            "printed fingerprint",
+            ok,
+            "the fingerprint printed in the PDF is that of the embedded inputs"
+            if ok
+            else "the PDF prints another fingerprint than that of its embedded inputs",
+            [] if ok else [Difference("printed fingerprint", expected_fp, found)],
+        )
+    ]
 
     # The status box prints its label, the status line, then "Completeness:": anchor on both sides so
     # that "Complete" is not found inside "Completeness" of a report that says "Incomplete".
     status = view["status"]["text"]
-    pattern = (f"(?i:{re.escape(_squash(t('rpt_status', reeval.language)))})" + re.escape(_squash(status))
-               + re.escape(_squash(t("completeness", reeval.language))))
+    pattern = (
+        f"(?i:{re.escape(_squash(t('rpt_status', reeval.language)))})"
+        + re.escape(_squash(status))
+        + re.escape(_squash(t("completeness", reeval.language)))
+    )
     ok = re.search(pattern, flat) is not None
-    checks.append(Check("printed status", ok, f"the PDF states \"{status}\"",
-                        [] if ok else [Difference("status line", status, _after(flat, _squash(
-                            t("rpt_status", reeval.language)), ignore_case=True))]))
+    checks.append(
+        Check(
+            "printed status",
+            ok,
+            f'the PDF states "{status}"',
+            []
+            if ok
+            else [
+                Difference(
+                    "status line",
+                    status,
+                    _after(flat, _squash(t("rpt_status", reeval.language)), ignore_case=True),
+                )
+            ],
+        )
+    )
     diffs = []
     for row in view["totals"]:
         expected, pattern = _totals_row(row, std, reeval.language)
         if re.search(pattern, flat) is None:
             table = flat.find(_squash(t("rpt_totals_note", reeval.language)))  # the totals table follows
-            diffs.append(Difference(f"printed totals row {row['id']}", expected,
-                                    _after(flat[max(table, 0):], _squash(row["label"]))))
-    checks.append(Check("printed totals", not diffs, f"the {len(view['totals'])} totals printed, with each "
-                        "phase's value and share, equal the re-evaluation", diffs))
-    diffs = [Difference(where, expected, _after(flat, anchor))
-             for where, expected, anchor, pattern in _figures(view, reeval.language)
-             if re.search(pattern, flat) is None]
-    checks.append(Check("printed values", not diffs, "every figure printed in the field tables, calculation "
-                        "traces, functional units and data quality table equals the re-evaluation", diffs))
+            diffs.append(
+                Difference(
+                    f"printed totals row {row['id']}",
+                    expected,
+                    _after(flat[max(table, 0) :], _squash(row["label"])),
+                )
+            )
+    checks.append(
+        Check(
+            "printed totals",
+            not diffs,
+            f"the {len(view['totals'])} totals printed, with each "
+            "phase's value and share, equal the re-evaluation",
+            diffs,
+        )
+    )
+    diffs = [
+        Difference(where, expected, _after(flat, anchor))
+        for where, expected, anchor, pattern in _figures(view, reeval.language)
+        if re.search(pattern, flat) is None
+    ]
+    checks.append(
+        Check(
+            "printed values",
+            not diffs,
+            "every figure printed in the field tables, calculation "
+            "traces, functional units and data quality table equals the re-evaluation",
+            diffs,
+        )
+    )
     absent = [m["id"] for m in view["missing"] if _squash(m["id"]) not in flat]
-    checks.append(Check("printed missing items", not absent, f"the {len(view['missing'])} missing mandatory "
-                        "item(s) of the re-evaluation are listed in the PDF",
-                        [Difference("missing item not printed", fid, "not in the PDF text") for fid in absent]))
+    checks.append(
+        Check(
+            "printed missing items",
+            not absent,
+            f"the {len(view['missing'])} missing mandatory "
+            "item(s) of the re-evaluation are listed in the PDF",
+            [Difference("missing item not printed", fid, "not in the PDF text") for fid in absent],
+        )
+    )
     return checks
 
 
@@ -82,14 +135,19 @@ def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> tuple[str, str
     phases = [cells.get(p, t("rpt_dash", lang)) for p in std.phase_ids]
     marks = [t("rpt_partial_flag", lang), row["partial_text"]] if row["partial"] else []
     gap = len(_squash(" ".join(marks)))
-    pattern = (re.escape(_squash(row["label"])) + f".{{0,{gap}}}?" + re.escape(_squash(total))
-               + "".join(re.escape(_squash(c)) for c in phases))
+    pattern = (
+        re.escape(_squash(row["label"]))
+        + f".{{0,{gap}}}?"
+        + re.escape(_squash(total))
+        + "".join(re.escape(_squash(c)) for c in phases)
+    )
     return " ".join([row["label"], *marks, total, *phases]), pattern
 
 
 def _figures(view: dict[str, Any], lang: str) -> Iterator[tuple[str, str, str, str]]:
     """Each figure the PDF prints outside the totals table, as (what, expected text, anchor, pattern):
     the anchor is what the template prints just before the figure, squashed like the page text."""
+
     def rows() -> Iterator[dict[str, Any]]:
         for group in view["identification"]["groups"]:
             yield from group["rows"]
@@ -103,30 +161,55 @@ def _figures(view: dict[str, Any], lang: str) -> Iterator[tuple[str, str, str, s
         if r["numeric"]:
             anchor = _squash(f"{r['id']} · {r['obligation']}")
             shown = f"{r['value']} {r['unit']}".strip()
-            yield (f"printed value {r['id']}", shown, anchor,
-                   re.escape(anchor) + re.escape(_squash(shown)) + _END)
+            yield (
+                f"printed value {r['id']}",
+                shown,
+                anchor,
+                re.escape(anchor) + re.escape(_squash(shown)) + _END,
+            )
     for tr in view["traces"]:
         anchor = _squash(f"{tr['label']} =")
-        yield (f"printed calculation of {tr['id']}", tr["value"], anchor, re.escape(anchor)
-               + re.escape(_squash(f"{tr['value']} {t('clause', lang)} {tr['clause']} {tr['id']}")))
+        yield (
+            f"printed calculation of {tr['id']}",
+            tr["value"],
+            anchor,
+            re.escape(anchor)
+            + re.escape(_squash(f"{tr['value']} {t('clause', lang)} {tr['clause']} {tr['id']}")),
+        )
         for i in tr["inputs"]:
             anchor = _squash(f"{i['label']} {i['id']}")
-            yield (f"printed input {i['id']} of the calculation of {tr['id']}", i["value"], anchor,
-                   re.escape(anchor) + re.escape(_squash(i["value"])) + _END)
+            yield (
+                f"printed input {i['id']} of the calculation of {tr['id']}",
+                i["value"],
+                anchor,
+                re.escape(anchor) + re.escape(_squash(i["value"])) + _END,
+            )
     fu = view["functional_units"]
     for r in fu["rows"]:
         anchor = _squash(r["label"])
         shown = f"{r['per_request']} {r['per_1k']}"
-        yield (f"printed functional units of {r['label']}", shown, anchor,
-               re.escape(anchor) + re.escape(_squash(shown)) + _END)
+        yield (
+            f"printed functional units of {r['label']}",
+            shown,
+            anchor,
+            re.escape(anchor) + re.escape(_squash(shown)) + _END,
+        )
     anchor = _squash(t("inference_share", lang))
-    yield ("printed inference share", fu["inference_share"], anchor,
-           re.escape(anchor) + re.escape(_squash(fu["inference_share"])) + _END)
+    yield (
+        "printed inference share",
+        fu["inference_share"],
+        anchor,
+        re.escape(anchor) + re.escape(_squash(fu["inference_share"])) + _END,
+    )
     for r in view["methodology"]["data_quality"]["rows"]:
         anchor = _squash(r["label"])
         shown = " ".join(r["cells"])
-        yield (f"printed data quality of {r['label']}", shown, anchor,
-               re.escape(anchor) + re.escape(_squash(shown)) + _END)
+        yield (
+            f"printed data quality of {r['label']}",
+            shown,
+            anchor,
+            re.escape(anchor) + re.escape(_squash(shown)) + _END,
+        )
     for e in view["equivalences"]:
         factor = f"{t('rpt_factor', lang)}{t('rpt_colon', lang)}{e['factor']}"
         for text in (e["text"], factor):
@@ -136,7 +219,7 @@ def _figures(view: dict[str, Any], lang: str) -> Iterator[tuple[str, str, str, s
 def _after(flat: str, anchor: str, ignore_case: bool = False, size: int = 90) -> str:
     """What the PDF prints after `anchor` (spaces removed), for a failure message."""
     m = re.search(re.escape(anchor), flat, re.IGNORECASE if ignore_case else 0)
-    return f"\"{flat[m.end():m.end() + size]}…\" (spaces removed)" if m else "not in the PDF text"
+    return f'"{flat[m.end() : m.end() + size]}…" (spaces removed)' if m else "not in the PDF text"
 
 
 def _sheet(wb: Any, key: str, lang: str) -> Any:
@@ -160,18 +243,35 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
     sheets = {k: _sheet(wb, f"xlsx_sheet_{k}", lang) for k in ("about", "summary", "disclosure", "missing")}
     absent = [t(f"xlsx_sheet_{k}", lang) for k, ws in sheets.items() if ws is None]
     if absent:
-        return [Check("workbook sheets", False, "the sheets that show the figures are all present",
-                      [Difference("sheet", name, "absent") for name in absent])]
+        return [
+            Check(
+                "workbook sheets",
+                False,
+                "the sheets that show the figures are all present",
+                [Difference("sheet", name, "absent") for name in absent],
+            )
+        ]
     about, summary, disclosure, missing = (sheets[k] for k in ("about", "summary", "disclosure", "missing"))
     _, shown_fp = _cell_after(about, t("fingerprint", lang))
     ok = shown_fp == expected_fp
-    checks = [Check("printed fingerprint", ok, f"the fingerprint on the '{about.title}' sheet is that of the "
-                    "embedded inputs", [] if ok else [Difference(f"{about.title}!fingerprint", expected_fp,
-                                                                 shown_fp)])]
+    checks = [
+        Check(
+            "printed fingerprint",
+            ok,
+            f"the fingerprint on the '{about.title}' sheet is that of the embedded inputs",
+            [] if ok else [Difference(f"{about.title}!fingerprint", expected_fp, shown_fp)],
+        )
+    ]
     _, shown_status = _cell_after(summary, t("col_status", lang))
     ok = shown_status == fmt.status_text(reeval)
-    checks.append(Check("printed status", ok, f"the '{summary.title}' sheet states \"{fmt.status_text(reeval)}\"",
-                        [] if ok else [Difference(f"{summary.title}!status", fmt.status_text(reeval), shown_status)]))
+    checks.append(
+        Check(
+            "printed status",
+            ok,
+            f"the '{summary.title}' sheet states \"{fmt.status_text(reeval)}\"",
+            [] if ok else [Difference(f"{summary.title}!status", fmt.status_text(reeval), shown_status)],
+        )
+    )
 
     # Totals: the first row labelled with the indicator after the status holds the total in column B,
     # followed by one row per phase (label, value) until the next indicator.
@@ -198,28 +298,55 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
         for phase, cell in blocks[name]:
             want = None if shown is None else shown.value if phase is None else shown.by_phase.get(phase)
             if not _close(cell if isinstance(cell, (int, float)) else None, want) and not (
-                    want is None and cell in (None, "")):
+                want is None and cell in (None, "")
+            ):
                 label = where if phase is None else f"{where}, {std.group(phase).label.get(lang)}"
                 diffs.append(Difference(f"{label} ({ind.report_unit})", want, cell))
-    checks.append(Check("printed totals", not diffs, f"the totals and their split by phase on the "
-                        f"'{summary.title}' sheet equal the re-evaluation", diffs))
+    checks.append(
+        Check(
+            "printed totals",
+            not diffs,
+            f"the totals and their split by phase on the '{summary.title}' sheet equal the re-evaluation",
+            diffs,
+        )
+    )
 
     diffs = []
     for _, fid, _, cell in disclosure.iter_rows(min_col=1, max_col=4, min_row=2, values_only=True):
         fv = reeval.values.get(fid) if isinstance(fid, str) else None
         want = fv.value if fv is not None else None
         if isinstance(want, (int, float)) and not isinstance(want, bool) and not _close(cell, want):
-            diffs.append(Difference(f"{disclosure.title}!{fid} ({fv.unit or ''})".replace(" ()", ""), want, cell))
-    checks.append(Check("printed values", not diffs, f"every number on the '{disclosure.title}' sheet equals "
-                        "the re-evaluation", diffs))
+            diffs.append(
+                Difference(f"{disclosure.title}!{fid} ({fv.unit or ''})".replace(" ()", ""), want, cell)
+            )
+    checks.append(
+        Check(
+            "printed values",
+            not diffs,
+            f"every number on the '{disclosure.title}' sheet equals the re-evaluation",
+            diffs,
+        )
+    )
 
-    listed = sorted({a for (a,) in missing.iter_rows(min_col=1, max_col=1, values_only=True)
-                     if isinstance(a, str) and a in std.fields})
+    listed = sorted(
+        {
+            a
+            for (a,) in missing.iter_rows(min_col=1, max_col=1, values_only=True)
+            if isinstance(a, str) and a in std.fields
+        }
+    )
     ok = listed == sorted(reeval.missing)
-    checks.append(Check("printed missing items", ok, f"the '{missing.title}' sheet lists the "
-                        f"{len(reeval.missing)} missing mandatory item(s) of the re-evaluation",
-                        [] if ok else [Difference(f"{missing.title}!{t('col_field', lang)}",
-                                                  sorted(reeval.missing), listed)]))
+    checks.append(
+        Check(
+            "printed missing items",
+            ok,
+            f"the '{missing.title}' sheet lists the "
+            f"{len(reeval.missing)} missing mandatory item(s) of the re-evaluation",
+            []
+            if ok
+            else [Difference(f"{missing.title}!{t('col_field', lang)}", sorted(reeval.missing), listed)],
+        )
+    )
     return checks
 
 

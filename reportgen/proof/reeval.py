@@ -23,13 +23,16 @@ def shipped_standard(payload: dict[str, Any], report_path: Path) -> Standard:
     try:
         return load_standard(payload["edition"], payload["standard"])
     except StandardError as exc:
-        raise InputError(f"{report_path}: the report names the standard edition "
-                         f"{payload['standard'][:40]!r} {payload['edition'][:40]!r}, which cannot be used: "
-                         f"{exc} It was made by another reportgen, or its data was edited.") from None
+        raise InputError(
+            f"{report_path}: the report names the standard edition "
+            f"{payload['standard'][:40]!r} {payload['edition'][:40]!r}, which cannot be used: "
+            f"{exc} It was made by another reportgen, or its data was edited."
+        ) from None
 
 
-def reevaluate(payload: dict[str, Any], std: Standard, report_path: Path,
-               input_path: str | Path | None = None) -> Evaluation:
+def reevaluate(
+    payload: dict[str, Any], std: Standard, report_path: Path, input_path: str | Path | None = None
+) -> Evaluation:
     """The evaluation of the embedded inputs, rejected values and unread keys, as the report's maker did.
 
     Activity tables (Annex D) are never opened from the paths a report names (a report is untrusted, and
@@ -41,9 +44,11 @@ def reevaluate(payload: dict[str, Any], std: Standard, report_path: Path,
     tree = reevaluated_tree(payload, std, report_path)
     if "activity" in tree:  # Annex D: the derived figures rest on tables the report does not carry (D.5)
         if input_path is None:
-            raise InputError(f"{report_path.name} derives figures from activity tables (Annex D), which a report "
-                             "carries as digests only: verifying it needs the disclosure and its tables. Run "
-                             f"`reportgen verify {report_path.name} DISCLOSURE` beside the tables it declares.")
+            raise InputError(
+                f"{report_path.name} derives figures from activity tables (Annex D), which a report "
+                "carries as digests only: verifying it needs the disclosure and its tables. Run "
+                f"`reportgen verify {report_path.name} DISCLOSURE` beside the tables it declares."
+            )
         return evaluate_file(Path(input_path), lang=lang, standard=std)
     raw = from_mapping(tree, std, source=str(embedded.get("source") or report_path.name))
     unknown, duplicates = unread(payload, report_path)
@@ -57,10 +62,14 @@ def unread(payload: dict[str, Any], report_path: Path) -> tuple[list[str], list[
     """The `unread` keys of the payload (embed.unread_keys), shape-checked: lists of short texts."""
     data = payload.get("unread") or {}
     lists = [data.get(k) or [] for k in ("unknown", "duplicates")] if isinstance(data, dict) else [None]
-    if not all(isinstance(v, list) and len(v) <= 100_000 and all(isinstance(x, str) and len(x) <= 1000
-                                                                  for x in v) for v in lists):
-        raise InputError(f"{report_path}: the embedded data is damaged ('unread' is not two lists of keys); "
-                         "it cannot be verified.")
+    if not all(
+        isinstance(v, list) and len(v) <= 100_000 and all(isinstance(x, str) and len(x) <= 1000 for x in v)
+        for v in lists
+    ):
+        raise InputError(
+            f"{report_path}: the embedded data is damaged ('unread' is not two lists of keys); "
+            "it cannot be verified."
+        )
     return lists[0], lists[1]
 
 
@@ -68,10 +77,13 @@ def reevaluated_tree(payload: dict[str, Any], std: Standard, report_path: Path) 
     """The embedded inputs with the rejected values put back; refused (exit 2) when they cannot be."""
     unknown = sorted(fid for fid in payload.get("rejected") or {} if fid not in std.fields)
     if unknown:
-        raise InputError(f"{report_path}: the embedded data is damaged: 'rejected' names {unknown[0][:60]!r}, "
-                         f"which is not a field of {std.id} {std.edition}; it cannot be verified.")
+        raise InputError(
+            f"{report_path}: the embedded data is damaged: 'rejected' names {unknown[0][:60]!r}, "
+            f"which is not a field of {std.id} {std.edition}; it cannot be verified."
+        )
     try:
         return embed.merged_inputs(payload)
     except ValueError as exc:
-        raise InputError(f"{report_path}: the embedded data is damaged: {exc}; it cannot be "
-                         "verified.") from None
+        raise InputError(
+            f"{report_path}: the embedded data is damaged: {exc}; it cannot be verified."
+        ) from None

@@ -14,25 +14,32 @@ import binascii
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
-
-import re
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from reportgen.proof.payload import loads
 from reportgen.errors import InputError, OutputError
 from reportgen.inputs.tree import read_bytes
+from reportgen.proof.payload import loads
 
 SIGNATURE_FORMAT = "reportgen-signature/1"
 PRIVATE_NAME = "PRIVATE.pem"
 PUBLIC_NAME = "PUBLIC.pem"
-STATEMENT_KEYS = ("fingerprint", "report_sha256", "standard", "edition", "verifier", "verification_level",
-                  "date", "tool_version")
+STATEMENT_KEYS = (
+    "fingerprint",
+    "report_sha256",
+    "standard",
+    "edition",
+    "verifier",
+    "verification_level",
+    "date",
+    "tool_version",
+)
 MAX_KEY_BYTES = 64 * 1024
 MAX_SIG_BYTES = 1024 * 1024
 ALGORITHM = "Ed25519"
@@ -59,23 +66,28 @@ def signature_path(report: Path) -> Path:
 
 # --- keys -------------------------------------------------------------------------------------------
 
+
 def generate_keypair(directory: Path) -> tuple[Path, Path]:
     """Write DIR/PRIVATE.pem (PKCS8, unencrypted, mode 0600) and DIR/PUBLIC.pem; never overwrite a key."""
     directory = Path(directory)
     private_path, public_path = directory / PRIVATE_NAME, directory / PUBLIC_NAME
     for p in (private_path, public_path):
         if p.exists():
-            raise OutputError(f"{p} already exists; a key is never overwritten. Choose another folder or "
-                              "move the old keys away first.")
+            raise OutputError(
+                f"{p} already exists; a key is never overwritten. Choose another folder or "
+                "move the old keys away first."
+            )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder {directory}: {exc.strerror}") from None
     key = Ed25519PrivateKey.generate()
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     _write_new(private_path, private_pem, 0o600)
     _write_new(public_path, public_pem, 0o644)
     return private_path, public_path
@@ -101,14 +113,19 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError:
-        raise InputError(f"{path} is an encrypted private key; reportgen uses the unencrypted PKCS8 key "
-                         "written by `reportgen keygen`.") from None
+        raise InputError(
+            f"{path} is an encrypted private key; reportgen uses the unencrypted PKCS8 key "
+            "written by `reportgen keygen`."
+        ) from None
     except (ValueError, UnsupportedAlgorithm):
-        raise InputError(f"{path} is not a PEM private key; use the PRIVATE.pem written by "
-                         "`reportgen keygen DIR`.") from None
+        raise InputError(
+            f"{path} is not a PEM private key; use the PRIVATE.pem written by `reportgen keygen DIR`."
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"{path} holds a {type(key).__name__.removeprefix('_')} key; reportgen signs "
-                         "with Ed25519 keys made by `reportgen keygen DIR`.")
+        raise InputError(
+            f"{path} holds a {type(key).__name__.removeprefix('_')} key; reportgen signs "
+            "with Ed25519 keys made by `reportgen keygen DIR`."
+        )
     return key
 
 
@@ -117,8 +134,9 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, UnsupportedAlgorithm):
-        raise InputError(f"{path} is not a PEM public key; use the PUBLIC.pem written by "
-                         "`reportgen keygen DIR`.") from None
+        raise InputError(
+            f"{path} is not a PEM public key; use the PUBLIC.pem written by `reportgen keygen DIR`."
+        ) from None
     if not isinstance(key, Ed25519PublicKey):
         raise InputError(f"{path} is not an Ed25519 public key; reportgen signatures use Ed25519 keys.")
     return key
@@ -131,6 +149,7 @@ def public_key_fingerprint(key: Ed25519PublicKey) -> str:
 
 
 # --- statements and signatures ----------------------------------------------------------------------
+
 
 def sign_statement(statement: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
     """The signature document: the statement, the base64 Ed25519 signature and the signer's key id."""
@@ -164,17 +183,22 @@ def read_signature(path: Path) -> dict[str, Any]:
     # an edited one can never change how the signature is read.
     for key, expected in (("format", SIGNATURE_FORMAT), ("algorithm", ALGORITHM)):
         if doc.get(key) != expected:
-            raise InputError(f"{path}: '{key}' is {str(doc.get(key))[:40]!r}; a reportgen signature file says "
-                             f"'{expected}'. It was edited, or written by another tool.")
+            raise InputError(
+                f"{path}: '{key}' is {str(doc.get(key))[:40]!r}; a reportgen signature file says "
+                f"'{expected}'. It was edited, or written by another tool."
+            )
     statement = doc["statement"]
     absent = [k for k in STATEMENT_KEYS if k not in statement]
     if absent:
-        raise InputError(f"{path}: the statement lacks {', '.join(absent)}; it was not written by "
-                         "`reportgen sign`.")
+        raise InputError(
+            f"{path}: the statement lacks {', '.join(absent)}; it was not written by `reportgen sign`."
+        )
     not_text = [k for k in STATEMENT_KEYS if not isinstance(statement[k], str)]
     if not_text:
-        raise InputError(f"{path}: the statement's {', '.join(not_text)} should be text; it was not written "
-                         "by `reportgen sign`.")
+        raise InputError(
+            f"{path}: the statement's {', '.join(not_text)} should be text; it was not written "
+            "by `reportgen sign`."
+        )
     if not isinstance(doc.get("signature"), str):
         raise InputError(f"{path} has no 'signature' text.")
     try:
@@ -200,8 +224,10 @@ def check_output(path: Path, force: bool) -> None:
     except OSError:
         head = b""
     if path.name in KEY_NAMES or _PEM_KEY.search(head):
-        raise OutputError(f"{path} is a key file; a signature is never written over a key, even with "
-                          "--force. Choose another output name.")
+        raise OutputError(
+            f"{path} is a key file; a signature is never written over a key, even with "
+            "--force. Choose another output name."
+        )
     if not force:
         raise OutputError(f"{path} already exists; give --force to replace it, or another name with -o.")
 

@@ -25,10 +25,12 @@ from reportgen.evaluation.model import Evaluation
 from reportgen.evaluation.pipeline import evaluate_raw, fingerprint
 from reportgen.proof import payload as embed
 from reportgen.proof import pdf_text, signing
-from reportgen.proof.checks import Check, Difference, ReportData, close as _close
+from reportgen.proof.checks import Check, Difference, ReportData
+from reportgen.proof.checks import close as _close
 from reportgen.proof.printed import printed_checks
 from reportgen.proof.reeval import reevaluate, shipped_standard
 from reportgen.standard import Standard
+
 
 @dataclass
 class VerifyResult:
@@ -54,6 +56,7 @@ class VerifyResult:
 
 # --- reading ----------------------------------------------------------------------------------------
 
+
 def read_report(path: Path) -> ReportData:
     """Open a report by its content (not its name): `%PDF-` → PDF, a zip → workbook, else exit 2."""
     path = Path(path)
@@ -73,8 +76,10 @@ def read_report(path: Path) -> ReportData:
     elif head.startswith(b"PK\x03\x04"):
         kind, (payload, printed) = "xlsx", read_xlsx(path)
     else:
-        raise InputError(f"{path} is neither a PDF nor an Excel workbook; `reportgen verify` checks the "
-                         ".pdf or .xlsx reports written by `reportgen render`.")
+        raise InputError(
+            f"{path} is neither a PDF nor an Excel workbook; `reportgen verify` checks the "
+            ".pdf or .xlsx reports written by `reportgen render`."
+        )
     check_payload_shape(payload, path)
     return ReportData(kind, payload, printed)
 
@@ -112,8 +117,10 @@ def check_payload_shape(payload: Any, path: Path) -> None:
     except ValueError as exc:
         raise InputError(f"{path}: the embedded {embed.ATTACHMENT_NAME} cannot be verified: {exc}.") from None
     if not isinstance(payload, dict) or payload.get("format") != embed.FORMAT:
-        raise InputError(f"{path}: the embedded {embed.ATTACHMENT_NAME} is not reportgen disclosure data "
-                         f"(format '{embed.FORMAT}' expected).")
+        raise InputError(
+            f"{path}: the embedded {embed.ATTACHMENT_NAME} is not reportgen disclosure data "
+            f"(format '{embed.FORMAT}' expected)."
+        )
     shapes = {"standard": str, "edition": str, "fingerprint": str, "inputs": dict, "evaluation": dict}
     bad = [k for k, t in shapes.items() if not isinstance(payload.get(k), t)]
     if not isinstance(payload.get("edition_digest", ""), str):
@@ -125,11 +132,14 @@ def check_payload_shape(payload: Any, path: Path) -> None:
         ev_shapes = {"status": str, "missing": list, "totals": dict, "language": str}
         bad += [f"evaluation.{k}" for k, t in ev_shapes.items() if not isinstance(ev.get(k), t)]
     if bad:
-        raise InputError(f"{path}: the embedded disclosure data is damaged ({', '.join(bad)} missing or of "
-                         "the wrong type); it cannot be verified.")
+        raise InputError(
+            f"{path}: the embedded disclosure data is damaged ({', '.join(bad)} missing or of "
+            "the wrong type); it cannot be verified."
+        )
 
 
 # --- checks -----------------------------------------------------------------------------------------
+
 
 def edition_check(payload: dict[str, Any], std: Standard) -> Check:
     """The report was evaluated with the very encoding of the edition that this reportgen ships."""
@@ -137,13 +147,22 @@ def edition_check(payload: dict[str, Any], std: Standard) -> Check:
     claimed = payload.get("edition_digest")
     name = f"{std.id} {std.edition}"
     if claimed is None:
-        return Check("edition", True, f"re-evaluated with the {name} that this reportgen ships (the report "
-                     "predates edition digests, reportgen 0.1.0, so it does not name the encoding it used)")
+        return Check(
+            "edition",
+            True,
+            f"re-evaluated with the {name} that this reportgen ships (the report "
+            "predates edition digests, reportgen 0.1.0, so it does not name the encoding it used)",
+        )
     ok = claimed == shipped
-    return Check("edition", ok, f"the report was evaluated with the {name} that this reportgen ships" if ok
-                 else f"the report was evaluated with another encoding of {name} than the one this reportgen "
-                 "ships: a modified copy of the edition, or a reportgen version whose encoding differs",
-                 [] if ok else [Difference("edition_digest", shipped, claimed)])
+    return Check(
+        "edition",
+        ok,
+        f"the report was evaluated with the {name} that this reportgen ships"
+        if ok
+        else f"the report was evaluated with another encoding of {name} than the one this reportgen "
+        "ships: a modified copy of the edition, or a reportgen version whose encoding differs",
+        [] if ok else [Difference("edition_digest", shipped, claimed)],
+    )
 
 
 def inputs_fingerprint(payload: dict[str, Any], std: Standard) -> tuple[str | None, Check | None]:
@@ -151,31 +170,61 @@ def inputs_fingerprint(payload: dict[str, Any], std: Standard) -> tuple[str | No
     them (a number beyond its range, which reportgen never writes into the canonical inputs)."""
     try:
         return fingerprint(std, payload["inputs"]), None
-    except (ValueError, OverflowError, RecursionError) as exc:  # rfc8785.CanonicalizationError is a ValueError
-        return None, Check("canonical inputs", False, "the embedded inputs hold a value that RFC 8785 cannot "
-                           "encode, which reportgen never writes: the data was edited after the report was "
-                           "made", [Difference("embedded inputs", "numbers within ±2⁵³ or finite decimals",
-                                               f"{type(exc).__name__}: {str(exc)[:100]}")])
+    except (
+        ValueError,
+        OverflowError,
+        RecursionError,
+    ) as exc:  # rfc8785.CanonicalizationError is a ValueError
+        return None, Check(
+            "canonical inputs",
+            False,
+            "the embedded inputs hold a value that RFC 8785 cannot "
+            "encode, which reportgen never writes: the data was edited after the report was "
+            "made",
+            [
+                Difference(
+                    "embedded inputs",
+                    "numbers within ±2⁵³ or finite decimals",
+                    f"{type(exc).__name__}: {str(exc)[:100]}",
+                )
+            ],
+        )
 
 
 def fingerprint_checks(payload: dict[str, Any], of_inputs: str, reeval: Evaluation) -> list[Check]:
     """(a), data side: the embedded fingerprint is that of the embedded inputs and of their re-evaluation."""
     claimed = payload["fingerprint"]
-    diffs = [Difference(where, of_inputs, found) for where, found in
-             (("fingerprint", claimed), ("evaluation.fingerprint", payload["evaluation"].get("fingerprint")))
-             if found != of_inputs]
+    diffs = [
+        Difference(where, of_inputs, found)
+        for where, found in (
+            ("fingerprint", claimed),
+            ("evaluation.fingerprint", payload["evaluation"].get("fingerprint")),
+        )
+        if found != of_inputs
+    ]
     if payload["evaluation"].get("inputs", payload["inputs"]) != payload["inputs"]:
         diffs.append(Difference("evaluation.inputs", "the embedded inputs", "other inputs"))
-    checks = [Check("embedded fingerprint", not diffs,
-                    "the fingerprint stored with the data is that of the embedded inputs" if not diffs else
-                    "the embedded inputs give another fingerprint than the one stored with them: the data "
-                    "was edited after the report was made", diffs)]
+    checks = [
+        Check(
+            "embedded fingerprint",
+            not diffs,
+            "the fingerprint stored with the data is that of the embedded inputs"
+            if not diffs
+            else "the embedded inputs give another fingerprint than the one stored with them: the data "
+            "was edited after the report was made",
+            diffs,
+        )
+    ]
     if reeval.fingerprint != of_inputs:
         # The inputs are not in canonical form any more (edited by hand): their re-evaluation differs.
-        checks.append(Check("canonical inputs", False,
-                            "the embedded inputs are not the normalized tree that reportgen writes",
-                            [Difference("fingerprint of the re-evaluated inputs", reeval.fingerprint,
-                                        of_inputs)]))
+        checks.append(
+            Check(
+                "canonical inputs",
+                False,
+                "the embedded inputs are not the normalized tree that reportgen writes",
+                [Difference("fingerprint of the re-evaluated inputs", reeval.fingerprint, of_inputs)],
+            )
+        )
     return checks
 
 
@@ -188,8 +237,14 @@ def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Chec
     for key in ("mandatory_applicable", "mandatory_satisfied"):
         if embedded.get(key) != getattr(reeval, key):
             diffs.append(Difference(key, getattr(reeval, key), embedded.get(key)))
-    checks.append(Check("status", not diffs, f"embedded status '{embedded.get('status')}' and completeness "
-                        "counts equal the re-evaluation", diffs))
+    checks.append(
+        Check(
+            "status",
+            not diffs,
+            f"embedded status '{embedded.get('status')}' and completeness counts equal the re-evaluation",
+            diffs,
+        )
+    )
 
     found = sorted(str(m) for m in embedded.get("missing") or [])
     expected = sorted(reeval.missing)
@@ -201,8 +256,14 @@ def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Chec
             diffs.append(Difference("listed as missing but supplied or derivable", [], extra))
         if lacking:
             diffs.append(Difference("missing but not listed", lacking, []))
-    checks.append(Check("missing items", not diffs,
-                        f"the {len(expected)} missing mandatory item(s) listed equal the re-evaluation", diffs))
+    checks.append(
+        Check(
+            "missing items",
+            not diffs,
+            f"the {len(expected)} missing mandatory item(s) listed equal the re-evaluation",
+            diffs,
+        )
+    )
 
     diffs = []
     totals = embedded.get("totals") or {}
@@ -218,13 +279,27 @@ def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Chec
         by_phase = got.get("by_phase") if isinstance(got.get("by_phase"), dict) else {}
         for phase in sorted(set(total.by_phase) | set(by_phase)):
             if not _close(by_phase.get(phase), total.by_phase.get(phase)):
-                diffs.append(Difference(f"totals.{name}.by_phase.{phase} ({total.unit})",
-                                        total.by_phase.get(phase), by_phase.get(phase)))
+                diffs.append(
+                    Difference(
+                        f"totals.{name}.by_phase.{phase} ({total.unit})",
+                        total.by_phase.get(phase),
+                        by_phase.get(phase),
+                    )
+                )
     for name in sorted(set(totals) - set(reeval.totals)):
         extra = totals[name]
-        diffs.append(Difference(f"totals.{name}", None, extra.get("value") if isinstance(extra, dict) else extra))
-    checks.append(Check("totals", not diffs, f"the embedded totals of the {len(reeval.totals)} indicators "
-                        "(and their split by phase) equal the re-evaluation", diffs))
+        diffs.append(
+            Difference(f"totals.{name}", None, extra.get("value") if isinstance(extra, dict) else extra)
+        )
+    checks.append(
+        Check(
+            "totals",
+            not diffs,
+            f"the embedded totals of the {len(reeval.totals)} indicators "
+            "(and their split by phase) equal the re-evaluation",
+            diffs,
+        )
+    )
     checks.append(stored_values_check(embedded, reeval))
     return checks
 
@@ -244,8 +319,12 @@ def stored_values_check(embedded: dict[str, Any], reeval: Evaluation) -> Check:
         if not _close(got, want):
             unit = f" ({fv.unit})" if fv is not None and fv.unit else ""
             diffs.append(Difference(f"values.{fid}{unit}", want, got))
-    return Check("stored values", not diffs, f"the {numbers} numbers stored with each field equal the "
-                 "re-evaluation", diffs)
+    return Check(
+        "stored values",
+        not diffs,
+        f"the {numbers} numbers stored with each field equal the re-evaluation",
+        diffs,
+    )
 
 
 def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
@@ -258,12 +337,21 @@ def input_check(input_path: Path, std: Standard, claimed: str) -> Check:
         raw = read_input(input_path, std)
     ev = evaluate_raw(raw, standard=raw.standard)
     ok = ev.fingerprint == claimed
-    return Check("input file", ok, f"{input_path} has the report's fingerprint",
-                 [] if ok else [Difference(f"fingerprint of {input_path}", claimed, ev.fingerprint)])
+    return Check(
+        "input file",
+        ok,
+        f"{input_path} has the report's fingerprint",
+        [] if ok else [Difference(f"fingerprint of {input_path}", claimed, ev.fingerprint)],
+    )
 
 
-def signature_checks(report_path: Path, signature_path: Path, public_key_path: Path,
-                     report_fingerprint: str, doc: dict[str, Any] | None = None) -> list[Check]:
+def signature_checks(
+    report_path: Path,
+    signature_path: Path,
+    public_key_path: Path,
+    report_fingerprint: str,
+    doc: dict[str, Any] | None = None,
+) -> list[Check]:
     """The verifier's signed statement: this key signed it, about these bytes and this fingerprint."""
     doc = doc if doc is not None else signing.read_signature(signature_path)
     key = signing.load_public_key(public_key_path)
@@ -271,37 +359,62 @@ def signature_checks(report_path: Path, signature_path: Path, public_key_path: P
     checks = []
     key_id = signing.public_key_fingerprint(key)
     valid = signing.signature_valid(doc, key)
-    detail = (f"signed by {statement.get('verifier')} ({statement.get('verification_level')}, "
-              f"{statement.get('date')}) with the key {key_id[:19]}…")
+    detail = (
+        f"signed by {statement.get('verifier')} ({statement.get('verification_level')}, "
+        f"{statement.get('date')}) with the key {key_id[:19]}…"
+    )
     diffs = []
     if not valid:
         if doc.get("public_key_fingerprint") not in (None, key_id):
             diffs.append(Difference("signing key", key_id, doc.get("public_key_fingerprint")))
-            detail = (f"the signature was not made with the key in {public_key_path}, or the signature file "
-                      "was edited")
+            detail = (
+                f"the signature was not made with the key in {public_key_path}, or the signature file "
+                "was edited"
+            )
         else:
             diffs.append(Difference("signature", "valid for the statement", "invalid"))
-            detail = (f"the signature does not match its statement: {signature_path} was edited after "
-                      "signing, or signed with another key")
+            detail = (
+                f"the signature does not match its statement: {signature_path} was edited after "
+                "signing, or signed with another key"
+            )
     checks.append(Check("signature", valid, detail, diffs))
     actual = signing.sha256_file(report_path)
     ok = statement.get("report_sha256") == actual
-    checks.append(Check("signed file", ok, "the report's bytes are those that were signed"
-                        if ok else "the report file changed after it was signed",
-                        [] if ok else [Difference("report_sha256", statement.get("report_sha256"), actual)]))
+    checks.append(
+        Check(
+            "signed file",
+            ok,
+            "the report's bytes are those that were signed"
+            if ok
+            else "the report file changed after it was signed",
+            [] if ok else [Difference("report_sha256", statement.get("report_sha256"), actual)],
+        )
+    )
     ok = statement.get("fingerprint") == report_fingerprint
-    checks.append(Check("signed fingerprint", ok, "the signed statement names the report's fingerprint",
-                        [] if ok else [Difference("statement.fingerprint", report_fingerprint,
-                                                  statement.get("fingerprint"))]))
+    checks.append(
+        Check(
+            "signed fingerprint",
+            ok,
+            "the signed statement names the report's fingerprint",
+            []
+            if ok
+            else [Difference("statement.fingerprint", report_fingerprint, statement.get("fingerprint"))],
+        )
+    )
     return checks
 
 
 # --- entry point ------------------------------------------------------------------------------------
 
-def verify_report(report_path: str | Path, input_path: str | Path | None = None, *,
-                  signature_path: str | Path | None = None,
-                  public_key_path: str | Path | None = None,
-                  baseline_path: str | Path | None = None) -> VerifyResult:
+
+def verify_report(
+    report_path: str | Path,
+    input_path: str | Path | None = None,
+    *,
+    signature_path: str | Path | None = None,
+    public_key_path: str | Path | None = None,
+    baseline_path: str | Path | None = None,
+) -> VerifyResult:
     """Verify one report; see the module docstring. Raises InputError when it cannot be verified at all."""
     report_path = Path(report_path)
     if (signature_path is None) != (public_key_path is None):
@@ -314,9 +427,14 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     payload = data.payload
     std = shipped_standard(payload, report_path)
     embedded = payload["evaluation"]
-    result = VerifyResult(report=str(report_path), kind=data.kind, fingerprint=payload["fingerprint"],
-                          standard=f"{std.id} {std.edition}", tool_version=embedded.get("tool_version"),
-                          payload=payload)
+    result = VerifyResult(
+        report=str(report_path),
+        kind=data.kind,
+        fingerprint=payload["fingerprint"],
+        standard=f"{std.id} {std.edition}",
+        tool_version=embedded.get("tool_version"),
+        payload=payload,
+    )
     result.checks.append(edition_check(payload, std))
     of_inputs, unencodable = inputs_fingerprint(payload, std)
     if unencodable is not None or of_inputs is None:
@@ -332,6 +450,7 @@ def verify_report(report_path: str | Path, input_path: str | Path | None = None,
     if input_path is not None:
         result.checks.append(input_check(Path(input_path), std, payload["fingerprint"]))
     if signature is not None:
-        result.checks += signature_checks(report_path, Path(signature_path), Path(public_key_path),
-                                          payload["fingerprint"], signature)
+        result.checks += signature_checks(
+            report_path, Path(signature_path), Path(public_key_path), payload["fingerprint"], signature
+        )
     return result

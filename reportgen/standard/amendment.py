@@ -15,8 +15,9 @@ changing what does not, fails when the standard loads and names the entry.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from reportgen.errors import StandardError
 
@@ -43,20 +44,27 @@ def _add(target: dict[str, Any], patch: dict[str, Any], where: Path, path: list[
             present = {repr(_item_id(i)) for i in target[key]}
             for item in value:
                 if repr(_item_id(item)) in present:
-                    raise _fail(where, here, f"'{_item_id(item)}' is already in the base edition; amend it "
-                                             "under `change`")
+                    raise _fail(
+                        where,
+                        here,
+                        f"'{_item_id(item)}' is already in the base edition; amend it under `change`",
+                    )
                 target[key].append(copy.deepcopy(item))
         else:
             raise _fail(where, here, "is already in the base edition; amend it under `change`")
 
 
-def _change(target: dict[str, Any], patch: dict[str, Any], where: Path, path: list[str], remove: bool) -> None:
+def _change(
+    target: dict[str, Any], patch: dict[str, Any], where: Path, path: list[str], remove: bool
+) -> None:
     for key, value in patch.items():
         here = [*path, str(key)]
         if key not in target and (remove or isinstance(value, dict) or len(path) < 3):
             # an entry (a field, a code, ...) must exist; an attribute of one may be set (the schema
             # refuses unknown attributes)
-            raise _fail(where, here, "is not in the base edition" + ("" if remove else "; add it under `add`"))
+            raise _fail(
+                where, here, "is not in the base edition" + ("" if remove else "; add it under `add`")
+            )
         if key not in target:
             target[key] = copy.deepcopy(value)
         elif remove and value is None:
@@ -69,16 +77,21 @@ def _change(target: dict[str, Any], patch: dict[str, Any], where: Path, path: li
             target[key] = copy.deepcopy(value)
 
 
-def apply_amendment(base: dict[str, Any], doc: dict[str, Any], where: Path,
-                    expand_fields: Callable[[list[dict[str, Any]]], dict[str, Any]]) -> dict[str, Any]:
+def apply_amendment(
+    base: dict[str, Any],
+    doc: dict[str, Any],
+    where: Path,
+    expand_fields: Callable[[list[dict[str, Any]]], dict[str, Any]],
+) -> dict[str, Any]:
     """The base edition's raw data with the amendment applied (not yet validated).
 
     `expand_fields` turns a list of Annex A rows (the `fields.yaml` format) into entries keyed by id.
     """
     unknown = sorted(set(doc) - KEYS)
     if unknown:
-        raise StandardError(f"{where}: unknown key(s) {', '.join(unknown)} (an amendment has "
-                            f"{', '.join(sorted(KEYS))})")
+        raise StandardError(
+            f"{where}: unknown key(s) {', '.join(unknown)} (an amendment has {', '.join(sorted(KEYS))})"
+        )
     for key in ("add", "change", "remove"):
         if not isinstance(doc.get(key) or {}, dict):
             raise StandardError(f"{where}: `{key}` must be a mapping")

@@ -25,8 +25,16 @@ def _attr(f: Field, name: str, lang: str) -> Any:
 
 
 def _field(f: Field, lang: str) -> dict[str, Any]:
-    return {"id": f.id, "label": f.label.get(lang), "type": f.type, "unit": f.unit, "obligation": f.obligation,
-            "condition": _attr(f, "condition", lang), "derivable_by": f.derivable_by, "clause": f.clause}
+    return {
+        "id": f.id,
+        "label": f.label.get(lang),
+        "type": f.type,
+        "unit": f.unit,
+        "obligation": f.obligation,
+        "condition": _attr(f, "condition", lang),
+        "derivable_by": f.derivable_by,
+        "clause": f.clause,
+    }
 
 
 def diff(old: Standard, new: Standard, lang: str = "en") -> dict[str, Any]:
@@ -35,8 +43,11 @@ def diff(old: Standard, new: Standard, lang: str = "en") -> dict[str, Any]:
     common = [fid for fid in new.fields if fid in old.fields]
     changed = []
     for fid in common:
-        delta = {a: [_attr(old.fields[fid], a, lang), _attr(new.fields[fid], a, lang)] for a in COMPARED
-                 if _attr(old.fields[fid], a, lang) != _attr(new.fields[fid], a, lang)}
+        delta = {
+            a: [_attr(old.fields[fid], a, lang), _attr(new.fields[fid], a, lang)]
+            for a in COMPARED
+            if _attr(old.fields[fid], a, lang) != _attr(new.fields[fid], a, lang)
+        }
         if delta:
             changed.append({"id": fid, "changes": delta})
     groups_old = {g.id for g in [*old.sections, *old.phases]}
@@ -53,11 +64,18 @@ def diff(old: Standard, new: Standard, lang: str = "en") -> dict[str, Any]:
         return {"code": c, "severity": spec.severity, "clause": spec.clause, "title": spec.title.get(lang)}
 
     return {
-        "from": old.name, "to": new.name, "amends": amends,
-        "clauses": [{"id": c.id, "clause": c.clause, "action": c.action, "title": c.title.get(lang)}
-                    for c in (new.clauses if amends else [])],
-        "groups_added": [{"id": g.id, "label": g.label.get(lang), "clause": g.clause}
-                         for g in [*new.sections, *new.phases] if g.id not in groups_old],
+        "from": old.name,
+        "to": new.name,
+        "amends": amends,
+        "clauses": [
+            {"id": c.id, "clause": c.clause, "action": c.action, "title": c.title.get(lang)}
+            for c in (new.clauses if amends else [])
+        ],
+        "groups_added": [
+            {"id": g.id, "label": g.label.get(lang), "clause": g.clause}
+            for g in [*new.sections, *new.phases]
+            if g.id not in groups_old
+        ],
         "groups_removed": sorted(groups_old - groups_new),
         "fields_added": [_field(f, lang) for fid, f in new.fields.items() if fid not in old.fields],
         "fields_removed": [_field(f, lang) for fid, f in old.fields.items() if fid not in new.fields],
@@ -84,17 +102,39 @@ def diff_text(d: dict[str, Any]) -> str:
     def section(title: str, rows: list[str]) -> None:
         out.extend(["", f"{title} ({len(rows)})"] + (rows or ["  none"]))
 
-    section("Clauses amended", [f"  {c['id']:4} {c['clause']:8} {c['action']:9} {c['title']}" for c in d["clauses"]])
-    section("Sections added", [f"  {g['id']:20} clause {g['clause']:6} {g['label']}" for g in d["groups_added"]])
+    section(
+        "Clauses amended",
+        [f"  {c['id']:4} {c['clause']:8} {c['action']:9} {c['title']}" for c in d["clauses"]],
+    )
+    section(
+        "Sections added", [f"  {g['id']:20} clause {g['clause']:6} {g['label']}" for g in d["groups_added"]]
+    )
     for key, title in (("fields_added", "Fields added"), ("fields_removed", "Fields removed")):
-        section(title, [f"  {f['id']:32} {f['obligation']:3} {('[' + f['unit'] + ']') if f['unit'] else f['type']:10} "
-                        f"{f['clause']:6} {f['label']}" + (f" — {f['condition']}" if f["condition"] else "")
-                        for f in d[key]])
-    section("Obligations, derivations and other normative attributes changed",
-            [f"  {c['id']}: " + "; ".join(f"{a.replace('_', ' ')} {_show(o)} → {_show(n)}"
-                                          for a, (o, n) in c["changes"].items()) for c in d["fields_changed"]])
-    section("Calculation rules changed", [f"  {k.replace('_', ' ')}: {_show(o)} → {_show(n)}"
-                                          for k, (o, n) in d["calculation_rules_changed"].items()])
+        section(
+            title,
+            [
+                f"  {f['id']:32} {f['obligation']:3} {('[' + f['unit'] + ']') if f['unit'] else f['type']:10} "
+                f"{f['clause']:6} {f['label']}" + (f" — {f['condition']}" if f["condition"] else "")
+                for f in d[key]
+            ],
+        )
+    section(
+        "Obligations, derivations and other normative attributes changed",
+        [
+            f"  {c['id']}: "
+            + "; ".join(
+                f"{a.replace('_', ' ')} {_show(o)} → {_show(n)}" for a, (o, n) in c["changes"].items()
+            )
+            for c in d["fields_changed"]
+        ],
+    )
+    section(
+        "Calculation rules changed",
+        [
+            f"  {k.replace('_', ' ')}: {_show(o)} → {_show(n)}"
+            for k, (o, n) in d["calculation_rules_changed"].items()
+        ],
+    )
     for key, title in (("codes_added", "Finding codes added"), ("codes_removed", "Finding codes removed")):
         section(title, [f"  {c['code']:10} {c['severity']:8} {c['clause']:8} {c['title']}" for c in d[key]])
     return "\n".join(out) + "\n"

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from reportgen.standard.amendment import apply_amendment
 from reportgen.errors import StandardError
 from reportgen.resources import data_dir
+from reportgen.standard.amendment import apply_amendment
 
 AMENDMENT_FILE = "amendment.yaml"
 
@@ -40,8 +40,11 @@ def _expand_per_phase(raw: dict[str, Any], phases: list[dict[str, Any]]) -> list
         f["label"] = {k: f"{v.split(' (')[0]}: {ph['label'][k]}" for k, v in raw["label"].items()}
         if raw.get("condition"):
             cond = raw["condition"]
-            f["condition"] = {**cond, "field": cond["field"].replace("PHASE", ph["id"]),
-                              "text": {k: v.replace("PHASE", ph["id"]) for k, v in cond["text"].items()}}
+            f["condition"] = {
+                **cond,
+                "field": cond["field"].replace("PHASE", ph["id"]),
+                "text": {k: v.replace("PHASE", ph["id"]) for k, v in cond["text"].items()},
+            }
         out.append(f)
     return out
 
@@ -109,25 +112,33 @@ def raw_edition(directory: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
             raise StandardError(f"{amendment_path}: an amendment is a mapping that names its `base` edition")
         base_dir = shipped_editions().get(f"{doc.get('id')} {doc['base']}")
         if base_dir is None:
-            raise StandardError(f"{amendment_path}: base edition {doc.get('id')} {doc['base']} is not shipped "
-                                f"(shipped: {', '.join(shipped_editions()) or 'none'})")
+            raise StandardError(
+                f"{amendment_path}: base edition {doc.get('id')} {doc['base']} is not shipped "
+                f"(shipped: {', '.join(shipped_editions()) or 'none'})"
+            )
         base = raw_edition(base_dir, (*seen, directory))
-        data = apply_amendment(base, doc, amendment_path,
-                               lambda raw: expand_fields(raw, base["phases"], amendment_path))
+        data = apply_amendment(
+            base, doc, amendment_path, lambda raw: expand_fields(raw, base["phases"], amendment_path)
+        )
         return _with_parts(data, directory)
     base = read_yaml(directory / "standard.yaml")
     if not isinstance(base, dict):
         raise StandardError(f"{directory / 'standard.yaml'}: top level must be a mapping")
     fields_doc = read_yaml(directory / "fields.yaml") or {}
-    return _with_parts({
-        **base,
-        "fields": expand_fields(fields_doc.get("fields", []), base.get("phases", []), directory / "fields.yaml"),
-        "findings": (read_yaml(directory / "findings.yaml") or {}).get("findings", {}),
-        "rules": read_yaml(directory / "rules.yaml") or {},
-        "calculations": read_yaml(directory / "calculations.yaml") or {},
-        "crosswalk": read_yaml(directory / "crosswalk.yaml") or {},
-        "directory": directory,
-    }, directory)
+    return _with_parts(
+        {
+            **base,
+            "fields": expand_fields(
+                fields_doc.get("fields", []), base.get("phases", []), directory / "fields.yaml"
+            ),
+            "findings": (read_yaml(directory / "findings.yaml") or {}).get("findings", {}),
+            "rules": read_yaml(directory / "rules.yaml") or {},
+            "calculations": read_yaml(directory / "calculations.yaml") or {},
+            "crosswalk": read_yaml(directory / "crosswalk.yaml") or {},
+            "directory": directory,
+        },
+        directory,
+    )
 
 
 def _with_parts(data: dict[str, Any], directory: Path) -> dict[str, Any]:
@@ -153,5 +164,3 @@ def expand_fields(raws: list[dict[str, Any]], phases: list[dict[str, Any]], wher
                 raise StandardError(f"{where}: field {item['id']} is defined twice")
             fields[item.get("id", f"#{len(fields)}")] = item
     return fields
-
-

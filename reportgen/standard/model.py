@@ -14,11 +14,17 @@ from typing import Any, Literal
 
 from pydantic import ValidationError, model_validator
 
-from reportgen.standard.editions import (  # noqa: F401  (the edition registry is part of this module's API)
-    available_editions, editions_root, latest_edition, raw_edition, resolve_edition, shipped_editions)
 from reportgen.activity.spec import ActivitySpec
 from reportgen.errors import StandardError
 from reportgen.standard.base import Localized, _Strict
+from reportgen.standard.editions import (  # noqa: F401  (the edition registry is part of this module's API)
+    available_editions,
+    editions_root,
+    latest_edition,
+    raw_edition,
+    resolve_edition,
+    shipped_editions,
+)
 
 Obligation = Literal["M", "M*", "R", "O"]
 FieldType = Literal[
@@ -60,7 +66,7 @@ class Field(_Strict):
         return self.id.split(".", 1)[1]
 
     @model_validator(mode="after")
-    def _type_params(self) -> "Field":
+    def _type_params(self) -> Field:
         if (self.type == "quantity") != (self.unit is not None):
             raise ValueError("a quantity field needs a unit, and only a quantity field has one")
         if (self.type == "enum") != (self.enum is not None):
@@ -203,7 +209,8 @@ class Standard(_Strict):
         if field.unit is None:
             return None
         return next((n for n, d in self.dimensions.items() if d.canonical == field.unit), None) or next(
-            n for n, d in self.dimensions.items() if field.unit in d.units)
+            n for n, d in self.dimensions.items() if field.unit in d.units
+        )
 
     def basis_order(self) -> list[str]:
         """A4: bases from strongest to weakest (the order of the `basis` enumeration)."""
@@ -233,7 +240,7 @@ class Standard(_Strict):
 
     # -- cross-reference checks ---------------------------------------------------------------
     @model_validator(mode="after")
-    def _cross_references(self) -> "Standard":
+    def _cross_references(self) -> Standard:
         problems: list[str] = []
         units = {u for d in self.dimensions.values() for u in d.units}
         for f in self.fields.values():
@@ -246,7 +253,11 @@ class Standard(_Strict):
             if f.derivable_by and f.derivable_by not in self.calculations.formulas:
                 problems.append(f"{f.id}: derivable_by '{f.derivable_by}' has no formula")
             c = f.condition
-            if c and c.op == "any_supplied" and not any(x.startswith(c.field.rstrip("*")) for x in self.fields):
+            if (
+                c
+                and c.op == "any_supplied"
+                and not any(x.startswith(c.field.rstrip("*")) for x in self.fields)
+            ):
                 problems.append(f"{f.id}: condition tests no field of '{c.field}'")
             elif c and c.op not in ("any_available", "any_supplied") and c.field not in self.fields:
                 problems.append(f"{f.id}: condition tests unknown field '{c.field}'")
@@ -275,7 +286,9 @@ class Standard(_Strict):
                 if fid not in self.fields:
                     problems.append(f"rules.range {rule['code']}: unknown field '{fid}'")
         if self.facility_energy_scope not in self.enums.get("energy_scope", {}):
-            problems.append(f"facility_energy_scope '{self.facility_energy_scope}' is not an energy_scope value")
+            problems.append(
+                f"facility_energy_scope '{self.facility_energy_scope}' is not an energy_scope value"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -303,8 +316,10 @@ def load_standard(edition: str | None = None, standard_id: str = "AILD") -> Stan
     directory = shipped_editions().get(f"{standard_id} {edition}")  # an exact name, never a path
     if directory is None:  # the names may come from a report: shown quoted, control characters escaped
         known = ", ".join(available_editions()) or "none"
-        raise StandardError(f"no edition {f'{standard_id} {edition}'[:80]!r} is shipped with reportgen; "
-                            f"known editions: {known}.")
+        raise StandardError(
+            f"no edition {f'{standard_id} {edition}'[:80]!r} is shipped with reportgen; "
+            f"known editions: {known}."
+        )
     return load_from_directory(directory)
 
 

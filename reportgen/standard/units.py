@@ -55,9 +55,20 @@ def parse_number(text: str) -> float:
     raise NumberError("not_number")
 
 
-_UNIT_SUBS = [("₂", "2"), ("³", "3"), ("²", "2"), ("µ", "u"), ("^3", "3"), ("**3", "3"),
-              ("CO2-eq", "CO2e"), ("CO2eq", "CO2e"), ("Sb-eq", "Sbeq"), ("Sbeq.", "Sbeq"),
-              ("Sb_eq", "Sbeq"), ("per", "/")]
+_UNIT_SUBS = [
+    ("₂", "2"),
+    ("³", "3"),
+    ("²", "2"),
+    ("µ", "u"),
+    ("^3", "3"),
+    ("**3", "3"),
+    ("CO2-eq", "CO2e"),
+    ("CO2eq", "CO2e"),
+    ("Sb-eq", "Sbeq"),
+    ("Sbeq.", "Sbeq"),
+    ("Sb_eq", "Sbeq"),
+    ("per", "/"),
+]
 
 
 def normalize_unit(text: str) -> str:

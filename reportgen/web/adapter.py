@@ -18,20 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.commands.verify import check_text, result_json
 from reportgen.errors import InputError, ReportgenError
-from reportgen.version import __version__
+from reportgen.evaluation.model import Evaluation, Location
+from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.inputs import SPREADSHEET_SUFFIXES
 from reportgen.inputs.tree import MAX_BYTES
-from reportgen.evaluation.model import Evaluation, Location
 from reportgen.output import report_stem
 from reportgen.presentation.summary import is_missing_item  # noqa: F401  (the page lists missing items apart)
 from reportgen.presentation.view import build_view
-from reportgen.resources import colon, data_dir, t, templates_dir  # noqa: F401  (colon: the page's typography)
 from reportgen.proof.signing import MAX_KEY_BYTES, MAX_SIG_BYTES
-from reportgen.standard import available_editions, load_standard
 from reportgen.proof.verify import verify_report
+from reportgen.resources import colon, data_dir, t, templates_dir  # noqa: F401  (colon: the page's typography)
+from reportgen.standard import available_editions, load_standard
+from reportgen.version import __version__
 
 LibraryError = ReportgenError  # what the library raises for bad input: its message is for the user
 UnreadableInput = InputError
@@ -73,6 +73,7 @@ class Edition:
 
 # --- what the page offers -------------------------------------------------------------------------
 
+
 def text(key: str, lang: str) -> str:
     """A UI string (templates/strings*.yaml), the same store the CLI and the reports use."""
     return t(key, lang)
@@ -99,6 +100,7 @@ def samples() -> dict[str, Path]:
 
 
 # --- check, render, template ----------------------------------------------------------------------
+
 
 def check(upload: Named, lang: str | None) -> Evaluation:
     """Evaluate an uploaded disclosure; an unreadable one raises LibraryError (message with its name)."""
@@ -160,8 +162,14 @@ def template(lang: str, edition: Edition, folder: Path) -> tuple[str, bytes]:
 
 # --- verify ---------------------------------------------------------------------------------------
 
-def verify(report: Named, input_file: Named | None, signature: Named | None,
-           public_key: Named | None, lang: str = "en") -> dict[str, Any]:
+
+def verify(
+    report: Named,
+    input_file: Named | None,
+    signature: Named | None,
+    public_key: Named | None,
+    lang: str = "en",
+) -> dict[str, Any]:
     """`reportgen verify --format json`'s object for the uploads (a LibraryError when unverifiable).
 
     With `lang` other than English, each check also gets `text`: its name and sentence in that language,
@@ -169,9 +177,12 @@ def verify(report: Named, input_file: Named | None, signature: Named | None,
     """
     uploads = [u for u in (report, input_file, signature, public_key) if u is not None]
     try:
-        result = verify_report(report.path, input_file.path if input_file else None,
-                               signature_path=signature.path if signature else None,
-                               public_key_path=public_key.path if public_key else None)
+        result = verify_report(
+            report.path,
+            input_file.path if input_file else None,
+            signature_path=signature.path if signature else None,
+            public_key_path=public_key.path if public_key else None,
+        )
     except ReportgenError as exc:
         raise type(exc)(scrub(str(exc), uploads)) from None
     data = _scrub_tree(result_json(result), uploads)
@@ -182,6 +193,7 @@ def verify(report: Named, input_file: Named | None, signature: Named | None,
 
 
 # --- the client's names back in what the user reads -------------------------------------------------
+
 
 def scrub(message: str, uploads: list[Named]) -> str:
     """A message with the server's paths and stored names replaced by the names the client gave."""
@@ -204,14 +216,17 @@ def _scrub_tree(node: Any, uploads: list[Named]) -> Any:
 
 def _renamed(ev: Evaluation, stored: str, shown: str) -> Evaluation:
     """The evaluation as if the file had been read under the client's name (source and locations)."""
+
     def loc(location: Location | None) -> Location | None:
         if location is None or location.file != stored:
             return location
         return location.model_copy(update={"file": shown})
 
-    return ev.model_copy(update={
-        "source": shown if ev.source == stored else ev.source,
-        "findings": [f.model_copy(update={"location": loc(f.location)}) for f in ev.findings],
-        "missing_items": [m.model_copy(update={"location": loc(m.location)}) for m in ev.missing_items],
-        "values": {k: v.model_copy(update={"location": loc(v.location)}) for k, v in ev.values.items()},
-    })
+    return ev.model_copy(
+        update={
+            "source": shown if ev.source == stored else ev.source,
+            "findings": [f.model_copy(update={"location": loc(f.location)}) for f in ev.findings],
+            "missing_items": [m.model_copy(update={"location": loc(m.location)}) for m in ev.missing_items],
+            "values": {k: v.model_copy(update={"location": loc(v.location)}) for k, v in ev.values.items()},
+        }
+    )

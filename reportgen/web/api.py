@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import yaml
 from starlette.requests import Request
@@ -24,8 +25,18 @@ from starlette.routing import Route
 
 from reportgen.web import adapter
 from reportgen.web.errors import WebError
-from reportgen.web.handling import (CHECK_FIELDS, VERIFY_FIELDS, attachment, blocking, choice, edition,
-                                    message_of, named, receive, status_of)
+from reportgen.web.handling import (
+    CHECK_FIELDS,
+    VERIFY_FIELDS,
+    attachment,
+    blocking,
+    choice,
+    edition,
+    message_of,
+    named,
+    receive,
+    status_of,
+)
 from reportgen.web.uploads import Form, discard
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -38,12 +49,14 @@ def error_response(exc: BaseException) -> JSONResponse:
 
 def json_errors(handler: Handler) -> Handler:
     """Every failure of an API handler becomes the JSON error object, never a traceback."""
+
     @functools.wraps(handler)
     async def wrapped(request: Request) -> Response:
         try:
             return await handler(request)
         except Exception as exc:  # noqa: BLE001 — mapped to a status; internal errors say so
             return error_response(exc)
+
     return wrapped
 
 
@@ -110,8 +123,12 @@ def verify_uploads(form: Form, report_field: str) -> tuple[adapter.Named, Any, A
 @json_errors
 async def editions(request: Request) -> Response:
     known = adapter.editions()
-    return JSONResponse({"editions": [{"id": e.id, "edition": e.edition} for e in known],
-                         "latest": known[-1].edition if known else None})
+    return JSONResponse(
+        {
+            "editions": [{"id": e.id, "edition": e.edition} for e in known],
+            "latest": known[-1].edition if known else None,
+        }
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,8 +140,12 @@ def openapi_document() -> dict[str, Any]:
     schema = adapter.evaluation_schema()
     defs = schema.pop("$defs", {})
     components = doc.setdefault("components", {}).setdefault("schemas", {})
-    components.update({name: json.loads(json.dumps(s).replace("#/$defs/", "#/components/schemas/"))
-                       for name, s in defs.items()})
+    components.update(
+        {
+            name: json.loads(json.dumps(s).replace("#/$defs/", "#/components/schemas/"))
+            for name, s in defs.items()
+        }
+    )
     components["Evaluation"] = json.loads(json.dumps(schema).replace("#/$defs/", "#/components/schemas/"))
     return doc
 

@@ -26,13 +26,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     lang = negotiate(None, None, request.headers.get("accept-language"))
     message = adapter.text(key, lang).format(method=request.method) if key else str(exc.detail)
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": adapter.text(key, "en").format(method=request.method) if key else
-                             str(exc.detail), "status": exc.status_code}, status_code=exc.status_code)
+        return JSONResponse(
+            {
+                "error": adapter.text(key, "en").format(method=request.method) if key else str(exc.detail),
+                "status": exc.status_code,
+            },
+            status_code=exc.status_code,
+        )
     return PlainTextResponse(message, status_code=exc.status_code)
 
 
-def create_app(*, token: str | None = None, loopback: bool = True, tmp_root: Path | None = None,
-               extra_hosts: tuple[str, ...] = ()) -> Any:
+def create_app(
+    *,
+    token: str | None = None,
+    loopback: bool = True,
+    tmp_root: Path | None = None,
+    extra_hosts: tuple[str, ...] = (),
+) -> Any:
     """The app, wrapped in its guard.
 
     token: required on every request when given (always given for a non-loopback address).
@@ -41,8 +51,9 @@ def create_app(*, token: str | None = None, loopback: bool = True, tmp_root: Pat
     extra_hosts: more Host names to answer on loopback (tests use `testserver`).
     """
     static = StaticFiles(directory=str(adapter.web_templates() / "static"))
-    app = Starlette(routes=[*views.ROUTES, *api.ROUTES, Mount("/static", static, name="static")],
-                    exception_handlers={HTTPException: _http_error})
+    app = Starlette(
+        routes=[*views.ROUTES, *api.ROUTES, Mount("/static", static, name="static")],
+        exception_handlers={HTTPException: _http_error},
+    )
     app.state.tmp_root = tmp_root
     return Guard(app, token=token, loopback=loopback, extra_hosts=extra_hosts)
-

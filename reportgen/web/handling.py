@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -37,8 +38,13 @@ async def blocking(fn: Callable[..., T], *args: Any) -> T:
 async def receive(request: Request, specs: dict[str, FileSpec]) -> Form:
     """The request's multipart body, streamed into its private folder (see uploads.receive_form)."""
     tmp_root: Path | None = request.app.state.tmp_root
-    return await receive_form(request.headers.get("content-type"), request.headers.get("content-length"),
-                              request.stream(), specs, tmp_root)
+    return await receive_form(
+        request.headers.get("content-type"),
+        request.headers.get("content-length"),
+        request.stream(),
+        specs,
+        tmp_root,
+    )
 
 
 def named(upload: Upload | None) -> adapter.Named | None:
@@ -85,5 +91,8 @@ def message_of(exc: BaseException, lang: str) -> str:
 
 
 def attachment(name: str, data: bytes, media_type: str, **headers: str) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"content-disposition": f'attachment; filename="{name}"', **headers})
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{name}"', **headers},
+    )

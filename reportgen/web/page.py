@@ -39,9 +39,11 @@ def negotiate(query_lang: str | None, form_lang: str | None, accept_language: st
 
 def strings(lang: str) -> Any:
     """`s(key, **kw)` for templates: a UI string in the page language, filled."""
+
     def s(key: str, **kw: Any) -> str:
         text = adapter.text(key, lang)
         return text.format(**kw) if kw else text
+
     return s
 
 
@@ -60,14 +62,23 @@ def check_result(ev: Any, lang: str) -> dict[str, Any]:
             where, fix = ref, s("web_fill_cell", cell=cell)
         else:
             title, where, fix = labels.get(item.field, ""), item.field, fixes.get(item.field, "")
-        groups.setdefault(title, {"title": title, "by_cell": bool(cell), "items": []})["items"].append({
-            "label": item.label, "field": item.field, "clause": item.clause, "where": where, "fix": fix,
-            "help": item.help or "", "condition": s("web_when", condition=item.condition) if item.condition else "",
-        })
+        groups.setdefault(title, {"title": title, "by_cell": bool(cell), "items": []})["items"].append(
+            {
+                "label": item.label,
+                "field": item.field,
+                "clause": item.clause,
+                "where": where,
+                "fix": fix,
+                "help": item.help or "",
+                "condition": s("web_when", condition=item.condition) if item.condition else "",
+            }
+        )
     others = view["findings"]
-    severity_groups = [{"severity": sev, "title": s(key, n=n), "items": items}
-                       for sev, key in SEVERITIES
-                       if (n := len(items := [f for f in others if f["severity"] == sev]))]
+    severity_groups = [
+        {"severity": sev, "title": s(key, n=n), "items": items}
+        for sev, key in SEVERITIES
+        if (n := len(items := [f for f in others if f["severity"] == sev]))
+    ]
     fu = view["functional_units"]
     return {
         "kind": "check",
@@ -98,8 +109,9 @@ def verify_result(data: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "kind": "verify",
         "verified": data["verified"],
-        "headline": s("web_verified", n=len(checks)) if not failed else
-        s("web_not_verified", failed=len(failed), n=len(checks)),
+        "headline": s("web_verified", n=len(checks))
+        if not failed
+        else s("web_not_verified", failed=len(failed), n=len(checks)),
         "about": s("web_made_by", kind=kind, standard=data["standard"], version=data["tool_version"] or "?"),
         "report": data["report"],
         "fingerprint": data["fingerprint"],
@@ -110,19 +122,45 @@ def verify_result(data: dict[str, Any], lang: str) -> dict[str, Any]:
 @functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """Jinja2 over templates/web, autoescaped; a missing variable is an error, never an empty spot."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(adapter.web_templates())), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(adapter.web_templates())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def render_page(*, lang: str, tab: str, result: dict[str, Any] | None = None, error: str | None = None,
-                sample: str | None = None, again: bool = False) -> str:
+def render_page(
+    *,
+    lang: str,
+    tab: str,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+    sample: str | None = None,
+    again: bool = False,
+) -> str:
     """The whole page: tabs, the form of `tab`, and the result or error of the last request."""
     editions = adapter.editions()
     samples = list(adapter.samples())
-    return environment().get_template("page.html.j2").render(
-        lang=lang, tab=tab, s=strings(lang),
-        colon=lambda label: adapter.colon(label, lang),
-        result=result, error=error, sample=sample, again=again, samples=samples,
-        editions=[e.label for e in editions], latest=editions[-1].label if editions else "",
-        langs=adapter.LANGS, version=adapter.VERSION,
-        input_accept=",".join(adapter.INPUT_SUFFIXES), report_accept=",".join(adapter.REPORT_SUFFIXES))
+    return (
+        environment()
+        .get_template("page.html.j2")
+        .render(
+            lang=lang,
+            tab=tab,
+            s=strings(lang),
+            colon=lambda label: adapter.colon(label, lang),
+            result=result,
+            error=error,
+            sample=sample,
+            again=again,
+            samples=samples,
+            editions=[e.label for e in editions],
+            latest=editions[-1].label if editions else "",
+            langs=adapter.LANGS,
+            version=adapter.VERSION,
+            input_accept=",".join(adapter.INPUT_SUFFIXES),
+            report_accept=",".join(adapter.REPORT_SUFFIXES),
+        )
+    )

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 Scope = dict[str, Any]
@@ -23,8 +24,10 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Await
 
 COOKIE = "reportgen_token"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -55,8 +58,9 @@ def _hostname(value: str) -> str:
 class Guard:
     """ASGI middleware applying the rules of the module docstring, then the security headers."""
 
-    def __init__(self, app: ASGIApp, *, token: str | None, loopback: bool,
-                 extra_hosts: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, *, token: str | None, loopback: bool, extra_hosts: tuple[str, ...] = ()
+    ) -> None:
         self.app, self.token, self.loopback = app, token, loopback
         self.hosts = {*LOOPBACK_NAMES, *extra_hosts}
 
@@ -110,9 +114,17 @@ async def _enter_with_token(scope: Scope, send: Any, token: str, query: dict[str
     rest = urlencode({k: v for k, v in query.items() if k != "token"})
     location = scope["path"] + (f"?{rest}" if rest else "")
     cookie = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
-    await send({"type": "http.response.start", "status": 303,
-                "headers": [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
-                            (b"content-length", b"0")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [
+                (b"location", location.encode("latin-1")),
+                (b"set-cookie", cookie.encode("latin-1")),
+                (b"content-length", b"0"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -125,6 +137,11 @@ async def _refuse(scope: Scope, send: Any, status: int, key: str) -> None:
         body, ctype = json.dumps({"error": en, "status": status}).encode(), b"application/json"
     else:
         body, ctype = f"{en}\n\n{fr}\n".encode(), b"text/plain; charset=utf-8"
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, AsyncIterator
+from typing import IO
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -168,8 +169,13 @@ class _Receiver:
             self.sink.close()
 
 
-async def receive_form(content_type: str | None, content_length: str | None, stream: AsyncIterator[bytes],
-                       specs: dict[str, FileSpec], tmp_root: Path | None = None) -> Form:
+async def receive_form(
+    content_type: str | None,
+    content_length: str | None,
+    stream: AsyncIterator[bytes],
+    specs: dict[str, FileSpec],
+    tmp_root: Path | None = None,
+) -> Form:
     """Parse a multipart body into a new private folder; the caller deletes it with `discard(form)`.
 
     Refused: a body that is not multipart (415), a declared or counted body over the sum of the limits
@@ -187,11 +193,18 @@ async def receive_form(content_type: str | None, content_length: str | None, str
     form = Form(folder)
     receiver = _Receiver(form, specs)
     try:
-        parser = MultipartParser(params[b"boundary"], {  # type: ignore[arg-type]
-            "on_part_begin": receiver.on_part_begin, "on_part_data": receiver.on_part_data,
-            "on_part_end": receiver.on_part_end, "on_header_field": receiver.on_header_field,
-            "on_header_value": receiver.on_header_value, "on_header_end": receiver.on_header_end,
-            "on_headers_finished": receiver.on_headers_finished})
+        parser = MultipartParser(
+            params[b"boundary"],
+            {  # type: ignore[arg-type]
+                "on_part_begin": receiver.on_part_begin,
+                "on_part_data": receiver.on_part_data,
+                "on_part_end": receiver.on_part_end,
+                "on_header_field": receiver.on_header_field,
+                "on_header_value": receiver.on_header_value,
+                "on_header_end": receiver.on_header_end,
+                "on_headers_finished": receiver.on_headers_finished,
+            },
+        )
         received = 0
         async for chunk in stream:
             received += len(chunk)

@@ -13,16 +13,28 @@ from starlette.routing import Route
 from reportgen.web import adapter, page
 from reportgen.web.api import verify_uploads
 from reportgen.web.errors import WebError
-from reportgen.web.handling import (CHECK_FIELDS, VERIFY_FIELDS, attachment, blocking, choice, message_of,
-                                    named, receive, status_of)
+from reportgen.web.handling import (
+    CHECK_FIELDS,
+    VERIFY_FIELDS,
+    attachment,
+    blocking,
+    choice,
+    message_of,
+    named,
+    receive,
+    status_of,
+)
 from reportgen.web.uploads import Form, discard
 
 DOWNLOADS = ("pdf", "xlsx", "zip")
 
 
 def _lang(request: Request, form: Form | None = None) -> str:
-    return page.negotiate(request.query_params.get("lang"), form.text("lang") if form else None,
-                          request.headers.get("accept-language"))
+    return page.negotiate(
+        request.query_params.get("lang"),
+        form.text("lang") if form else None,
+        request.headers.get("accept-language"),
+    )
 
 
 def _html(text: str, status: int = 200) -> HTMLResponse:
@@ -53,8 +65,10 @@ async def check_post(request: Request) -> Response:
         result = await blocking(page.check_result, ev, lang)
         return _html(page.render_page(lang=lang, tab="check", result=result, sample=sample))
     except Exception as exc:  # noqa: BLE001 — shown on the page with its status
-        return _html(page.render_page(lang=lang, tab="check", error=message_of(exc, lang), sample=sample),
-                     status_of(exc))
+        return _html(
+            page.render_page(lang=lang, tab="check", error=message_of(exc, lang), sample=sample),
+            status_of(exc),
+        )
     finally:
         if form is not None:
             discard(form)

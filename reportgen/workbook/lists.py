@@ -11,19 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.packaging.custom import StringProperty
 
-from reportgen.workbook.layout import (COLUMNS, LISTS_SHEET, NAME_EDITION, NAME_STANDARD, PROP_EDITION,
-                                   PROP_STANDARD)
 from reportgen.resources import strings, t
 from reportgen.standard import Standard
+from reportgen.workbook.layout import (
+    COLUMNS,
+    LISTS_SHEET,
+    NAME_EDITION,
+    NAME_STANDARD,
+    PROP_EDITION,
+    PROP_STANDARD,
+)
 from reportgen.workbook.xml_text import TextGuard
 
-FONT_NAME = "Calibri"  # the default of Excel; named explicitly so that LibreOffice does not fall back to a serif
+FONT_NAME = (
+    "Calibri"  # the default of Excel; named explicitly so that LibreOffice does not fall back to a serif
+)
 
 
 def _font(**kw: Any) -> Font:
@@ -86,8 +94,15 @@ def stamp_edition(wb: Workbook, std: Standard) -> None:
     wb.defined_names[NAME_EDITION] = DefinedName(NAME_EDITION, attr_text=f'"{std.edition}"')
 
 
-def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
-                 sheet_contents: dict[str, str], source: str | None, guard: TextGuard) -> None:
+def instructions(
+    ws: Any,
+    std: Standard,
+    lang: str,
+    sheet_names: dict[str, str],
+    sheet_contents: dict[str, str],
+    source: str | None,
+    guard: TextGuard,
+) -> None:
     """The first sheet: purpose, how to fill, withheld values, legends of obligations, methods, columns.
 
     Its texts go through `guard`: the name of the --from file is the user's."""
@@ -96,8 +111,14 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
     ws.sheet_view.showGridLines = False
     row = 1
 
-    def put(a: Any = None, b: Any = None, *, font: Font | None = None, height: float | None = None,
-            wrap: bool = True) -> None:
+    def put(
+        a: Any = None,
+        b: Any = None,
+        *,
+        font: Font | None = None,
+        height: float | None = None,
+        wrap: bool = True,
+    ) -> None:
         nonlocal row
         ca, cb = ws.cell(row=row, column=1), ws.cell(row=row, column=2)
         for c, value in ((ca, a), (cb, b)):
@@ -114,9 +135,18 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
         row += 1
         put(t(key, lang), font=HEADING_FONT, wrap=False)
 
-    put(t("wb_title", lang).format(standard=std.id, edition=std.edition), font=TITLE_FONT, height=22, wrap=False)
-    put(None, t("wb_standard_line", lang).format(title=std.title.get(lang), standard=std.id,
-                                                 edition=std.edition, date=std.date))
+    put(
+        t("wb_title", lang).format(standard=std.id, edition=std.edition),
+        font=TITLE_FONT,
+        height=22,
+        wrap=False,
+    )
+    put(
+        None,
+        t("wb_standard_line", lang).format(
+            title=std.title.get(lang), standard=std.id, edition=std.edition, date=std.date
+        ),
+    )
     if source:
         put(None, t("wb_prefilled", lang).format(source=source))
     heading("wb_purpose_h")
@@ -130,9 +160,14 @@ def instructions(ws: Any, std: Standard, lang: str, sheet_names: dict[str, str],
         ws.cell(row=row - 1, column=1).alignment = Alignment(horizontal="right", vertical="top")
     heading("wb_withheld_h")
     reason = lambda code: std.enum_label("withheld_reason", code, lang)  # noqa: E731
-    put(None, t("wb_withheld", lang).format(confidential=reason("confidential"),
-                                            supplier=reason("withheld_by_supplier"),
-                                            not_measured=reason("not_measured")))
+    put(
+        None,
+        t("wb_withheld", lang).format(
+            confidential=reason("confidential"),
+            supplier=reason("withheld_by_supplier"),
+            not_measured=reason("not_measured"),
+        ),
+    )
     heading("wb_obligations_h")
     for code in ("M", "M*", "R", "O"):
         put(code, t(f"wb_obl_{code}", lang))

@@ -20,14 +20,17 @@ What Excel cannot judge (numbers typed as text, units, ranges, arithmetic) stays
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from openpyxl.utils import quote_sheetname
 
 from reportgen.standard import Field, Standard
 
 DIGITS = '{"0","1","2","3","4","5","6","7","8","9"}'
-BOOL_WORDS = {"true": ["true", "yes", "oui", "vrai", "1", "y"], "false": ["false", "no", "non", "faux", "0", "n"]}
+BOOL_WORDS = {
+    "true": ["true", "yes", "oui", "vrai", "1", "y"],
+    "false": ["false", "no", "non", "faux", "0", "n"],
+}
 NUMERIC = {"count", "decimal", "ratio", "quantity"}
 COUNTRIES = "rg_countries"
 
@@ -104,13 +107,19 @@ class LiveFormulas:
         assert c is not None
         if c.op == "any_available":
             key = c.field.split(".", 1)[1]
-            terms = [f"AND({self.flag(f'{p}.{key}', 'avail')},{self.included(p)})"
-                     for p in self.std.phase_ids if f"{p}.{key}" in self.std.fields]
+            terms = [
+                f"AND({self.flag(f'{p}.{key}', 'avail')},{self.included(p)})"
+                for p in self.std.phase_ids
+                if f"{p}.{key}" in self.std.fields
+            ]
             return f"OR({','.join(terms)})" if terms else "FALSE"
         if c.op == "any_supplied":
             group = c.field.removesuffix(".*")
-            terms = [f"OR({self.at(g.id, 'state')}=1,{self.at(g.id, 'state')}=2)"
-                     for g in self.std.fields_of(group) if g.type == "quantity"]
+            terms = [
+                f"OR({self.at(g.id, 'state')}=1,{self.at(g.id, 'state')}=2)"
+                for g in self.std.fields_of(group)
+                if g.type == "quantity"
+            ]
             return f"OR({','.join(terms)})" if terms else "FALSE"
         if c.op in ("supplied", "not_supplied"):
             s = self.at(c.field, "state")
@@ -121,7 +130,9 @@ class LiveFormulas:
         values = c.value if isinstance(c.value, list) else [str(c.value)]
         target = self.std.fields[c.field]
         if target.type not in ("enum", "bool"):
-            raise ValueError(f"{f.id}: condition {c.op} on {c.field}, which is not a choice, has no workbook formula")
+            raise ValueError(
+                f"{f.id}: condition {c.op} on {c.field}, which is not a choice, has no workbook formula"
+            )
         if c.op in ("eq", "in"):
             return self.code_is(c.field, values)
         if c.op == "ne":
@@ -141,8 +152,10 @@ class LiveFormulas:
     def _der_energy(self, f: Field) -> str:
         p = f.group
         pue = self.num(f"{p}.pue")
-        return (f"AND({self.num(f'{p}.accelerator_hours')},{self.num(f'{p}.avg_power_w')},"
-                f"OR(NOT({self.facility()}),{pue}))")
+        return (
+            f"AND({self.num(f'{p}.accelerator_hours')},{self.num(f'{p}.avg_power_w')},"
+            f"OR(NOT({self.facility()}),{pue}))"
+        )
 
     def _der_ghg(self, f: Field) -> str:
         p = f.group
@@ -159,8 +172,11 @@ class LiveFormulas:
     def _der_embodied(self, f: Field) -> str:
         spec = self.std.calculations.formulas[f.derivable_by or ""]
         if f.key == "accelerator_hours":
-            terms = [self.num(f"{p}.accelerator_hours") for p in spec.hours_phases
-                     if f"{p}.accelerator_hours" in self.std.fields]
+            terms = [
+                self.num(f"{p}.accelerator_hours")
+                for p in spec.hours_phases
+                if f"{p}.accelerator_hours" in self.std.fields
+            ]
             return f"OR({','.join(terms)})" if terms else "FALSE"
         g = f.group
 
@@ -183,7 +199,7 @@ class LiveFormulas:
             out = '""'
             for code in ("false", "true"):
                 out = f"IF(OR({','.join(f'{low}={_q(w)}' for w in BOOL_WORDS[code])}),{_q(code)},{out})"
-            return f"IF(ISLOGICAL({x}),IF({x},\"true\",\"false\"),{out})"
+            return f'IF(ISLOGICAL({x}),IF({x},"true","false"),{out})'
         low = f"LOWER(TRIM({x}))"
         fold = f'SUBSTITUTE(SUBSTITUTE({low}," ","_"),"-","_")'
         out = '""'
@@ -204,29 +220,37 @@ class LiveFormulas:
         if f.type == "date":
             s = f"TRIM({v})"
             m, d, y = f"--MID({s},6,2)", f"--MID({s},9,2)", f"--LEFT({s},4)"
-            iso = (f"IFERROR(AND(LEN({s})=10,MID({s},5,1)=\"-\",MID({s},8,1)=\"-\",{m}>=1,{m}<=12,{d}>=1,"
-                   f"{d}<=DAY(DATE({y},{m}+1,0))),FALSE)")
+            iso = (
+                f'IFERROR(AND(LEN({s})=10,MID({s},5,1)="-",MID({s},8,1)="-",{m}>=1,{m}<=12,{d}>=1,'
+                f"{d}<=DAY(DATE({y},{m}+1,0))),FALSE)"
+            )
             return f"IF(ISNUMBER({v}),TRUE,{iso})"
         if f.type == "country":
             return f"SUMPRODUCT(--EXACT({COUNTRIES},UPPER(TRIM({v}))))>0"
         if f.type == "email":
             s = f"TRIM({v})"
-            return (f"IFERROR(AND(ISERROR(FIND(\" \",{s})),LEN({s})-LEN(SUBSTITUTE({s},\"@\",\"\"))=1,"
-                    f"FIND(\"@\",{s})>1,RIGHT({s},1)<>\".\",ISNUMBER(FIND(\".\",{s},FIND(\"@\",{s})+2))),FALSE)")
+            return (
+                f'IFERROR(AND(ISERROR(FIND(" ",{s})),LEN({s})-LEN(SUBSTITUTE({s},"@",""))=1,'
+                f'FIND("@",{s})>1,RIGHT({s},1)<>".",ISNUMBER(FIND(".",{s},FIND("@",{s})+2))),FALSE)'
+            )
         return "TRUE"
 
     def row(self, f: Field, r: int) -> dict[str, str]:
         """The formulas of the status and helper cells of field `f` written on row `r`."""
         c = {k: f"${self.letter[k]}{r}" for k in self.letter}
         v, w = c["value"], c["withheld"]
-        meta = [f"OR({blank(c['method'])},{self.code_of(c['method'], 'method')}<>\"\")",
-                f"OR({blank(c['uncertainty'])},IF(ISNUMBER({c['uncertainty']}),AND({c['uncertainty']}>=0,"
-                f"{c['uncertainty']}<=100),{digits(c['uncertainty'])}))"]
+        meta = [
+            f'OR({blank(c["method"])},{self.code_of(c["method"], "method")}<>"")',
+            f"OR({blank(c['uncertainty'])},IF(ISNUMBER({c['uncertainty']}),AND({c['uncertainty']}>=0,"
+            f"{c['uncertainty']}<=100),{digits(c['uncertainty'])}))",
+        ]
         if f.type != "quantity":
             meta.append(blank(c["unit"]))
         reason = self.code_of(w, "withheld_reason")
-        state = (f"=IFERROR(IF({blank(v)},IF({blank(w)},0,IF({reason}<>\"\",2,3)),"
-                 f"IF({blank(w)},IF(AND({self.valid(f, v, r)},{','.join(meta)}),1,3),3)),3)")
+        state = (
+            f'=IFERROR(IF({blank(v)},IF({blank(w)},0,IF({reason}<>"",2,3)),'
+            f"IF({blank(w)},IF(AND({self.valid(f, v, r)},{','.join(meta)}),1,3),3)),3)"
+        )
         applies = self.applies(f)
         der = self.derivable(f)
         s, d = c["state"], c["der"]

@@ -24,17 +24,33 @@ import itertools
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from reportgen.inputs.raw import RawEntry, RawInput
-from reportgen.inputs.xlsx_zip import (MAX_FILE_BYTES, TagBudget, TooManyTags, check_container,
-                                       load_checked, refuse, rows_of)
 from reportgen.evaluation.model import Location
+from reportgen.inputs.raw import RawEntry, RawInput
+from reportgen.inputs.xlsx_zip import (
+    MAX_FILE_BYTES,
+    TagBudget,
+    TooManyTags,
+    check_container,
+    load_checked,
+    refuse,
+    rows_of,
+)
 from reportgen.resources import t
 from reportgen.standard import Standard, available_editions
-from reportgen.workbook.layout import (COLUMNS, EDITION_ROW, INPUT_COLUMNS, LISTS_SHEET, NAME_EDITION,
-                                       NAME_STANDARD, PROP_EDITION, PROP_STANDARD)
+from reportgen.workbook.layout import (
+    COLUMNS,
+    EDITION_ROW,
+    INPUT_COLUMNS,
+    LISTS_SHEET,
+    NAME_EDITION,
+    NAME_STANDARD,
+    PROP_EDITION,
+    PROP_STANDARD,
+)
 from reportgen.workbook.xml_text import warn
 
 HEADER_SCAN_ROWS = 50
@@ -177,8 +193,11 @@ def read_workbook(path: str | Path, std: Standard) -> RawInput:
         return _read_workbook(p, data, std)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         # zip members are read lazily (read-only mode): a damaged one only shows up while reading
-        raise refuse(p, f"the workbook is damaged ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
-                        "Excel or LibreOffice and save it again as .xlsx.") from None
+        raise refuse(
+            p,
+            f"the workbook is damaged ({type(exc).__name__}: {str(exc)[:120]}). Open it in "
+            "Excel or LibreOffice and save it again as .xlsx.",
+        ) from None
 
 
 def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
@@ -190,19 +209,27 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
         made_for = f"{std_id or std.id} {edition}"
         if edition is not None and made_for not in available_editions():
             # The `standard` row names the edition (A1); the mark only says which layout was generated.
-            raise refuse(p, f"this workbook was made for {made_for}, which this version of reportgen does not "
-                            f"know (it knows {', '.join(available_editions())}). Generate a new workbook "
-                            "with `reportgen template` and copy your values into it.")
-        raw = RawInput(source=p.name, kind="xlsx", meta={"standard": std_id, "edition": edition, "sheets": []})
+            raise refuse(
+                p,
+                f"this workbook was made for {made_for}, which this version of reportgen does not "
+                f"know (it knows {', '.join(available_editions())}). Generate a new workbook "
+                "with `reportgen template` and copy your values into it.",
+            )
+        raw = RawInput(
+            source=p.name, kind="xlsx", meta={"standard": std_id, "edition": edition, "sheets": []}
+        )
         pending: list[tuple[str, str, int, int]] = []  # (field, sheet, row, col) of empty value cells
         _read_sheets(wb, p, std, raw, pending)
         members = {ws.title: getattr(ws, "_worksheet_path", "") for ws in wb.worksheets}
     finally:
         wb.close()
     if not raw.meta["sheets"]:
-        raise refuse(p, f"no sheet has a “{t('col_field', 'en')}” column next to a “{t('col_value', 'en')}” "
-                        "column, so no value can be found. Restore the header row (or the deleted column) "
-                        "from a fresh `reportgen template`, or copy your values into one.")
+        raise refuse(
+            p,
+            f"no sheet has a “{t('col_field', 'en')}” column next to a “{t('col_value', 'en')}” "
+            "column, so no value can be found. Restore the header row (or the deleted column) "
+            "from a fresh `reportgen template`, or copy your values into one.",
+        )
     by_sheet: dict[str, set[str]] = {}
     for _, sheet, row, col in pending:
         by_sheet.setdefault(sheet, set()).add(f"{_letter(col)}{row}")
@@ -210,8 +237,10 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
         try:
             _mark_formulas(p, data, raw, pending, tags)
         except TooManyTags as exc:  # the values were read: say what was not done rather than refuse
-            warn(f"{p.name}: formulas without a saved result were not looked for: the workbook holds more "
-                 f"than {exc.limit:,} XML tags. Open it in Excel or LibreOffice and save it again.")
+            warn(
+                f"{p.name}: formulas without a saved result were not looked for: the workbook holds more "
+                f"than {exc.limit:,} XML tags. Open it in Excel or LibreOffice and save it again."
+            )
     return raw
 
 
@@ -241,12 +270,16 @@ class _RowBudget:
             self._warn(f"{ws.title}!A{r + 1}", f"its sheets hold more than {exc.limit:,} XML tags")
 
     def _warn(self, where: str, why: str) -> None:
-        warn(f"{self.p.name}: reading stopped at {where}: {why}, far more than a disclosure workbook "
-             "(about 250 rows). The cells from there on are ignored; delete the rows, columns or sheets that "
-             "do not belong to the disclosure (Ctrl+End shows the last used cell).")
+        warn(
+            f"{self.p.name}: reading stopped at {where}: {why}, far more than a disclosure workbook "
+            "(about 250 rows). The cells from there on are ignored; delete the rows, columns or sheets that "
+            "do not belong to the disclosure (Ctrl+End shows the last used cell)."
+        )
 
 
-def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[tuple[str, str, int, int]]) -> None:
+def _read_sheets(
+    wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[tuple[str, str, int, int]]
+) -> None:
     names = header_names()
     lower_ids = {fid.lower(): fid for fid in std.fields}
     budget = _RowBudget(p)
@@ -269,7 +302,9 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
         for r, row in enumerate(itertools.chain(top, stream)):
             if r <= head:
                 continue
-            get = lambda key: _cell_value(row[cols[key]], key) if key in cols and cols[key] < len(row) else None  # noqa: E731
+            get = lambda key: (
+                _cell_value(row[cols[key]], key) if key in cols and cols[key] < len(row) else None
+            )  # noqa: E731
             ident = get("field_id")
             if ident is None:
                 continue
@@ -287,14 +322,18 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
             where = Location(file=p.name, cell=f"{ws.title}!{_letter(col + 1)}{r + 1}", path=fid or ident)
             if fid is None:
                 if has_input or _ID_LIKE.match(ident):  # a heading or remark typed in the column is not an id
-                    at = Location(file=p.name, cell=f"{ws.title}!{_letter(cols['field_id'] + 1)}{r + 1}", path=ident)
+                    at = Location(
+                        file=p.name, cell=f"{ws.title}!{_letter(cols['field_id'] + 1)}{r + 1}", path=ident
+                    )
                     raw.unknown.append(RawEntry(ident, cells["value"], at))
                 continue
             if not has_input:
                 if cells["value"] is None and "value" in cols:
                     pending.append((fid, ws.title, r + 1, cols["value"] + 1))
                     # the cell a missing item is typed into (MissingItem.location)
-                    raw.meta.setdefault("empty_cells", {}).setdefault(fid, f"{ws.title}!{_letter(cols['value'] + 1)}{r + 1}")
+                    raw.meta.setdefault("empty_cells", {}).setdefault(
+                        fid, f"{ws.title}!{_letter(cols['value'] + 1)}{r + 1}"
+                    )
                 continue
             entry = RawEntry(fid, _entry_value(fid, cells, std), where)
             if fid in raw.entries:
@@ -303,7 +342,9 @@ def _read_sheets(wb: Any, p: Path, std: Standard, raw: RawInput, pending: list[t
                 raw.entries[fid] = entry
 
 
-def _read_activity(title: str, rows: Iterator[tuple[Any, ...]], p: Path, std: Standard, raw: RawInput) -> None:
+def _read_activity(
+    title: str, rows: Iterator[tuple[Any, ...]], p: Path, std: Standard, raw: RawInput
+) -> None:
     """D.1: the `activity` sheet lists the tables, one row per table, the declaration keys as headers
     (found in the first rows, without regard to case); empty rows are skipped."""
     from reportgen.activity.declare import Declared
@@ -323,13 +364,18 @@ def _read_activity(title: str, rows: Iterator[tuple[Any, ...]], p: Path, std: St
         entry = {name: row[i] for i, name in header.items() if i < len(row) and row[i] is not None}
         if entry:
             cells[("activity", str(len(tables)))] = f"{title}!A{r}"
-            tables.append({k: (str(v) if k in keys and not isinstance(v, str) and k != "table" else v)
-                           for k, v in entry.items()})
+            tables.append(
+                {
+                    k: (str(v) if k in keys and not isinstance(v, str) and k != "table" else v)
+                    for k, v in entry.items()
+                }
+            )
     raw.meta["activity"] = Declared(value=tables, source=p.name, lines={}, cells=cells)
 
 
-def _mark_formulas(p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]],
-                   tags: TagBudget) -> None:
+def _mark_formulas(
+    p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]], tags: TagBudget
+) -> None:
     """Second pass, formulas only: a formula cell whose saved result is empty becomes the marker value."""
     wb = load_checked(p, data, data_only=False, budget=tags)
     try:
@@ -341,7 +387,9 @@ def _mark_formulas(p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[
             ws.reset_dimensions()
             last_row, last_col = max(r for r, _ in cells), max(c for _, c in cells)
             formulas = {}  # only the cells asked for are kept
-            for r, values in enumerate(rows_of(p, ws, max_row=last_row, max_col=last_col, values_only=True), 1):
+            for r, values in enumerate(
+                rows_of(p, ws, max_row=last_row, max_col=last_col, values_only=True), 1
+            ):
                 for c, value in enumerate(values, 1):
                     if (r, c) in cells:
                         formulas[(r, c)] = value

@@ -30,7 +30,9 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _catalogue(lists: Lists, std: Standard, lang: str, sheet_of: dict[str, str], letter: dict[str, str]) -> dict[str, str]:
+def _catalogue(
+    lists: Lists, std: Standard, lang: str, sheet_of: dict[str, str], letter: dict[str, str]
+) -> dict[str, str]:
     """Per field, on the Lists sheet: id, label, the address of its Value cell, missing (1/0), running count.
     Returns the absolute ranges of those columns by key."""
     ws, first_col = lists.ws, lists.next_column()
@@ -55,8 +57,16 @@ def _catalogue(lists: Lists, std: Standard, lang: str, sheet_of: dict[str, str],
     return {k: f"{quoted}!${c}$3:${c}${last}" for k, c in cols.items()}
 
 
-def status_sheet(ws: Any, std: Standard, lang: str, lists: Lists, sheet_of: dict[str, str],
-                 sheet_names: list[str], letter: dict[str, str], guard: TextGuard) -> None:
+def status_sheet(
+    ws: Any,
+    std: Standard,
+    lang: str,
+    lists: Lists,
+    sheet_of: dict[str, str],
+    sheet_names: list[str],
+    letter: dict[str, str],
+    guard: TextGuard,
+) -> None:
     """Fill `ws` (the first sheet) with the live status; define the two names on its cells."""
     cat = _catalogue(lists, std, lang, sheet_of, letter)
     status, mand = letter["status"], letter["mand"]
@@ -77,10 +87,11 @@ def status_sheet(ws: Any, std: Standard, lang: str, lists: Lists, sheet_of: dict
     ws.row_dimensions[2].height = 62
     per_sheet = [f"COUNTIF({quote_sheetname(n)}!${status}:${status},1)" for n in sheet_names]
     applicable = "+".join(f"SUM({quote_sheetname(n)}!${mand}:${mand})" for n in sheet_names)
-    labels = [("wb_status_missing_total", f"={'+'.join(per_sheet)}"),
-              ("wb_status_completeness", f"=IF(({applicable})=0,1,(({applicable})-B4)/({applicable}))"),
-              ("col_status", f'=IF(B4=0,{_q(t("wb_status_none", lang))},'
-                             f'B4&{_q(t("wb_status_some", lang))})')]
+    labels = [
+        ("wb_status_missing_total", f"={'+'.join(per_sheet)}"),
+        ("wb_status_completeness", f"=IF(({applicable})=0,1,(({applicable})-B4)/({applicable}))"),
+        ("col_status", f"=IF(B4=0,{_q(t('wb_status_none', lang))},B4&{_q(t('wb_status_some', lang))})"),
+    ]
     for i, (key, formula) in enumerate(labels, start=4):
         ws[f"A{i}"] = t(key, lang)
         ws[f"A{i}"].font = _font(bold=True)
@@ -111,7 +122,9 @@ def status_sheet(ws: Any, std: Standard, lang: str, lists: Lists, sheet_of: dict
         shown = f"{NAME_MISSING}>={k}"
         ws[f"A{row}"] = f'=IF({shown},INDEX({cat["label"]},{m}),"")'
         ws[f"B{row}"] = f'=IF({shown},INDEX({cat["id"]},{m}),"")'
-        ws[f"C{row}"] = f'=IF({shown},HYPERLINK("#"&INDEX({cat["address"]},{m}),INDEX({cat["address"]},{m})),"")'
+        ws[f"C{row}"] = (
+            f'=IF({shown},HYPERLINK("#"&INDEX({cat["address"]},{m}),INDEX({cat["address"]},{m})),"")'
+        )
         ws[f"C{row}"].font = _font(color="0563C1", underline="single")
         ws[f"B{row}"].font = _font(color="595959", size=9)
     ws.protection.sheet = True  # formulas only; no password

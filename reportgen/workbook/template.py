@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -22,14 +23,14 @@ from openpyxl.styles import Alignment, Border, NamedStyle, PatternFill, Protecti
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reportgen.workbook.layout import COLUMNS, EDITION_ROW, HELPER_COLUMNS
 from reportgen.evaluation.model import FieldValue
 from reportgen.output import atomic_write
 from reportgen.resources import strings, t
 from reportgen.standard import Field, Standard, available_editions
+from reportgen.workbook.layout import COLUMNS, EDITION_ROW, HELPER_COLUMNS
+from reportgen.workbook.lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
 from reportgen.workbook.live import LiveFormulas
 from reportgen.workbook.status import status_sheet
-from reportgen.workbook.lists import BAND, TITLE_FONT, WRAP_TOP, Lists, _font, instructions, stamp_edition
 from reportgen.workbook.xml_text import TextGuard
 
 # Sections that share a sheet; any other section, and every phase, gets a sheet of its own.
@@ -41,8 +42,20 @@ SECTION_SHEETS: list[tuple[str, list[str]]] = [
 ]
 COL = {key: i for i, key in enumerate([k for k, _ in COLUMNS] + HELPER_COLUMNS, start=1)}
 LETTER = {key: get_column_letter(i) for key, i in COL.items()}
-WIDTHS = {"field_id": 30, "obligation": 11, "label": 38, "value": 30, "unit": 12, "method": 15,
-          "source": 32, "uncertainty": 12, "withheld": 17, "note": 26, "details": 38, "status": 14}
+WIDTHS = {
+    "field_id": 30,
+    "obligation": 11,
+    "label": 38,
+    "value": 30,
+    "unit": 12,
+    "method": 15,
+    "source": 32,
+    "uncertainty": 12,
+    "withheld": 17,
+    "note": 26,
+    "details": 38,
+    "status": 14,
+}
 WRAPPED = {"label", "value", "source", "note", "details"}
 HEADER_ROW = 3
 HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
@@ -53,9 +66,20 @@ THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-STYLE_OF = {"field_id": "rg_field_id", "obligation": "rg_obligation", "label": "rg_text", "value": "rg_value",
-            "unit": "rg_input", "method": "rg_input", "source": "rg_input_wrap", "uncertainty": "rg_input",
-            "withheld": "rg_input", "note": "rg_input_wrap", "details": "rg_text", "status": "rg_status"}
+STYLE_OF = {
+    "field_id": "rg_field_id",
+    "obligation": "rg_obligation",
+    "label": "rg_text",
+    "value": "rg_value",
+    "unit": "rg_input",
+    "method": "rg_input",
+    "source": "rg_input_wrap",
+    "uncertainty": "rg_input",
+    "withheld": "rg_input",
+    "note": "rg_input_wrap",
+    "details": "rg_text",
+    "status": "rg_status",
+}
 DERIVED_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7", bgColor="DDEBF7")
 # Where a method or a withheld reason means something: a figure has a method (4.2); a choice, a date or an
 # address is not a figure one withholds (4.3). Elsewhere the cell is greyed and has no drop-down.
@@ -70,7 +94,12 @@ def add_styles(wb: Workbook) -> None:
     specs = {
         "rg_field_id": (_font(color="595959", size=9), LOCKED_FILL, top, locked),
         "rg_obligation": (_font(), LOCKED_FILL, Alignment(horizontal="center", vertical="top"), locked),
-        "rg_obligation_strong": (_font(bold=True), LOCKED_FILL, Alignment(horizontal="center", vertical="top"), locked),
+        "rg_obligation_strong": (
+            _font(bold=True),
+            LOCKED_FILL,
+            Alignment(horizontal="center", vertical="top"),
+            locked,
+        ),
         "rg_text": (_font(), LOCKED_FILL, wrap, locked),
         "rg_value": (_font(), None, Alignment(wrap_text=True, vertical="top", horizontal="left"), unlocked),
         "rg_input": (_font(), None, top, unlocked),
@@ -134,21 +163,30 @@ def _write_value(cell: Any, f: Field, v: FieldValue, std: Standard, lang: str, g
 def _write_rejected(cells: dict[str, Any], raw: Any, guard: TextGuard) -> None:
     """A value the core rejected goes back as the reporter typed it, so it is flagged again, not lost."""
     mapping = raw if isinstance(raw, dict) else {"value": raw}
-    keys = {"value": "value", "unit": "unit", "method": "method", "source": "source",
-            "uncertainty_pct": "uncertainty", "withheld": "withheld", "note": "note"}
+    keys = {
+        "value": "value",
+        "unit": "unit",
+        "method": "method",
+        "source": "source",
+        "uncertainty_pct": "uncertainty",
+        "withheld": "withheld",
+        "note": "note",
+    }
     for k, col in keys.items():
         if mapping.get(k) is not None:
             guard.put(cells[col], mapping[k])
 
 
 class _SheetWriter:
-    def __init__(self, wb: Workbook, std: Standard, lang: str, lists: Lists, guard: TextGuard,
-                 live: LiveFormulas) -> None:
+    def __init__(
+        self, wb: Workbook, std: Standard, lang: str, lists: Lists, guard: TextGuard, live: LiveFormulas
+    ) -> None:
         self.wb, self.std, self.lang, self.lists, self.guard, self.live = wb, std, lang, lists, guard, live
         self.unit_dvs: dict[str, DataValidation] = {}
         # 1 shows as "Missing", 2 as "Calculated", 0 as nothing (the cell stays a number, for the counts)
-        self.status_format = '[=1]"{0}";[=2]"{1}";""'.format(t("wb_status_missing", lang).replace('"', ""),
-                                                              t("wb_status_derived", lang).replace('"', ""))
+        self.status_format = '[=1]"{0}";[=2]"{1}";""'.format(
+            t("wb_status_missing", lang).replace('"', ""), t("wb_status_derived", lang).replace('"', "")
+        )
 
     def _error(self, key: str) -> dict[str, Any]:
         """The warning a data validation shows, in the workbook's language (typing on is allowed)."""
@@ -166,15 +204,38 @@ class _SheetWriter:
         if f.type == "country":
             return self._list_dv(self.lists.countries, **prompt, **self._error("wb_dv_country"))
         if f.type == "count":
-            return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                  showErrorMessage=True, errorStyle="warning", **prompt, **self._error("wb_dv_count"))
+            return DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                **prompt,
+                **self._error("wb_dv_count"),
+            )
         if f.type == "date":
-            return DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
-                                  showErrorMessage=True, errorStyle="warning", **prompt, **self._error("wb_dv_date"))
+            return DataValidation(
+                type="date",
+                operator="greaterThan",
+                formula1="1",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                **prompt,
+                **self._error("wb_dv_date"),
+            )
         return DataValidation(allow_blank=True, **prompt)
 
-    def write(self, ws: Any, title: str, intro: str, groups: list[str], values: dict[str, FieldValue],
-              rejected: dict[str, Any]) -> None:
+    def write(
+        self,
+        ws: Any,
+        title: str,
+        intro: str,
+        groups: list[str],
+        values: dict[str, FieldValue],
+        rejected: dict[str, Any],
+    ) -> None:
         std, lang = self.std, self.lang
         ws.cell(row=1, column=1, value=title).font = TITLE_FONT
         ws.cell(row=2, column=1, value=intro).font = _font(italic=True, color="595959")
@@ -203,8 +264,11 @@ class _SheetWriter:
         for gid in groups:
             if len(groups) > 1:  # a band naming the group, e.g. "Organization — clause 5"
                 g = std.group(gid)
-                band = ws.cell(row=row, column=COL["label"],
-                               value=t("wb_group_title", lang).format(label=g.label.get(lang), clause=g.clause))
+                band = ws.cell(
+                    row=row,
+                    column=COL["label"],
+                    value=t("wb_group_title", lang).format(label=g.label.get(lang), clause=g.clause),
+                )
                 band.font = _font(bold=True, color="1F3864")
                 for key, _ in COLUMNS:
                     ws.cell(row=row, column=COL[key]).fill = BAND
@@ -218,10 +282,14 @@ class _SheetWriter:
         # the item missing, blue where reportgen will calculate it; a withheld value lacking its note
         # points at the Note cell.
         status, state = f"${letter['status']}{first}", f"${letter['state']}{first}"
-        for key, rule, fill in (("value", f"{status}=1", MISSING_FILL), ("value", f"{status}=2", DERIVED_FILL),
-                                ("note", f"AND({status}=1,{state}=2)", MISSING_FILL)):
-            ws.conditional_formatting.add(f"{letter[key]}{first}:{letter[key]}{last}",
-                                          FormulaRule(formula=[rule], fill=fill))
+        for key, rule, fill in (
+            ("value", f"{status}=1", MISSING_FILL),
+            ("value", f"{status}=2", DERIVED_FILL),
+            ("note", f"AND({status}=1,{state}=2)", MISSING_FILL),
+        ):
+            ws.conditional_formatting.add(
+                f"{letter[key]}{first}:{letter[key]}{last}", FormulaRule(formula=[rule], fill=fill)
+            )
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=COL["value"])
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         ws.page_setup.orientation = "landscape"
@@ -231,18 +299,29 @@ class _SheetWriter:
         ws.page_setup.fitToHeight = 0
         ws.auto_filter.ref = f"A{HEADER_ROW}:{letter['status']}{last}"
         ws.protection.sheet = True  # no password: guards ids and labels against slips, not people
-        for attr in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows", "sort",
-                     "autoFilter"):
+        for attr in (
+            "formatCells",
+            "formatColumns",
+            "formatRows",
+            "insertRows",
+            "deleteRows",
+            "sort",
+            "autoFilter",
+        ):
             setattr(ws.protection, attr, False)
 
     def _edition_row(self, ws: Any, row: int) -> None:
         """A1: the row of id `standard`, prefilled with this workbook's edition; emptied, the latest applies."""
         cells = {key: ws.cell(row=row, column=COL[key]) for key, _ in COLUMNS}
         for key, c in cells.items():
-            c.style = STYLE_OF[key] if key in ("field_id", "label", "details", "value") else "rg_not_applicable"
+            c.style = (
+                STYLE_OF[key] if key in ("field_id", "label", "details", "value") else "rg_not_applicable"
+            )
         cells["field_id"].value = EDITION_ROW
         self.guard.put(cells["label"], t("wb_edition_label", self.lang))
-        self.guard.put(cells["details"], t("wb_edition_help", self.lang).format(editions=", ".join(available_editions())))
+        self.guard.put(
+            cells["details"], t("wb_edition_help", self.lang).format(editions=", ".join(available_editions()))
+        )
         self.guard.put(cells["value"], self.std.name)
         dv = self._list_dv('"' + ",".join(available_editions()) + '"')
         ws.add_data_validation(dv)
@@ -250,8 +329,9 @@ class _SheetWriter:
         ws.row_dimensions[row].height = _height(cells)
 
     def _list_dv(self, name: str, **extra: Any) -> DataValidation:
-        return DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
-                              errorStyle="warning", **extra)
+        return DataValidation(
+            type="list", formula1=name, allow_blank=True, showErrorMessage=True, errorStyle="warning", **extra
+        )
 
     def _row(self, ws: Any, row: int, f: Field, value: FieldValue | None, rejected: Any) -> None:
         std, lang, text = self.std, self.lang, self.guard.put
@@ -327,9 +407,14 @@ def _height(cells: dict[str, Any]) -> float:
     return 15.0 * lines + 2
 
 
-def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue] | None = None,
-                   rejected: dict[str, Any] | None = None, source: str | None = None,
-                   guard: TextGuard | None = None) -> Workbook:
+def build_workbook(
+    std: Standard,
+    lang: str = "en",
+    values: dict[str, FieldValue] | None = None,
+    rejected: dict[str, Any] | None = None,
+    source: str | None = None,
+    guard: TextGuard | None = None,
+) -> Workbook:
     """The workbook for `std` in `lang`, prefilled with supplied/withheld `values` when given. Every
     text cell is written through `guard`, which keeps it XML-legal and records what it replaced."""
     values, rejected, guard = values or {}, rejected or {}, guard or TextGuard()
@@ -351,11 +436,18 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
             title = t("wb_group_title", lang).format(label=g.label.get(lang), clause=g.clause)
         else:
             title = " · ".join(std.group(g).label.get(lang) for g in groups)
-        intro = (t("wb_phase_intro", lang).format(sheet=boundary_sheet) if std.is_phase(groups[0])
-                 else t("wb_section_intro", lang))
+        intro = (
+            t("wb_phase_intro", lang).format(sheet=boundary_sheet)
+            if std.is_phase(groups[0])
+            else t("wb_section_intro", lang)
+        )
         writer.write(ws, title, intro, groups, values, rejected)
-    contents = {key: ", ".join(f"{std.group(g).label.get(lang)} ({t('clause', lang)} {std.group(g).clause})"
-                               for g in groups) for key, groups in plan}
+    contents = {
+        key: ", ".join(
+            f"{std.group(g).label.get(lang)} ({t('clause', lang)} {std.group(g).clause})" for g in groups
+        )
+        for key, groups in plan
+    }
     instructions(ws0, std, lang, names, contents, source, guard)
     status_sheet(ws_status, std, lang, lists, sheet_of, list(names.values()), LETTER, guard)
     stamp_edition(wb, std)
@@ -364,13 +456,19 @@ def build_workbook(std: Standard, lang: str = "en", values: dict[str, FieldValue
     wb.properties.language = lang
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        wb.properties.created = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+        wb.properties.created = dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
     return wb
 
 
-def write_template(path: Path, std: Standard, lang: str = "en", values: dict[str, FieldValue] | None = None,
-                   rejected: dict[str, Any] | None = None, source: str | None = None,
-                   protect: Iterable[Path] = ()) -> Path:
+def write_template(
+    path: Path,
+    std: Standard,
+    lang: str = "en",
+    values: dict[str, FieldValue] | None = None,
+    rejected: dict[str, Any] | None = None,
+    source: str | None = None,
+    protect: Iterable[Path] = (),
+) -> Path:
     """Build and save the workbook atomically; never over an input file. Characters a workbook cannot
     hold are written as U+FFFD, and a warning on stderr names their cells."""
     guard = TextGuard()

@@ -66,6 +66,8 @@ class TextGuard:
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(self.chars))
         shown = ", ".join(self.places[:SHOWN_PLACES])
         more = f" and {len(self.places) - SHOWN_PLACES} more" if len(self.places) > SHOWN_PLACES else ""
-        warn(f"{path}: characters that a workbook cannot hold ({codes}) were written as “{REPLACEMENT}” in "
-             f"{shown}{more}. Correct them in {source or 'the input'} or its name (control characters or "
-             "non-characters, invisible in most editors).")
+        warn(
+            f"{path}: characters that a workbook cannot hold ({codes}) were written as “{REPLACEMENT}” in "
+            f"{shown}{more}. Correct them in {source or 'the input'} or its name (control characters or "
+            "non-characters, invisible in most editors)."
+        )

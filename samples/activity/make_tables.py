@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SEED = 20250701
-UTC = dt.timezone.utc
+UTC = dt.UTC
 Q_START = dt.datetime(2025, 7, 1, tzinfo=UTC)
 Q_END = dt.datetime(2025, 10, 1, tzinfo=UTC)
 TRAIN_START = dt.datetime(2025, 8, 4, 6, tzinfo=UTC)
@@ -48,7 +48,9 @@ def grid(rng: random.Random) -> dict[tuple[str, dt.datetime], float]:
     for t in hours(Q_START, Q_END):
         solar = max(0.0, math.sin(math.pi * (t.hour - 5) / 14))  # daylight, UTC
         weekend = t.weekday() >= 5
-        out[("FR", t)] = round(38 + 14 * math.cos(math.pi * (t.hour - 19) / 12) - 8 * solar + rng.gauss(0, 4), 1)
+        out[("FR", t)] = round(
+            38 + 14 * math.cos(math.pi * (t.hour - 19) / 12) - 8 * solar + rng.gauss(0, 4), 1
+        )
         out[("DE", t)] = round(430 - 170 * solar - (40 if weekend else 0) + rng.gauss(0, 25), 1)
     return out
 
@@ -65,14 +67,38 @@ def main(out: Path = HERE) -> None:
     rng = random.Random(SEED)
     intensity = grid(rng)
     names = {"FR": ("France", "France"), "DE": ("Germany", "Germany")}
-    write(out, "grid-fr-de-2025q3.csv",
-          ["Datetime (UTC)", "Country", "Zone Name", "Zone Id", "Carbon Intensity gCO₂eq/kWh (direct)",
-           "Carbon Intensity gCO₂eq/kWh (Life cycle)", "Low Carbon Percentage", "Renewable Percentage",
-           "Data Source", "Data Estimated", "Data Estimation Method"],
-          [[t.strftime("%Y-%m-%d %H:%M:%S"), *names[zone], zone, round(v * (0.35 if zone == "FR" else 0.88), 1), v,
-            round(92 - v / 10, 1) if zone == "FR" else round(70 - v / 10, 1),
-            round(30 + rng.random() * 10, 1) if zone == "FR" else round(60 - v / 12, 1), "example", "false", ""]
-           for (zone, t), v in sorted(intensity.items(), key=lambda kv: (kv[0][0] != "FR", kv[0][1]))])
+    write(
+        out,
+        "grid-fr-de-2025q3.csv",
+        [
+            "Datetime (UTC)",
+            "Country",
+            "Zone Name",
+            "Zone Id",
+            "Carbon Intensity gCO₂eq/kWh (direct)",
+            "Carbon Intensity gCO₂eq/kWh (Life cycle)",
+            "Low Carbon Percentage",
+            "Renewable Percentage",
+            "Data Source",
+            "Data Estimated",
+            "Data Estimation Method",
+        ],
+        [
+            [
+                t.strftime("%Y-%m-%d %H:%M:%S"),
+                *names[zone],
+                zone,
+                round(v * (0.35 if zone == "FR" else 0.88), 1),
+                v,
+                round(92 - v / 10, 1) if zone == "FR" else round(70 - v / 10, 1),
+                round(30 + rng.random() * 10, 1) if zone == "FR" else round(60 - v / 12, 1),
+                "example",
+                "false",
+                "",
+            ]
+            for (zone, t), v in sorted(intensity.items(), key=lambda kv: (kv[0][0] != "FR", kv[0][1]))
+        ],
+    )
 
     # Training: 256 GPUs × 560 W × PUE 1.12 ≈ 160.6 kWh per hour while running, less during restarts.
     import duckdb  # reportgen's engine for activity tables; writes Parquet here
@@ -85,7 +111,9 @@ def main(out: Path = HERE) -> None:
     con.execute("SET TimeZone = 'UTC'")
     con.execute("CREATE TABLE t (start TIMESTAMPTZ, energy_kwh DOUBLE, zone VARCHAR, site VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?, 'FR', 'PA3-hall-B')", train)
-    con.execute(f"COPY (SELECT * FROM t ORDER BY start) TO '{out / 'training-energy.parquet'}' (FORMAT parquet)")
+    con.execute(
+        f"COPY (SELECT * FROM t ORDER BY start) TO '{out / 'training-energy.parquet'}' (FORMAT parquet)"
+    )
 
     jobs, t, n = [], TRAIN_START, 0
     while t < TRAIN_START + TRAIN_HOURS * H:
@@ -110,7 +138,15 @@ def main(out: Path = HERE) -> None:
     reqs, day = [], Q_START - dt.timedelta(days=2)
     while day < Q_END + dt.timedelta(days=2):
         r = int(3_260_000 * (0.85 if day.weekday() >= 5 else 1.05) * (1 + rng.gauss(0, 0.04)))
-        reqs.append([z(day), z(day + dt.timedelta(days=1)), r, r * 1250 + rng.randrange(1000), r * 300 + rng.randrange(1000)])
+        reqs.append(
+            [
+                z(day),
+                z(day + dt.timedelta(days=1)),
+                r,
+                r * 1250 + rng.randrange(1000),
+                r * 300 + rng.randrange(1000),
+            ]
+        )
         day += dt.timedelta(days=1)
     write(out, "requests.csv", ["start", "end", "requests", "input_tokens", "output_tokens"], reqs)
 
