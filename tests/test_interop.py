@@ -67,7 +67,7 @@ def test_codecarbon_wallclock_is_the_span_of_the_runs(capsys):
     tree, _ = imported(capsys, "codecarbon", CC2, "--phase", "training")
     r = rows(CC2)
     ends = [dt.datetime.fromisoformat(x["timestamp"]) for x in r]
-    starts = [e - dt.timedelta(seconds=float(x["duration"])) for e, x in zip(ends, r)]
+    starts = [e - dt.timedelta(seconds=float(x["duration"])) for e, x in zip(ends, r, strict=True)]
     span_days = (max(ends) - min(starts)).total_seconds() / 86400
     w = tree["training"]["wallclock_days"]
     assert w["unit"] == "days" and w["value"] == pytest.approx(span_days, rel=1e-5)

@@ -32,7 +32,7 @@ def test_samples_sum_exactly_per_group(evaluations):
     p = cons.portfolio
     assert len(p.systems) == len(SAMPLE_FILES)
     for key, totals in p.consolidated.items():
-        members = [s for s, g in zip(p.systems, cons.groups) if g == key]
+        members = [s for s, g in zip(p.systems, cons.groups, strict=True) if g == key]
         for name, fig in totals.items():
             values = [s.totals[name].value for s in members if s.totals[name].value is not None]
             assert fig.value == (sum(values) if values else None), (key, name)
@@ -47,7 +47,7 @@ def test_samples_sum_exactly_per_group(evaluations):
 
 def test_editions_and_periods_are_never_summed_together(evaluations):
     cons = consolidate(evaluations)
-    for s, key in zip(cons.portfolio.systems, cons.groups):
+    for s, key in zip(cons.portfolio.systems, cons.groups, strict=True):
         assert key.split(" ")[0] == s.edition
     editions = {s.edition for s in cons.portfolio.systems}
     assert {k.split(" ")[0] for k in cons.portfolio.consolidated} == editions

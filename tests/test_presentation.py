@@ -52,7 +52,7 @@ def test_the_check_text_the_pdf_view_and_the_workbook_show_the_same_figures(ev):
     assert [f["code"] for f in view["findings"]] == [f.code for f in pres.findings]
     wb = build_workbook(ev)
     cells = [row for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
-    for total, row in zip(pres.totals, view["totals"]):
+    for total, row in zip(pres.totals, view["totals"], strict=True):
         assert row["label"] == total.label and row["unit"] == total.unit_text
         if total.value is None:
             continue

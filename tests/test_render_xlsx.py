@@ -181,7 +181,9 @@ def test_chart_plots_ghg_by_phase_from_cells(acme, std):
     plotted = [c.value for (c,) in ws[cells]]
     conv = Units(std).convert
     expected = [conv(v, "kgCO2e", "tCO2e") for v in ev.totals["ghg_location"].by_phase.values()]
-    assert len(plotted) == 7 and all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(plotted, expected))
+    assert len(plotted) == 7 and all(
+        math.isclose(a, b, rel_tol=1e-9) for a, b in zip(plotted, expected, strict=True)
+    )
 
 
 def _missing_and_findings(wb):

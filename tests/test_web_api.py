@@ -246,14 +246,16 @@ def test_verify_refuses_what_is_not_a_report(client):
 
 
 def test_template_in_each_language_and_edition(client):
+    from openpyxl import load_workbook
+
     for query, needle in (
-        ("lang=fr", "Instructions"),
-        ("lang=en&edition=D1", "Instructions"),
-        ("edition=AILD%20D1", "Instructions"),
+        ("lang=fr", "Entraînement"),
+        ("lang=en&edition=D1", "Training"),
+        ("edition=AILD%20D1", "Training"),
     ):
         r = client.get(f"/api/template?{query}")
         assert r.status_code == 200 and r.content.startswith(b"PK")
-    from openpyxl import load_workbook
+        assert needle in load_workbook(io.BytesIO(r.content)).sheetnames
 
     wb = load_workbook(io.BytesIO(client.get("/api/template?lang=fr").content))
     assert "Entraînement" in wb.sheetnames

@@ -199,7 +199,7 @@ def _spread(
             f"{energy} AS energy_kwh, nok AS rows FROM c{no} {where}"
         )
         con.execute(f"INSERT INTO hourly_energy SELECT {no}, * FROM ({statements()['spread']})")
-        for phase, kwh, rows in con.execute(
+        for phase, _kwh, rows in con.execute(
             "SELECT phase, sum(energy_kwh), sum(rows) FROM activity_rows WHERE counted_end > counted_start "
             "GROUP BY phase"
         ).fetchall():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.activity.declare import Declared, TableDecl, parse
 from reportgen.activity.spec import ActivitySpec, Kind
@@ -18,6 +18,9 @@ from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult, s
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import Finding, Location
 from reportgen.standard import Standard
+
+if TYPE_CHECKING:  # derive imports this module's results; at run time it is imported inside run()
+    from reportgen.activity.derive import ActivityOutcome
 
 
 def _sha256(path: Path) -> str:

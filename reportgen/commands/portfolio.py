@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang or "en"
     evaluations: list[Evaluation] = [evaluate_file(p, lang=lang) for p in args.inputs]
     seen: dict[str, str] = {}
-    for path, ev in zip(args.inputs, evaluations):
+    for path, ev in zip(args.inputs, evaluations, strict=True):
         if ev.fingerprint in seen:
             raise ReportgenError(
                 f"{seen[ev.fingerprint]} and {path} are the same disclosure ({ev.fingerprint}): "

@@ -110,7 +110,7 @@ def consolidate(evaluations: list[Evaluation], lang: str = "en") -> Consolidatio
     ]
     consolidated: dict[str, dict[str, Figure]] = {}
     for key in dict.fromkeys(groups):
-        members = [s for s, g in zip(systems, groups) if g == key]
+        members = [s for s, g in zip(systems, groups, strict=True) if g == key]
         row: dict[str, Figure] = {}
         for name in dict.fromkeys(n for s in members for n in s.totals):
             figs = [s.totals[name] for s in members if name in s.totals]

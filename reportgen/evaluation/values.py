@@ -186,7 +186,7 @@ class ValueParser:
                 near = [difflib.get_close_matches(k, sorted(QUANTITY_KEYS | WITHHELD_KEYS), 1) for k in extra]
                 hint = "; ".join(
                     f"'{k}'" + (f" (did you mean '{n[0]}'?)" if n else "")
-                    for k, n in zip(sorted(extra), near)
+                    for k, n in zip(sorted(extra), near, strict=True)
                 )
                 if any(v.get(k) is None and " " in k for k in extra):
                     hint += " — a comma inside {...} ends the text: put the source in quotes"

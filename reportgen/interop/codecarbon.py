@@ -180,7 +180,7 @@ def read_emissions_csv(path: str | Path) -> Summary:
                 f"{p}:{n}: {len(cells)} values for {len(header)} columns. A value with a "
                 "comma must be quoted; check that line."
             )
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=True))
         out.rows += 1
         run_id = row["run_id"].strip() or f"(no run_id, line {n})"
         run = Run(
@@ -221,7 +221,7 @@ def wallclock_span_days(summary: Summary) -> float | None:
     ends = [_timestamp(r.row.get("timestamp", "")) for r in summary.runs]
     if any(e is None for e in ends):
         return None
-    starts = [e - dt.timedelta(seconds=r.duration_s) for e, r in zip(ends, summary.runs)]  # type: ignore[operator]
+    starts = [e - dt.timedelta(seconds=r.duration_s) for e, r in zip(ends, summary.runs, strict=True)]  # type: ignore[operator]
     return (max(ends) - min(starts)).total_seconds() / 86400  # type: ignore[type-var]
 
 

@@ -46,7 +46,7 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     for r in rows:
         scale = max((v or 0) for v in r.values) if per_row_scale else top
         out.append(f'<text x="0" y="{y + 10}" font-weight="bold">{escape(r.label)}</text>')
-        for i, (value, text) in enumerate(zip(r.values, r.texts)):
+        for i, (value, text) in enumerate(zip(r.values, r.texts, strict=True)):
             by = y + LABEL_H + i * (BAR_H + 2)
             w = span * (value or 0) / scale if scale else 0
             fill, hatched = SERIES[i % len(SERIES)]

@@ -52,7 +52,7 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
         )
 
     systems = []
-    for i, (s, ev) in enumerate(zip(p.systems, evaluations)):
+    for i, (s, ev) in enumerate(zip(p.systems, evaluations, strict=True)):
         systems.append(
             {
                 "name": " ".join(x for x in (s.name, s.version) if x) or (ev.source or "—"),
@@ -88,7 +88,7 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
             values=[s.totals[HEADLINE].value if HEADLINE in s.totals else None],
             texts=[sys["totals"][indicators.index(HEADLINE)]["value"]] if HEADLINE in indicators else ["—"],
         )
-        for sys, s in zip(systems, p.systems)
+        for sys, s in zip(systems, p.systems, strict=True)
     ]
     orgs = organizations(evaluations)
     return {
@@ -152,7 +152,7 @@ def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str
         unit = fmt.pretty_unit(p.systems[0].totals[n].unit) if n in p.systems[0].totals else ""
         head += [f"{cons.labels.get(n, n)} ({unit})", t("pf_share", lang)]
     row = systems.header(row, head + [t("fingerprint", lang)])
-    for i, (s, ev) in enumerate(zip(p.systems, evaluations)):
+    for i, (s, ev) in enumerate(zip(p.systems, evaluations, strict=True)):
         systems.row(row, [s.name, s.version, cons.groups[i], fmt.status_text(ev)])
         systems.put(row, 5, cons.completeness[i], number=PERCENT_FORMAT)
         col = 6
@@ -187,7 +187,7 @@ def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str
     row = per_req.header(
         1, [t("system", lang), t("col_indicator", lang), t("col_value", lang), t("col_unit", lang)]
     )
-    for s, fu in zip(p.systems, cons.per_request):
+    for s, fu in zip(p.systems, cons.per_request, strict=True):
         for n, uv in fu.items():
             row = per_req.row(row, [s.name, cons.labels.get(n, n), uv.value, fmt.pretty_unit(uv.unit)])
     per_req.finish()

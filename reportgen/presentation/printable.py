@@ -46,7 +46,7 @@ AS_SPACE = {"\u2028", "\u2029", "\t", "\n", "\r", "\f", "\v"}
 ID_KEYS = {"id", "field", "code"}
 TOKEN_KEYS = {"origin", "severity", "lang", "created"}
 LIMITS = {"running_title": MAX_TITLE_CHARS}
-_RUN = re.compile(r"[^\s\u200b]{%d,}" % (LONG_RUN + 1))
+_RUN = re.compile(rf"[^\s\u200b]{{{LONG_RUN + 1},}}")
 
 
 @functools.lru_cache(maxsize=1)

@@ -394,10 +394,11 @@ class _View:
             pr, pk = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
             if pr is None and pk is None:
                 continue
-            cell = lambda uv: (
+            cells = [
                 fmt.quantity(uv.value, uv.unit, self.lang) if uv else self.s("rpt_not_derivable")
-            )
-            rows.append({"label": ind.label.get(self.lang), "per_request": cell(pr), "per_1k": cell(pk)})
+                for uv in (pr, pk)
+            ]
+            rows.append({"label": ind.label.get(self.lang), "per_request": cells[0], "per_1k": cells[1]})
         basis_field = self.std.fields["inference.per_request_basis"]
         return {
             "rows": rows,

@@ -100,7 +100,7 @@ def build_workbook(
         crosswalk_sheet,
         about_sheet,
     ]
-    for sheet, build in zip(sheets, builders):
+    for sheet, build in zip(sheets, builders, strict=True):
         build(sheet, c)
         sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
     if baseline is not None:  # after the Summary, before the About sheet that verify reads
@@ -214,7 +214,7 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
         row, [c.t(k) for k in ("col_indicator", "col_value", "col_unit", "col_share", "xlsx_col_note")]
     )
     chart_rows: tuple[int, int] | None = None
-    for name, ind in std.indicators.items():
+    for name in std.indicators:
         total = pres.total(name)
         if total is None:
             continue

@@ -289,7 +289,7 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
             blocks[current].append((phase_of[a], b))
         else:
             current = None
-    for name, total in reeval.totals.items():
+    for name in reeval.totals:
         ind, shown = std.indicators[name], pres.total(name)
         where = f"{summary.title}!{ind.label.get(lang)}"
         if name not in blocks:

@@ -187,8 +187,8 @@ def verify(
         raise type(exc)(scrub(str(exc), uploads)) from None
     data = _scrub_tree(result_json(result), uploads)
     if lang != "en":
-        for item, check in zip(data["checks"], result.checks):
-            item["text"] = dict(zip(("name", "detail"), check_text(check, lang)))
+        for item, check in zip(data["checks"], result.checks, strict=True):
+            item["text"] = dict(zip(("name", "detail"), check_text(check, lang), strict=True))
     return data
 
 

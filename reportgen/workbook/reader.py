@@ -134,6 +134,11 @@ def _cell_value(cell: Any, column: str) -> Any:
     return value
 
 
+def _column(row: tuple[Any, ...], cols: dict[str, int], key: str) -> Any:
+    """The value of column `key` in a row read as cells, None when the sheet lacks the column."""
+    return _cell_value(row[cols[key]], key) if key in cols and cols[key] < len(row) else None
+
+
 def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -302,14 +307,11 @@ def _read_sheets(
         for r, row in enumerate(itertools.chain(top, stream)):
             if r <= head:
                 continue
-            get = lambda key: (
-                _cell_value(row[cols[key]], key) if key in cols and cols[key] < len(row) else None
-            )  # noqa: E731
-            ident = get("field_id")
+            ident = _column(row, cols, "field_id")
             if ident is None:
                 continue
             ident = str(ident).strip()
-            cells = {k: get(k) for k in INPUT_COLUMNS}
+            cells = {k: _column(row, cols, k) for k in INPUT_COLUMNS}
             if ident.casefold() == EDITION_ROW:  # A1: the edition, read before any field
                 col = cols["value"] if "value" in cols else cols["field_id"]
                 if cells["value"] is not None:

@@ -105,7 +105,7 @@ def status_sheet(
 
     row = 8
     _header(ws, row, [t("wb_status_sheet", lang), t("wb_status_missing_col", lang)])
-    for name, count in zip(sheet_names, per_sheet):
+    for name, count in zip(sheet_names, per_sheet, strict=True):
         row += 1
         ws[f"A{row}"] = f"=HYPERLINK({_q('#' + quote_sheetname(name) + '!A1')},{_q(name)})"
         ws[f"A{row}"].font = _font(color="0563C1", underline="single")

@@ -184,7 +184,7 @@ class _SheetWriter:
         self.wb, self.std, self.lang, self.lists, self.guard, self.live = wb, std, lang, lists, guard, live
         self.unit_dvs: dict[str, DataValidation] = {}
         # 1 shows as "Missing", 2 as "Calculated", 0 as nothing (the cell stays a number, for the counts)
-        self.status_format = '[=1]"{0}";[=2]"{1}";""'.format(
+        self.status_format = '[=1]"{}";[=2]"{}";""'.format(
             t("wb_status_missing", lang).replace('"', ""), t("wb_status_derived", lang).replace('"', "")
         )
 
