@@ -361,6 +361,12 @@ missing_items.[].location.path: null|string
 """,
 )
 
+# 1.4 adds how to fix a missing item: the cell or key, what its derivation lacks (issue 14 item 4).
+SHAPES["1.4"] = SHAPES["1.3"].replace(
+    "missing_items.[].location.path: null|string\n",
+    "missing_items.[].location.path: null|string\nmissing_items.[].fix: string\n",
+)
+
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in node:

@@ -386,7 +386,7 @@ def test_form_post_shows_status_missing_by_sheet_and_findings(client, llama_work
     r = client.post("/", data={"action": "check", "lang": "en"}, files=upload(llama_workbook))
     assert r.status_code == 200
     assert "Incomplete — 11 mandatory items missing" in r.text
-    assert "Sheet “Training”" in r.text and "Fill cell Training!D14." in r.text
+    assert "Sheet “Training”" in r.text and "Fill Training!D14 (" in r.text
     r = client.post("/", data={"action": "pdf", "lang": "fr"}, files=upload(llama_workbook))
     assert r.content.startswith(b"%PDF-") and "attachment" in r.headers["content-disposition"]
 

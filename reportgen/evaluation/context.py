@@ -19,6 +19,10 @@ class Context:
     findings: Findings
     rejected: set[str] = dc_field(default_factory=set)
     lang: str = "en"  # of trace expressions and messages
+    # a workbook's cells by field id and column key (`Training!D14`), so that messages and fixes name the
+    # cell to fill; empty for YAML/JSON, whose findings name the key path
+    cells: dict[str, dict[str, str]] = dc_field(default_factory=dict)
+    kind: str = "yaml"  # the input's kind (yaml, json, xlsx, mapping)
 
     # -- boundary (6.1) ---------------------------------------------------------------------------
     def status(self, phase: str) -> str | None:

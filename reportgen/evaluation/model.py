@@ -14,7 +14,7 @@ from pydantic import Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.3"
+FORMAT_VERSION = "1.4"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -140,6 +140,11 @@ class MissingItem(BaseModel):
     condition: str | None
     help: str | None = None
     location: Location | None = None  # where to type it: the Value cell of its row in a workbook
+    fix: str = PydField(
+        "",
+        description="1.4: how to fix it: the cell to fill (workbook) or key to add, what a derivation of "
+        "clause 8 lacks, why a withheld value does not count",
+    )
 
 
 class Standard(BaseModel):

@@ -69,7 +69,15 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
     if raw.edition_defaulted and std is raw.standard and "I-ED-1" in std.findings:
         findings.add("I-ED-1")  # A1: no edition named, the latest applied
     parsed = parse_all(raw, std, findings, parser)
-    ctx = Context(std, parsed.values, findings, rejected=set(parsed.rejected), lang=language)
+    ctx = Context(
+        std,
+        parsed.values,
+        findings,
+        rejected=set(parsed.rejected),
+        lang=language,
+        cells=raw.meta.get("cells") or {},
+        kind=raw.kind,
+    )
     inputs = canonical_tree(parsed.values)
 
     validate.boundary_values(ctx, language)

@@ -10,6 +10,7 @@ from reportgen.evaluation import rules
 from reportgen.evaluation.calculation import it_energy
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import MissingItem, Total
+from reportgen.evaluation.remedy import missing_fix
 from reportgen.presentation import fmt
 from reportgen.resources import t
 from reportgen.standard.units import Units
@@ -45,7 +46,8 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
             else (f.condition.text.en if f.condition else None)
         )
         code = "M-REQ-COND" if f.obligation == "M*" else "M-REQ"
-        ctx.findings.add(
+        fix = missing_fix(ctx, f, v)
+        finding = ctx.findings.add(
             code,
             f.id,
             v.location if v else None,
@@ -53,6 +55,8 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
             hint=hint,
             condition=f.condition.text.get(lang) if f.condition else "",
         )
+        if finding is not None:
+            finding.fix = fix  # the same words as the missing item's
         missing.append(
             MissingItem(
                 field=f.id,
@@ -62,6 +66,7 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
                 clause=f.clause,
                 condition=cond,
                 help=f.help.get(lang) if f.help else None,
+                fix=fix,
             )
         )
     coverage = rec_satisfied / rec_applicable if rec_applicable else None

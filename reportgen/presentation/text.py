@@ -28,6 +28,8 @@ def evaluation_text(ev: Evaluation) -> str:
         for item in group.items:
             cond = f" — {item.condition}" if item.condition else ""
             out.append(f"    - {item.label} [{item.field}], {t('clause', lang)} {item.clause}{cond}")
+            if item.fix:
+                out.append(f"      {colon(t('fix', lang), lang)} {item.fix}")
     out.append("")
     out.append(f"{t('other_findings', lang)} ({len(p.findings)})")
     if not p.findings:

@@ -491,6 +491,7 @@ class _View:
                 "obligation": m.obligation,
                 "clause": m.clause,
                 "condition": m.condition or "",
+                "fix": m.fix,
             }
             for m in self.ev.missing_items
         ]

@@ -342,6 +342,7 @@ def missing_sheet(s: Sheet, c: Ctx) -> None:
                 "col_clause",
                 "col_condition",
                 "xlsx_col_what_to_supply",
+                "fix",
             )
         ],
     )
@@ -360,6 +361,7 @@ def missing_sheet(s: Sheet, c: Ctx) -> None:
                 item.clause,
                 item.condition,
                 item.help,
+                item.fix,
             ],
         )
     others = sorted(

@@ -51,7 +51,6 @@ def check_result(ev: Any, lang: str) -> dict[str, Any]:
     """The result panel of a checked disclosure."""
     view = adapter.view(ev)
     s = strings(lang)
-    fixes = {f.field: f.fix for f in ev.findings if adapter.is_missing_item(f)}
     groups: dict[str, dict[str, Any]] = {}
     labels = {row["id"]: row["group"] for row in view["missing"]}
     for item in ev.missing_items:
@@ -59,16 +58,16 @@ def check_result(ev: Any, lang: str) -> dict[str, Any]:
         if cell:
             sheet, _, ref = cell.rpartition("!")
             title = s("web_sheet", sheet=sheet.strip("'"))
-            where, fix = ref, s("web_fill_cell", cell=cell)
+            where = ref
         else:
-            title, where, fix = labels.get(item.field, ""), item.field, fixes.get(item.field, "")
+            title, where = labels.get(item.field, ""), item.field
         groups.setdefault(title, {"title": title, "by_cell": bool(cell), "items": []})["items"].append(
             {
                 "label": item.label,
                 "field": item.field,
                 "clause": item.clause,
                 "where": where,
-                "fix": fix,
+                "fix": item.fix,
                 "help": item.help or "",
                 "condition": s("web_when", condition=item.condition) if item.condition else "",
             }

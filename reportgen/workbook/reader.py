@@ -329,6 +329,11 @@ def _read_sheets(
                     )
                     raw.unknown.append(RawEntry(ident, cells["value"], at))
                 continue
+            # every cell of the row by column key: where a fix points (the Note of a withheld value,
+            # the Unit of a unit problem), whatever the row holds
+            raw.meta.setdefault("cells", {}).setdefault(
+                fid, {key: f"{ws.title}!{_letter(c + 1)}{r + 1}" for key, c in cols.items()}
+            )
             if not has_input:
                 if cells["value"] is None and "value" in cols:
                     pending.append((fid, ws.title, r + 1, cols["value"] + 1))
