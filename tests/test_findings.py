@@ -79,7 +79,23 @@ def test_finding_shape(std, produced, code, path, value):
     assert hits, f"{code} not produced; got {[f.code for f in ev.findings]}"
     for f in hits:
         assert isinstance(f, Finding)
-        assert set(f.model_dump()) == {"code", "severity", "field", "clause", "location", "message", "fix"}
+        assert set(f.model_dump()) == {
+            "code",
+            "severity",
+            "field",
+            "clause",
+            "location",
+            "message",
+            "fix",
+            "caused_by",
+        }
+        # a consequent points at an earlier finding, a root cause that follows from nothing
+        if f.caused_by is not None:
+            root = ev.findings[f.caused_by]
+            assert ev.findings.index(f) > f.caused_by and root.caused_by is None
+            assert f.fix.startswith(f"Follows from {root.code}")
+    for m in ev.missing_items:
+        assert m.fix and (m.caused_by is None or ev.findings[m.caused_by].caused_by is None)
         assert f.severity == std.findings[code].severity
         assert f.clause and f.message and f.fix and "{" not in f.message + f.fix
         assert f.field is None or isinstance(f.field, str)

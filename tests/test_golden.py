@@ -367,6 +367,16 @@ SHAPES["1.4"] = SHAPES["1.3"].replace(
     "missing_items.[].location.path: null|string\nmissing_items.[].fix: string\n",
 )
 
+# 1.5 adds `caused_by` to findings and missing items: the index of the root cause (issue 14 item 5).
+SHAPES["1.5"] = (
+    SHAPES["1.4"]
+    .replace("findings.[].fix: string\n", "findings.[].fix: string\nfindings.[].caused_by: integer|null\n")
+    .replace(
+        "missing_items.[].fix: string\n",
+        "missing_items.[].fix: string\nmissing_items.[].caused_by: integer|null\n",
+    )
+)
+
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in node:

@@ -40,6 +40,10 @@ class Findings:
         self.listed: dict[str, int] = {}
         self.omitted: dict[str, int] = {}
         self._summary: dict[str, Finding] = {}
+        # what causality is read from (evaluation/causes.py): the field whose input a finding made lost
+        # (a rejected value, a misspelt key), and the fields a finding reports absent
+        self.lost: dict[str, Finding] = {}
+        self.absent: dict[int, tuple[str, ...]] = {}
 
     def room(self, code: str) -> bool:
         """Whether another finding of `code` will be listed (callers skip costly suggestions if not)."""
@@ -91,9 +95,14 @@ class Findings:
         location: Location | None = None,
         variant: str | None = None,
         clause: str | None = None,
+        loses: str | None = None,
+        absent: tuple[str, ...] = (),
         **params: Any,
     ) -> Finding | None:
-        """Add a finding, or only count it (and return None) when its code already has `cap` listed."""
+        """Add a finding, or only count it (and return None) when its code already has `cap` listed.
+
+        `loses` is the field whose given input this finding sets aside (E-TYPE, E-UNIT, a misspelt key);
+        `absent` the fields whose lack the finding reports: together they say what follows from what."""
         if not self.room(code):
             self._leave_out(code)
             return None
@@ -118,4 +127,8 @@ class Findings:
             fix=_FMT.vformat(fix, (), values),
         )
         self.items.append(finding)
+        if loses is not None:
+            self.lost.setdefault(loses, finding)
+        if absent:
+            self.absent[id(finding)] = absent
         return finding

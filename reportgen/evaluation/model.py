@@ -14,7 +14,7 @@ from pydantic import Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.4"
+FORMAT_VERSION = "1.5"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -48,6 +48,11 @@ class Finding(BaseModel):
     location: Location | None
     message: str
     fix: str
+    caused_by: int | None = PydField(
+        None,
+        description="1.5: the index in `findings` of the root cause this finding follows from "
+        "(a rejected value, a misspelt key); its fix is then the root's",
+    )
 
 
 class TraceInput(BaseModel):
@@ -144,6 +149,9 @@ class MissingItem(BaseModel):
         "",
         description="1.4: how to fix it: the cell to fill (workbook) or key to add, what a derivation of "
         "clause 8 lacks, why a withheld value does not count",
+    )
+    caused_by: int | None = PydField(
+        None, description="1.5: the index in `findings` of the root cause this item follows from"
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.evaluation import calculation as calc
+from reportgen.evaluation import causes
 from reportgen.evaluation import validation as validate
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.findings import Findings
@@ -25,8 +26,6 @@ from reportgen.evaluation.values import TypeProblem, ValueParser, parse_all
 from reportgen.inputs import RawInput, from_mapping, read_input
 from reportgen.standard import Standard, load_standard
 from reportgen.version import __version__
-
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _language(raw: RawInput, std: Standard, parser: ValueParser, lang: str | None) -> str:
@@ -99,7 +98,7 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
     share_total = sums.get(std.inference_share_indicator)
 
     counts = findings.close()  # words the per-code cap summaries; counts include what was left out
-    ordered = sorted(findings.items, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code, f.field or ""))
+    ordered = causes.order(ctx, findings.items, missing)  # root causes first, what follows under them
     complete = not missing and counts["error"] == 0
     return Evaluation(
         standard=StandardRef(id=std.id, edition=std.edition),

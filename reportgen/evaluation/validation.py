@@ -54,6 +54,7 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
             why=why,
             hint=hint,
             condition=f.condition.text.get(lang) if f.condition else "",
+            absent=(f.id,),
         )
         if finding is not None:
             finding.fix = fix  # the same words as the missing item's
@@ -126,7 +127,13 @@ def boundary_rules(ctx: Context, lang: str) -> None:
         lacking = [p for p in spec["phases"] if not ctx.included(p)]
         if lacking:
             names = ", ".join(std.group(p).label.get(lang) for p in lacking)
-            ctx.findings.add(spec["code"], spec["field"], ctx.values[spec["field"]].location, phases=names)
+            ctx.findings.add(
+                spec["code"],
+                spec["field"],
+                ctx.values[spec["field"]].location,
+                phases=names,
+                absent=tuple(f"boundary.phases.{p}" for p in lacking),
+            )
     spec = std.rules["market_needs_location"]
     for phase, (market, location) in spec["pairs"].items():
         if ctx.included(phase) and ctx.num(market) is not None and ctx.num(location) is None:
@@ -136,6 +143,7 @@ def boundary_rules(ctx: Context, lang: str) -> None:
                 ctx.values[market].location,
                 phase_label=std.group(phase).label.get(lang),
                 location_field=location,
+                absent=(location,),
             )
 
 

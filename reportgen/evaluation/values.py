@@ -287,6 +287,8 @@ def parse_all(
             unk.location,
             variant="did_you_mean" if nearest else "no_match",
             nearest=nearest[0] if nearest else "",
+            # the value meant for the field it resembles is lost, unless that field is given too
+            loses=nearest[0] if nearest and nearest[0] not in raw.entries else None,
         )
     for dup in raw.duplicates:
         findings.add(
@@ -304,7 +306,12 @@ def parse_all(
             out.rejected[fid] = entry.value
             params = {"value": _show(entry.value), **exc.params}
             findings.add(
-                exc.code, fid, entry.location, variant=None if exc.code == "E-UNIT" else exc.variant, **params
+                exc.code,
+                fid,
+                entry.location,
+                variant=None if exc.code == "E-UNIT" else exc.variant,
+                loses=fid,
+                **params,
             )
             continue
         if value is not None:

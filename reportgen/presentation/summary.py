@@ -72,6 +72,20 @@ class Presentation:
     def total(self, name: str) -> IndicatorTotal | None:
         return next((x for x in self.totals if x.id == name), None)
 
+    def following(self, finding: Finding) -> list[Finding | MissingItem]:
+        """What follows from `finding` as its root cause (issue 14 item 5): the findings other than
+        missing items, then the missing items, whose `caused_by` is its index in the evaluation."""
+        at = next((i for i, f in enumerate(self.ev.findings) if f is finding), None)
+        if at is None:
+            return []
+        out: list[Finding | MissingItem] = [f for f in self.findings if f.caused_by == at]
+        return out + [m for m in self.ev.missing_items if m.caused_by == at]
+
+    def cause(self, item: Finding | MissingItem) -> Finding | None:
+        """The root cause `item` follows from, if any."""
+        at = item.caused_by
+        return self.ev.findings[at] if at is not None and 0 <= at < len(self.ev.findings) else None
+
     def quantity(self, value: float, unit: str) -> str:
         """A number in a report unit, formatted for the language (1 287 MWh in French)."""
         return fmt.quantity(value, unit, self.lang)

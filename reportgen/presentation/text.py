@@ -3,7 +3,7 @@ never saw the standard."""
 
 from __future__ import annotations
 
-from reportgen.evaluation.model import Evaluation
+from reportgen.evaluation.model import Evaluation, Finding
 from reportgen.presentation import fmt
 from reportgen.presentation.summary import Presentation, present
 from reportgen.resources import colon, t
@@ -35,9 +35,20 @@ def evaluation_text(ev: Evaluation) -> str:
     if not p.findings:
         out.append(f"  {t('no_findings', lang)}")
     for f in p.findings:
+        if p.cause(f) is not None:
+            continue  # listed under its root cause
         where = f" ({f.location})" if f.location else ""
         out.append(f"  {f.severity.upper():7} {f.code:10} {f.message}{where}")
         out.append(f"          {'':10} {colon(t('fix', lang), lang)} {f.fix}")
+        following = p.following(f)
+        if following:
+            out.append(f"          {'':10} {t('follows_from_it', lang)}")
+        for c in following:
+            if isinstance(c, Finding):
+                at = f" ({c.location})" if c.location else ""
+                out.append(f"          {'':10}   ↳ {c.severity.upper()} {c.code}: {c.message}{at}")
+            else:
+                out.append(f"          {'':10}   ↳ {t('follows_missing', lang)} {c.label} [{c.field}]")
     out.append("")
     out += _totals_lines(p)
     if ev.activity is not None:

@@ -507,6 +507,7 @@ class _View:
                 "message": f.message,
                 "fix": f.fix,
                 "location": str(f.location) if f.location else "",
+                "follows": cause.code if (cause := self.p.cause(f)) is not None else "",
             }
             for f in self.p.findings
         ]

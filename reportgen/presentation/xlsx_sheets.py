@@ -272,8 +272,6 @@ class Ctx:
 
 # -- sheet builders (clause 11 items 3, 4, 5, 7, 8, Annex C) --------------------------------------
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
 
 def disclosure_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 4: every field of the standard, one row each, supplied or not."""
@@ -364,9 +362,8 @@ def missing_sheet(s: Sheet, c: Ctx) -> None:
                 item.fix,
             ],
         )
-    others = sorted(
-        (f for f in c.ev.findings if not is_missing_item(f)), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)
-    )
+    # in the evaluation's order: by severity, each root cause followed by what it causes (issue 14 item 5)
+    others = [f for f in c.ev.findings if not is_missing_item(f)]
     row = s.title(row + 1, f"{c.t('other_findings')} ({len(others)})")
     row = s.header(
         row,
@@ -389,7 +386,7 @@ def missing_sheet(s: Sheet, c: Ctx) -> None:
         row = s.row(
             row,
             [
-                f.code,
+                f"↳ {f.code}" if f.caused_by is not None else f.code,
                 c.severity(f.severity),
                 f.field,
                 f.clause,
