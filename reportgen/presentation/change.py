@@ -90,7 +90,9 @@ def build_change_view(baseline: Evaluation, current: Evaluation) -> dict[str, An
         "headline": [_row(label(n), ln, lang) for n, ln in cmp.indicators.items()],
         "units": units,
         "phases": phases,
-        "chart": bars_svg(bars, series_names(baseline, current, lang), FONT, per_row_scale=True),
+        "chart": bars_svg(
+            bars, series_names(baseline, current, lang), FONT, True, t("cmp_chart_title", lang)
+        ),
     }
 
 

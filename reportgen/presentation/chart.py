@@ -5,6 +5,9 @@ shares, with the share written in every segment wide enough to hold it and a leg
 Colours alternate dark and light in phase order and three phases are hatched, so the chart stays
 readable printed in black and white. Built by hand (no plotting library): a few rectangles do not
 earn a dependency, and the output is byte-stable. All text is XML-escaped.
+
+The chart's first child is a `<title>` holding the same figures in words: WeasyPrint makes it the
+alternative text (`/Alt`) of the chart's Figure in the tagged PDF, so a screen reader reads the chart.
 """
 
 from __future__ import annotations
@@ -32,11 +35,16 @@ MIN_LABEL_SHARE = 0.075  # below this a segment is too narrow for "12.3%"
 
 
 def phase_split_svg(
-    totals: list[dict[str, Any]], phases: list[tuple[str, str]], font: str, colon: str = ": "
+    totals: list[dict[str, Any]],
+    phases: list[tuple[str, str]],
+    font: str,
+    colon: str = ": ",
+    title: str = "",
 ) -> str:
     """SVG markup for the totals of build_view() (only those with a value); '' when there is none.
 
     `phases` is [(phase id, label)] in the standard's order: it fixes colours and the legend order.
+    `title` (the chart's caption) opens its alternative text, which then reads every bar's shares.
     """
     rows = [tot for tot in totals if tot["has_value"] and any(p["share"] > 0 for p in tot["phases"])]
     if not rows:
@@ -50,6 +58,7 @@ def phase_split_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
+        f"<title>{escape(alt_text(rows, phases, colon, title))}</title>",
         "<defs>",
     ]
     for pid, (fill, _, hatched) in STYLE.items():
@@ -110,3 +119,18 @@ def phase_split_svg(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def alt_text(rows: list[dict[str, Any]], phases: list[tuple[str, str]], colon: str, title: str) -> str:
+    """The chart in words, bar by bar in the drawing's order: "Title. Energy: 80.9 MWh — Training 62%, …"."""
+    order = {pid: i for i, (pid, _) in enumerate(phases)}
+    parts = [title] if title else []
+    for tot in rows:
+        shares = ", ".join(
+            f"{p['label']} {p['share_text']}"
+            for p in sorted(tot["phases"], key=lambda p: order.get(p["id"], 99))
+            if p["share"] > 0
+        )
+        partial = f" ({tot['partial_text']})" if tot["partial"] else ""
+        parts.append(f"{tot['label']}{colon}{tot['value']} {tot['unit']}{partial} — {shares}")
+    return ". ".join(parts) + "."

@@ -1,6 +1,7 @@
 """Inline SVG bar charts for the change part of a report (baseline beside current, per indicator) and the
 portfolio report (each system's total). Hand-built like render/chart.py, for the same reasons: a few
 rectangles, byte-stable output, every text XML-escaped, readable in greyscale (the second series is hatched).
+Its `<title>` says the same figures in words: the alternative text of the chart in the tagged PDF.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ class BarRow:
     texts: list[str]  # the values as printed
 
 
-def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bool) -> str:
+def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bool, title: str = "") -> str:
     """Horizontal bars, one group per row. `per_row_scale` scales each row to its own largest value (rows
-    in different units); otherwise all rows share one scale. '' when no row has a positive value."""
+    in different units); otherwise all rows share one scale. '' when no row has a positive value.
+    `title` (the chart's heading) opens the alternative text."""
     rows = [r for r in rows if any(v for v in r.values)]
     if not rows:
         return ""
@@ -37,7 +39,8 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     top = max((v or 0) for r in rows for v in r.values)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
-        f'height="{height}" font-family="{escape(font)}" font-size="10" role="img"><defs>'
+        f'height="{height}" font-family="{escape(font)}" font-size="10" role="img">'
+        f"<title>{escape(alt_text(rows, series, title))}</title><defs>"
         f'<pattern id="cmp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SERIES[1][0]}"/><line x1="0" y1="0" '
         f'x2="0" y2="6" stroke="#000000" stroke-width="1.2" stroke-opacity="0.45"/></pattern></defs>'
@@ -70,3 +73,16 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
             lx += 19 + CHAR_W * len(name) + 24
     out.append("</svg>")
     return "".join(out)
+
+
+def alt_text(rows: list[BarRow], series: list[str], title: str) -> str:
+    """The bars in words: "Title. GHG: Baseline 12 t, Current 10 t. Energy: …" (one series: "GHG: 12 t")."""
+    parts = [title] if title else []
+    for r in rows:
+        if len(series) > 1:
+            parts.append(
+                f"{r.label}: " + ", ".join(f"{s} {text}" for s, text in zip(series, r.texts, strict=True))
+            )
+        else:
+            parts.append(f"{r.label}: {', '.join(r.texts)}")
+    return ". ".join(parts) + "."

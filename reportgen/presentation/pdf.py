@@ -1,7 +1,8 @@
 """The PDF disclosure (issue 4): `write_pdf(ev, path)` renders templates/report.html.j2 with WeasyPrint.
 
-The output is PDF/A-3b with the canonical inputs and the evaluation attached as `disclosure.json`
-(relationship Source), so the report carries its own proof. Untrusted disclosure text reaches the page
+The output is PDF/A-3a (archival, and tagged by definition: a structure tree in reading order, table
+headers, the chart's alternative text, the language in `/Lang`) with the canonical inputs and the
+evaluation attached as `disclosure.json` (relationship Source), so the report carries its own proof. Untrusted disclosure text reaches the page
 only through Jinja2 autoescaping, and WeasyPrint may fetch nothing but files under templates/ (fonts,
 CSS): a value such as `<img src="file:///etc/passwd">` prints as text and could not be fetched anyway.
 Same inputs give the same bytes: every date in the file comes from the disclosure, never the clock, and
@@ -41,6 +42,9 @@ from reportgen.standard import load_standard
 
 TEMPLATE = "report.html.j2"
 FONT_FAMILY = "Report Sans"
+# Level A of PDF/A-3 (ISO 19005-3): WeasyPrint 70 writes the structure tree for it (pdf_tags), and the
+# XMP says pdfaid:part 3, conformance A. The README names this variant; tests hold both to it.
+PDF_VARIANT = "pdf/a-3a"
 
 
 Notify = Callable[[str], None]
@@ -55,7 +59,7 @@ def write_pdf(
     baseline: Evaluation | None = None,
     notify: Notify | None = None,
 ) -> Path:
-    """Render `ev` to a PDF/A-3b file at `path`, atomically, never over a protected (input) file; with a
+    """Render `ev` to a PDF/A-3a file at `path`, atomically, never over a protected (input) file; with a
     `baseline`, the report adds the part "Change since the baseline" (issue 17).
 
     `notify` receives, before the layout starts, each note on text the report could not print as given
@@ -84,7 +88,7 @@ def render_pdf(ev: Evaluation, baseline: Evaluation | None = None, notify: Notif
 def html_to_pdf(
     html: str, stamp: dt.datetime, attached: str, name: str, description: str, notify: Notify | None = None
 ) -> bytes:
-    """PDF/A-3b bytes of `html` (templates/ only), with `attached` as the associated file `name`;
+    """PDF/A-3a bytes of `html` (templates/ only), with `attached` as the associated file `name`;
     `stamp` is the document date, so the same html gives the same bytes (also used by the portfolio)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -112,7 +116,7 @@ def html_to_pdf(
                 warnings.simplefilter("ignore")
                 fonts = FontConfiguration()
             doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
-            data = doc.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment], font_config=fonts)
+            data = doc.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment], font_config=fonts)
         except FatalURLFetchingError as exc:
             raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
     if boxes:  # printable.py should have prevented it: never silently
@@ -186,7 +190,9 @@ def _render_html(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[st
         **view,
         "lang": lang,
         "t": lambda key, **kw: t(key, lang).format(**kw) if kw else t(key, lang),
-        "chart_svg": phase_split_svg(view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang)),
+        "chart_svg": phase_split_svg(
+            view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang), t("rpt_chart_title", lang)
+        ),
         "font_family": FONT_FAMILY,
         "created_w3c": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "change": None,

@@ -99,7 +99,13 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
         "systems": systems,
         "groups": groups,
         "several_groups": len(groups) > 1,
-        "chart": bars_svg(rows, [cons.labels.get(HEADLINE, HEADLINE)], "Report Sans", per_row_scale=False),
+        "chart": bars_svg(
+            rows,
+            [cons.labels.get(HEADLINE, HEADLINE)],
+            "Report Sans",
+            False,
+            cons.labels.get(HEADLINE, HEADLINE),
+        ),
         "chart_title": cons.labels.get(HEADLINE, HEADLINE),
     }
 

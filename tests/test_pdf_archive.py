@@ -1,0 +1,211 @@
+"""Issue 13 item 4: the PDF is tagged (structure tree, table headers, the chart's alternative text,
+/Lang) and archival (PDF/A-3 at the level the README names, data attached, fonts embedded, an output
+intent), and no glyph it draws is `.notdef` — checked with pypdf and fontTools, and with poppler's
+`pdfinfo` and `qpdf --check` where they are installed (no PDF/A validator installs here)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from test_render_hardening import UNICODE, acme_with, cli, fonts_and_codes
+
+from reportgen.evaluation.pipeline import evaluate_file
+from reportgen.presentation.pdf import PDF_VARIANT, render_html, render_pdf
+from reportgen.resources import t
+from tests.conftest import ROOT, SAMPLES
+
+ACME = SAMPLES / "acme-assistant-7b.yaml"
+
+
+@pytest.fixture(scope="module")
+def acme_pdf() -> tuple[object, bytes]:
+    ev = evaluate_file(ACME)
+    return ev, render_pdf(ev)
+
+
+@pytest.fixture(scope="module")
+def baseline_pdf(tmp_path_factory, acme_tree) -> bytes:
+    """A French report with the change part (its own tables and chart), rendered through the CLI."""
+    folder = tmp_path_factory.mktemp("tagged")
+    tree = copy.deepcopy(acme_tree)
+    tree["inference"]["grid_intensity"]["value"] = 28
+    current = folder / "current.yaml"
+    current.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    proc = cli(
+        "render", str(current), "--baseline", str(ACME), "-o", str(folder), "--format", "pdf", "--lang", "fr"
+    )
+    assert proc.returncode == 0, proc.stderr
+    return next(folder.glob("*.pdf")).read_bytes()
+
+
+def structure(data: bytes) -> list[dict]:
+    """Every structure element of the tagged PDF, depth first."""
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    found: list[dict] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object") or isinstance(kid, dict):
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    return found
+
+
+def children(node: dict, tag: str) -> list[dict]:
+    """Descendants of `node` with structure type `tag`."""
+    out = []
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and "/S" in kid:
+            out += [kid] if kid["/S"] == tag else []
+            out += children(kid, tag)
+    return out
+
+
+def readme_variant() -> tuple[str, str]:
+    """(part, conformance) of the sentence in which the README says which PDF/A reportgen writes."""
+    found = re.findall(r"reportgen writes \*\*PDF/A-(\d)([abu])\*\*", (ROOT / "README.md").read_text("utf-8"))
+    assert len(found) == 1, "the README names the PDF/A variant once, as 'reportgen writes **PDF/A-3a**'"
+    return found[0][0], found[0][1].upper()
+
+
+def test_readme_names_the_variant_the_code_writes_and_the_xmp_says_it(acme_pdf):
+    _, data = acme_pdf
+    part, conformance = readme_variant()
+    assert PDF_VARIANT == f"pdf/a-{part}{conformance.lower()}"
+    xmp = PdfReader(io.BytesIO(data)).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.findall(r'pdfaid:part="(\d)"', xmp) == [part]
+    assert re.findall(r'pdfaid:conformance="([A-Z])"', xmp) == [conformance]
+
+
+def test_tagged_with_language_and_archival_parts(acme_pdf, baseline_pdf):
+    ev, data = acme_pdf
+    for pdf, lang in ((data, ev.language), (baseline_pdf, "fr")):
+        root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+        assert root["/Lang"] == lang
+        [intent] = root["/OutputIntents"]
+        assert intent.get_object()["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intent.get_object()
+        assert root["/AF"][0].get_object()["/AFRelationship"] == "/Source"  # the data stays attached
+        tags = {e["/S"] for e in structure(pdf)}
+        assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/Caption", "/P"} <= tags
+
+
+def test_every_heading_tagged_in_document_order(acme_pdf):
+    """The structure tree follows the HTML: one H1 first, then every h2 and h3 of the template, in order."""
+    ev, data = acme_pdf
+    html_heads = re.findall(r"<(h[123])\b", render_html(ev))
+    pdf_heads = [str(e["/S"])[1:].lower() for e in structure(data) if e["/S"] in ("/H1", "/H2", "/H3")]
+    assert pdf_heads == html_heads and pdf_heads[0] == "h1"
+
+
+def test_every_header_cell_has_a_scope_and_every_data_cell_its_headers(acme_pdf, baseline_pdf):
+    ev, data = acme_pdf
+    html = render_html(ev)
+    cells = re.findall(r"<th\b[^>]*>", html)
+    assert cells and all(re.search(r'scope="(row|col)"', c) for c in cells), [
+        c for c in cells if "scope" not in c
+    ]
+    for pdf in (data, baseline_pdf):
+        tables = [e for e in structure(pdf) if e["/S"] == "/Table" and children(e, "/TH")]
+        assert len(tables) > 10
+        orphans = [
+            e for table in tables for e in children(table, "/TD") if not e.get("/A", {}).get("/Headers")
+        ]
+        assert orphans == []
+
+
+def test_charts_have_alternative_text_with_their_figures(acme_pdf, baseline_pdf):
+    ev, data = acme_pdf
+    [figure] = [e for e in structure(data) if e["/S"] == "/Figure"]
+    alt = str(figure["/Alt"])
+    assert alt.startswith(t("rpt_chart_title", "en"))
+    assert "GHG emissions (location-based): 90.51 tCO₂e — Hardware manufacturing 75.9%" in alt
+    alts = [str(e.get("/Alt", "")) for e in structure(baseline_pdf) if e["/S"] == "/Figure"]
+    assert len(alts) == 2 and all(alts)
+    assert any(a.startswith(t("cmp_chart_title", "fr")) for a in alts)
+
+
+def embedded_fonts(data: bytes) -> dict[str, TTFont]:
+    """The embedded font program of every font the pages use, by base font name."""
+    reader = PdfReader(io.BytesIO(data))
+    fonts: dict[str, TTFont] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            [cid] = font["/DescendantFonts"]
+            descriptor = cid.get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, f"{font['/BaseFont']} is not embedded"
+            fonts[str(font["/BaseFont"])] = TTFont(
+                io.BytesIO(descriptor["/FontFile2"].get_object().get_data())
+            )
+    return fonts
+
+
+def test_no_glyph_drawn_is_notdef_even_for_emoji_and_cjk(tmp_path):
+    """Text the fonts lack (CJK, emoji, private use) prints as ⟨U+…⟩; every glyph drawn is a real glyph
+    of the embedded subset: not glyph 0, inside the font, with an outline unless it is a space."""
+    src = acme_with(tmp_path, **UNICODE)
+    proc = cli("render", str(src), "-o", str(tmp_path / "out"), "--format", "pdf")
+    assert proc.returncode in (0, 1), proc.stderr
+    [pdf] = (tmp_path / "out").glob("*.pdf")
+    data = pdf.read_bytes()
+    fonts = embedded_fonts(data)
+    drawn = fonts_and_codes(data)
+    assert set(drawn) == set(fonts)
+    for name, (encoding, codes) in drawn.items():
+        assert encoding == "/Identity-H", name  # glyph id = code (CIDToGIDMap Identity)
+        font = fonts[name]
+        order = font.getGlyphOrder()
+        glyf = font["glyf"]
+        spaces = {
+            gid
+            for cp, gname in font.getBestCmap().items()
+            if chr(cp).isspace()
+            for gid in [font.getGlyphID(gname)]
+        }
+        for gid in codes:
+            assert 0 < gid < len(order), f"{name}: glyph {gid} is .notdef or outside the font"
+            glyph = glyf[order[gid]]
+            assert glyph.numberOfContours != 0 or gid in spaces, f"{name}: glyph {gid} drawn empty"
+    assert "⟨U+6A21⟩" in "".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+@pytest.mark.skipif(
+    not shutil.which("pdfinfo"), reason="poppler-utils is not installed (apt-get install poppler-utils)"
+)
+def test_pdfinfo_says_tagged_and_pdffonts_embedded(acme_pdf, tmp_path):
+    _, data = acme_pdf
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = rows.splitlines()[2:]
+    assert fonts and all(re.search(r"CID TrueType\s+Identity-H\s+yes\s+yes\s+yes", f) for f in fonts), rows
+
+
+@pytest.mark.skipif(not shutil.which("qpdf"), reason="qpdf is not installed (apt-get install qpdf)")
+def test_qpdf_finds_no_damage(acme_pdf, tmp_path):
+    _, data = acme_pdf
+    path = Path(tmp_path / "r.pdf")
+    path.write_bytes(data)
+    proc = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0 and "No syntax or stream encoding errors" in proc.stdout, proc.stdout
