@@ -6,6 +6,7 @@ intent), and no glyph it draws is `.notdef` — checked with pypdf and fontTools
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import re
 import shutil
@@ -209,3 +210,43 @@ def test_qpdf_finds_no_damage(acme_pdf, tmp_path):
     path.write_bytes(data)
     proc = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0 and "No syntax or stream encoding errors" in proc.stdout, proc.stdout
+
+
+def test_renders_in_threads_run_one_at_a_time_and_equal_renders_alone(monkeypatch):
+    """The web server renders in worker threads: html_to_pdf serialises WeasyPrint itself (Pango and the
+    process environment it sets are shared), so callers need no lock of their own."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import weasyprint
+
+    from reportgen.presentation.pdf import html_to_pdf
+
+    def one(year: int) -> bytes:
+        html = (
+            f'<html lang="en"><head><title>T{year}</title><link rel="stylesheet" href="report.css">'
+            f"</head><body><p>{year} — Zoë</p></body></html>"
+        )
+        return html_to_pdf(html, dt.datetime(year, 1, 1, tzinfo=dt.UTC), "{}", "data.json", "data")
+
+    years = list(range(2001, 2007))
+    alone = [one(y) for y in years]
+    inside, most, guard = [0], [0], threading.Lock()
+    real = weasyprint.HTML.write_pdf
+
+    def watched(self, *args, **kwargs):
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.05)  # widen the window another thread would enter
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", watched)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(one, years)) == alone
+    assert most[0] == 1 and len(set(alone)) == len(years)

@@ -12,7 +12,6 @@ so that the page and the API say what `reportgen check disclosure.xlsx` would sa
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +47,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
 }
-# WeasyPrint rendering sets SOURCE_DATE_EPOCH in the process environment for the time of one render:
-# two renders in two threads at once would see each other's date, so PDFs are made one at a time.
-_PDF_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -140,8 +136,7 @@ def render(ev: Evaluation, fmt: str, folder: Path) -> tuple[str, bytes]:
     if fmt == "pdf":
         from reportgen.presentation.pdf import write_pdf
 
-        with _PDF_LOCK:
-            write_pdf(ev, path)
+        write_pdf(ev, path)  # one render at a time: pdf.html_to_pdf holds its own lock
     else:
         from reportgen.presentation.xlsx import write_xlsx
 
