@@ -40,24 +40,29 @@ def phase_split_svg(
     font: str,
     colon: str = ": ",
     title: str = "",
+    compact: bool = False,
 ) -> str:
     """SVG markup for the totals of build_view() (only those with a value); '' when there is none.
 
     `phases` is [(phase id, label)] in the standard's order: it fixes colours and the legend order.
     `title` (the chart's caption) opens its alternative text, which then reads every bar's shares.
+    `compact` draws it for half the text width (page 1): narrower drawing, thinner bars, two legend columns.
     """
+    width, bar_h, legend_cols, min_share = (
+        (400, 13, 2, 0.14) if compact else (WIDTH, BAR_H, 3, MIN_LABEL_SHARE)
+    )
     rows = [tot for tot in totals if tot["has_value"] and any(p["share"] > 0 for p in tot["phases"])]
     if not rows:
         return ""
     used = [
         (pid, label) for pid, label in phases if any(p["id"] == pid for tot in rows for p in tot["phases"])
     ]
-    legend_cols = 3
     legend_lines = (len(used) + legend_cols - 1) // legend_cols
-    height = len(rows) * (LABEL_H + BAR_H + ROW_GAP) + legend_lines * 16 + 6
+    gap = ROW_GAP // 2 if compact else ROW_GAP
+    height = len(rows) * (LABEL_H + bar_h + gap) + legend_lines * 16 + 6
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
         f"<title>{escape(alt_text(rows, phases, colon, title))}</title>",
         "<defs>",
     ]
@@ -73,7 +78,8 @@ def phase_split_svg(
     order = {pid: i for i, (pid, _) in enumerate(phases)}
     y = 0
     for tot in rows:
-        partial = f" — {escape(tot['partial_text'])}" if tot["partial"] else ""
+        note = tot["partial_text"].split(":")[0].strip() if compact else tot["partial_text"]  # "partial"
+        partial = f" — {escape(note)}" if tot["partial"] else ""
         out.append(
             f'<text x="0" y="{y + 11}" font-weight="bold">{escape(tot["label"])}{escape(colon)}'
             f'{escape(tot["value"])} {escape(tot["unit"])}<tspan font-weight="normal">{partial}</tspan></text>'
@@ -81,34 +87,34 @@ def phase_split_svg(
         y += LABEL_H
         x = 0.0
         for p in sorted(tot["phases"], key=lambda p: order.get(p["id"], 99)):
-            w = WIDTH * max(0.0, p["share"])
+            w = width * max(0.0, p["share"])
             if w <= 0:
                 continue
             fill, ink, hatched = STYLE.get(p["id"], _FALLBACK)
             paint = f"url(#h-{p['id']})" if hatched else fill
             out.append(
-                f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{BAR_H}" fill="{paint}" '
+                f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{bar_h}" fill="{paint}" '
                 f'stroke="#ffffff" stroke-width="0.8"><title>{escape(p["label"])}</title></rect>'
             )
-            if p["share"] >= MIN_LABEL_SHARE:
+            if p["share"] >= min_share:
                 bg = (
-                    f'<rect x="{x + w / 2 - 21:.2f}" y="{y + 4}" width="42" height="12" rx="2" fill="#ffffff" '
-                    f'fill-opacity="0.85"/>'
+                    f'<rect x="{x + w / 2 - 21:.2f}" y="{y + (bar_h - 12) / 2:.1f}" width="42" height="12" '
+                    f'rx="2" fill="#ffffff" fill-opacity="0.85"/>'
                     if hatched
                     else ""
                 )
                 colour = "#000000" if hatched else ink
                 out.append(
-                    f'{bg}<text x="{x + w / 2:.2f}" y="{y + 14}" text-anchor="middle" '
+                    f'{bg}<text x="{x + w / 2:.2f}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="middle" '
                     f'fill="{colour}">{escape(p["share_text"])}</text>'
                 )
             x += w
         out.append(
-            f'<rect x="0" y="{y}" width="{WIDTH}" height="{BAR_H}" fill="none" stroke="#333333" '
+            f'<rect x="0" y="{y}" width="{width}" height="{bar_h}" fill="none" stroke="#333333" '
             f'stroke-width="0.6"/>'
         )
-        y += BAR_H + ROW_GAP
-    col_w = WIDTH / legend_cols
+        y += bar_h + gap
+    col_w = width / legend_cols
     for i, (pid, label) in enumerate(used):
         fill, _, hatched = STYLE.get(pid, _FALLBACK)
         lx, ly = (i % legend_cols) * col_w, y + (i // legend_cols) * 16

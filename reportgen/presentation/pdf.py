@@ -193,6 +193,9 @@ def _render_html(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[st
         "chart_svg": phase_split_svg(
             view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang), t("rpt_chart_title", lang)
         ),
+        "chart_compact": phase_split_svg(
+            view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang), t("rpt_chart_title", lang), True
+        ),
         "font_family": FONT_FAMILY,
         "created_w3c": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "change": None,

@@ -9,6 +9,7 @@ numbers (in the indicator's report unit); each renderer formats or places them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from reportgen.evaluation.model import Evaluation, Finding, MissingItem
@@ -46,6 +47,27 @@ class MissingGroup:
     items: list[MissingItem]
 
 
+@dataclass(frozen=True)
+class ScopeItem:
+    """One thing the status covers (issue 13): shown beside the status so "Complete" is never read wider
+    than the boundary it was reached on. `notice` marks what narrows or qualifies it."""
+
+    key: str  # phases | energy_scope | accounting | verification
+    label: str
+    text: str
+    notice: bool = False
+
+
+@dataclass(frozen=True)
+class PerUnit:
+    """One indicator per request and per 1,000 output tokens (7.5.3), each (value, unit) or None."""
+
+    id: str
+    label: str
+    per_request: tuple[float, str] | None
+    per_1k: tuple[float, str] | None
+
+
 @dataclass
 class Presentation:
     """An Evaluation as every output shows it, in one language."""
@@ -60,6 +82,10 @@ class Presentation:
     missing: list[MissingGroup]
     findings: list[Finding]  # every finding but the missing items, which `missing` lists
     totals: list[IndicatorTotal]
+    scope: list[ScopeItem]  # what the status covers: phases, energy scope, accounting, verification
+    phases_included: list[str]
+    per_unit: list[PerUnit]
+    supply: dict[str, str]  # per missing field id: what to supply, in words (no field id)
     units: Units = field(repr=False)
 
     def group_label(self, gid: str) -> str:
@@ -120,7 +146,117 @@ def present(ev: Evaluation, std: Standard | None = None) -> Presentation:
         missing=[MissingGroup(g, std.group(g).label.get(lang), items) for g, items in groups.items()],
         findings=[f for f in ev.findings if not is_missing_item(f)],
         totals=[_total(ev, std, units, lang, name) for name in ev.totals if name in std.indicators],
+        scope=_scope(ev, std, lang),
+        phases_included=[p for p in std.phase_ids if ev.boundary.get(p) == "included"],
+        per_unit=_per_unit(ev, std, lang),
+        supply={m.field: supply_text(ev, std, m) for m in ev.missing_items},
     )
+
+
+def supply_text(ev: Evaluation, std: Standard, item: MissingItem) -> str:
+    """What to supply for a missing item, in words a reader of page 1 understands (labels, units, no field
+    id): the kind of value, what clause 8 would derive it from, or why a withheld value does not count.
+
+    The one place this is derived from the standard's data; issue 14 item 4 gives each missing item a
+    `fix` naming the cell or key to fill, which outputs that show field ids use.
+    """
+    lang, f = ev.language, std.fields.get(item.field)
+    fv = ev.values.get(item.field)
+    if fv is not None and fv.origin == "withheld":
+        reason = std.enum_label("withheld_reason", fv.withheld, lang) if fv.withheld else ""
+        return t("supply_withheld_note" if not fv.note else "supply_withheld_reason", lang).format(
+            reason=reason
+        )
+    if item.field in ev.rejected:
+        return t("supply_rejected", lang)
+    if f is None:
+        return ""
+    text = _first_sentence(f.help.get(lang) if f.help else "")
+    if not text or any(fid in text for fid in std.fields):  # the page that shows this shows no field id
+        text = t(f"supply_type_{f.type}", lang)
+    if f.derivable_by:
+        text += t("supply_derivable", lang).format(clause=f.derivable_by)
+    return text
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a field's help: what the field asks for, written for the person filling it."""
+    head = re.split(r"(?<=[.?])\s+(?=[A-ZÀ-Ý])", text.strip(), maxsplit=1)[0]
+    return head.rstrip(".")
+
+
+def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
+    """What the status covers, in words: phases included out of seven, the energy scope when narrower than
+    the facility (6.3), the electricity accounting (6.4) and the verification level with the clause 10
+    words when the report is self-declared."""
+
+    def value(fid: str) -> object:
+        fv = ev.values.get(fid)
+        return None if fv is None or fv.origin == "withheld" else fv.value
+
+    included = [p for p in std.phase_ids if ev.boundary.get(p) == "included"]
+    out = [
+        ScopeItem(
+            "phases",
+            t("scope_phases", lang),
+            t("scope_phases_text", lang).format(n=len(included), of=len(std.phase_ids))
+            + (
+                ""
+                if len(included) in (0, len(std.phase_ids))
+                else t("rpt_colon", lang) + ", ".join(std.group(p).label.get(lang) for p in included)
+            ),
+            notice=len(included) < len(std.phase_ids),
+        )
+    ]
+    scope = value("boundary.energy_scope")
+    if scope is not None and scope != std.facility_energy_scope:
+        out.append(
+            ScopeItem(
+                "energy_scope",
+                t("scope_energy", lang),
+                t("scope_energy_narrow", lang).format(scope=std.enum_label("energy_scope", scope, lang)),
+                notice=True,
+            )
+        )
+    accounting = value("boundary.electricity_accounting")
+    out.append(
+        ScopeItem(
+            "accounting",
+            t("scope_accounting", lang),
+            std.enum_label("electricity_accounting", accounting, lang)
+            if accounting is not None
+            else t("scope_not_declared", lang),
+            notice=accounting is None,
+        )
+    )
+    level = value("verification.level")
+    text = (
+        std.enum_label("verification_level", level, lang)
+        if level is not None
+        else t("scope_not_declared", lang)
+    )
+    if ev.self_declared:
+        text += " — " + t("self_declared", lang)
+    out.append(ScopeItem("verification", t("scope_verification", lang), text, notice=ev.self_declared))
+    return out
+
+
+def _per_unit(ev: Evaluation, std: Standard, lang: str) -> list[PerUnit]:
+    fu = ev.functional_units
+    out = []
+    for name, ind in std.indicators.items():
+        pr, pk = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
+        if pr is None and pk is None:
+            continue
+        out.append(
+            PerUnit(
+                name,
+                ind.label.get(lang),
+                (pr.value, pr.unit) if pr else None,
+                (pk.value, pk.unit) if pk else None,
+            )
+        )
+    return out
 
 
 def _total(ev: Evaluation, std: Standard, units: Units, lang: str, name: str) -> IndicatorTotal:

@@ -19,7 +19,7 @@ from babel.dates import format_date
 
 from reportgen.errors import StandardError
 from reportgen.evaluation.model import Evaluation, FieldValue
-from reportgen.presentation import fmt
+from reportgen.presentation import fmt, view_cover
 from reportgen.presentation import view_published as published_mod
 from reportgen.presentation.summary import Presentation, present
 from reportgen.resources import t
@@ -33,7 +33,8 @@ Row = dict[str, Any]
 def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
     """The whole report as formatted data, keys in the order of clause 11.
 
-    Keys: meta (title, author, subject, keywords, created, lang), status, self_declared, identification,
+    Keys: meta (title, author, subject, keywords, created, lang), status, self_declared, cover (page 1:
+    presentation/view_cover.py), identification,
     totals, equivalences, boundary, phases, functional_units, methodology, verification, traces,
     missing, findings, fingerprint. Every field of the standard appears exactly once as a row (a dict
     with id, label, value, unit, origin, method, source, uncertainty, note) in identification,
@@ -42,11 +43,13 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
     lack, long texts, long runs), the web page shows them as they are.
     """
     v = _View(present(ev, std))
+    identification = v.identification()
     return {
         "meta": v.meta(),
         "status": v.status(),
         "self_declared": t("self_declared", v.lang) if v.self_declared() else None,
-        "identification": v.identification(),
+        "cover": view_cover.cover(v, identification),
+        "identification": identification,
         "totals": v.totals(),
         "equivalences": v.equivalences(),
         "boundary": v.boundary(),
@@ -262,10 +265,11 @@ class _View:
             (t("report_date", self.lang), self.date(pub) if pub else self.s("rpt_not_dated")),
         ]
         published = published_mod.aggregates(self)
-        if published:  # A6: on the first page, beside the identification
-            facts.append((self.s("published_aggregates"), published))
+        keyed = [{"key": "", "label": a, "value": b} for a, b in facts]
+        if published:  # A6: on the first page (which shows each beside its total)
+            keyed.append({"key": "published", "label": self.s("published_aggregates"), "value": published})
         groups = [{"id": g, "label": self.group_label(g), "rows": self.rows(g)} for g in ID_GROUPS]
-        return {"facts": [{"label": a, "value": b} for a, b in facts], "groups": groups}
+        return {"facts": keyed, "groups": groups}
 
     def totals(self) -> list[Row]:
         out = []
@@ -388,17 +392,13 @@ class _View:
         return out
 
     def functional_units(self) -> Row:
-        fu = self.ev.functional_units
-        rows = []
-        for name, ind in self.std.indicators.items():
-            pr, pk = fu.per_request.get(name), fu.per_1k_output_tokens.get(name)
-            if pr is None and pk is None:
-                continue
-            cells = [
-                fmt.quantity(uv.value, uv.unit, self.lang) if uv else self.s("rpt_not_derivable")
-                for uv in (pr, pk)
-            ]
-            rows.append({"label": ind.label.get(self.lang), "per_request": cells[0], "per_1k": cells[1]})
+        def cell(uv: tuple[float, str] | None) -> str:
+            return fmt.quantity(uv[0], uv[1], self.lang) if uv else self.s("rpt_not_derivable")
+
+        rows = [
+            {"label": u.label, "per_request": cell(u.per_request), "per_1k": cell(u.per_1k)}
+            for u in self.p.per_unit
+        ]
         basis_field = self.std.fields["inference.per_request_basis"]
         return {
             "rows": rows,

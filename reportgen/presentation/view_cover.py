@@ -1,0 +1,106 @@
+"""Page 1 of the report (issue 13 item 1): what a reader needs before any table, from the presentation model.
+
+Identification in one block; the status in words with what it covers beside it; the headline figures in
+display units (location- and market-based GHG side by side), each marked partial when it is; the figures
+per request and per 1,000 output tokens and the inference share; published aggregates and per-unit figures
+(A6); and, when the report is incomplete, the first missing items with what to supply. No field id: page 1
+is read by people who never open the disclosure file. `view` is the view's formatting helper
+(presentation/view.py, _View); everything here is formatted text, laid out by the template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.presentation import fmt
+from reportgen.presentation import view_published as published_mod
+
+MISSING_ON_PAGE_1 = 8  # beyond this the list continues in the part "Missing items and findings"
+
+
+def cover(view: Any, identification: dict[str, Any]) -> dict[str, Any]:
+    p = view.p
+    return {
+        "facts": [f for f in identification["facts"] if f.get("key") != "published"],
+        "scope": [{"key": s.key, "label": s.label, "text": s.text, "notice": s.notice} for s in p.scope],
+        "headline": _headline(view),
+        "published_scope": next((x.published_scope for x in p.totals if x.published_scope), None),
+        "per_unit": [
+            {
+                "label": u.label,
+                "per_request": fmt.quantity(u.per_request[0], u.per_request[1], view.lang)
+                if u.per_request
+                else view.s("rpt_dash"),
+                "per_1k": fmt.quantity(u.per_1k[0], u.per_1k[1], view.lang)
+                if u.per_1k
+                else view.s("rpt_dash"),
+            }
+            for u in p.per_unit
+        ],
+        "inference_share": view.pct(view.ev.inference_share) if view.ev.inference_share is not None else None,
+        "inference_share_partial": bool(view.ev.inference_share_partial),
+        "published_per_unit": published_mod.per_unit(view),
+        "missing": _missing(view),
+    }
+
+
+def _card(view: Any, total: Any) -> dict[str, Any]:
+    """One headline figure: value and unit as printed, its partial flag, the published aggregate beside."""
+    if total.value is not None:
+        value = view.num(total.value)
+    elif total.no_market_total:
+        value = view.s("cov_no_market_total")
+    else:
+        value = view.s("no_value")
+    phases = total.missing_phases
+    return {
+        "id": total.id,
+        "pair": None,
+        "label": total.label,
+        "value": value,
+        "unit": total.unit_text if total.value is not None else "",
+        "has_value": total.value is not None,
+        "partial": total.partial,
+        "partial_note": view.s("cov_partial_phases", n=len(phases)) if total.partial and phases else "",
+        "published": f"{view.num(total.published)} {total.unit_text}" if total.published is not None else "",
+    }
+
+
+def _headline(view: Any) -> list[dict[str, Any]]:
+    """Cards in the order of the standard's indicators; the two GHG totals share one card, side by side."""
+    cards: list[dict[str, Any]] = []
+    ghg: dict[str, Any] | None = None
+    for total in view.p.totals:
+        card = _card(view, total)
+        if total.id in ("ghg_location", "ghg_market"):
+            if ghg is None:
+                ghg = {"id": "ghg", "pair": []}
+                cards.append(ghg)
+            ghg["pair"].append(card)
+        else:
+            cards.append(card)
+    return cards
+
+
+def _missing(view: Any) -> dict[str, Any] | None:
+    """The first missing items, grouped by phase or section, with what to supply; the rest counted."""
+    p = view.p
+    if not p.missing:
+        return None
+    groups, shown = [], 0
+    for g in p.missing:
+        items = []
+        for item in g.items:
+            if shown >= MISSING_ON_PAGE_1:
+                break
+            items.append({"label": item.label, "supply": p.supply.get(item.field, "")})
+            shown += 1
+        if items:
+            groups.append({"label": g.label, "entries": items})
+    total = sum(len(g.items) for g in p.missing)
+    return {
+        "groups": groups,
+        "more": view.s("cov_more_missing", n=fmt.number(total - shown, view.lang), part=view.s("sec_missing"))
+        if total > shown
+        else "",
+    }
