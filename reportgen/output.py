@@ -58,7 +58,7 @@ def report_stem(ev: Evaluation) -> str:
     return f"{system}-{version}-{ev.standard.id}-{ev.standard.edition}"
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], protect: Iterable[Path] = ()) -> Path:
+def atomic_write(path: Path, write: Callable[[Path], object], protect: Iterable[Path] = ()) -> Path:
     """Call `write(tmp)` to produce the file, sync it, then move it into place. Refuses to replace an input.
 
     The temporary file is removed whatever happens: an error, Ctrl-C, or SIGTERM/SIGHUP (turned into an

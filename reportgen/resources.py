@@ -21,7 +21,7 @@ def templates_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def strings() -> dict[str, dict[str, str]]:
+def strings() -> dict[str, Any]:
     """UI strings (headings, column names) in English and French, from templates/strings*.yaml."""
     data: dict[str, Any] = {}
     for path in sorted(templates_dir().glob("strings*.yaml")):

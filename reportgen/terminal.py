@@ -47,7 +47,7 @@ class VisibleStream:
 def visible_output() -> Iterator[None]:
     """Escape control characters in everything printed to stdout and stderr while the block runs."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
     try:
         yield
     finally:

@@ -24,8 +24,8 @@ def _ts(us: str) -> str:
     return f"CAST(make_timestamp({us}) AS TIMESTAMPTZ)"
 
 
-def _when(us: int | None) -> dt.datetime | None:
-    return None if us is None else _EPOCH + dt.timedelta(microseconds=int(us))
+def _when(us: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=int(us))
 
 
 def aggregate(
@@ -79,7 +79,7 @@ def aggregate(
             f"max(ce_us) FILTER (WHERE ce_us > cs_us) FROM c{no}"
         ).fetchone()
         t.counted = int(counted)
-        t.period = (_when(first), _when(last)) if first is not None else None
+        t.period = (_when(first), _when(last)) if first is not None and last is not None else None
         if wholly or partly:
             findings.add(
                 "I-ACT-8",

@@ -193,15 +193,15 @@ class _Phase:
                 average_ghg=None,
                 difference_pct=None,
             )
-        return self.match(energy_basis, energy_derived)
+        return self.match(s.energy, energy_basis, energy_derived)
 
-    def match(self, energy_basis: str, energy_derived: bool) -> ActivityPhase:
+    def match(self, energy: float, energy_basis: str, energy_derived: bool) -> ActivityPhase:
         s, lang = self.s, self.lang
         grid_basis = self.spec.kinds["grid_intensity"].basis
-        unmatched = max(s.energy - s.matched_energy, 0.0)
-        if unmatched <= 1e-12 * max(s.energy, 1.0):
+        unmatched = max(energy - s.matched_energy, 0.0)
+        if unmatched <= 1e-12 * max(energy, 1.0):
             unmatched = 0.0
-        share = s.matched_energy / s.energy if s.energy else None
+        share = s.matched_energy / energy if energy else None
         fallback = self.supplied_number("grid_intensity")
         hourly: float | None = s.matched_ghg
         used_fallback = bool(unmatched) and fallback is not None
@@ -214,14 +214,16 @@ class _Phase:
                 None,
                 variant=None if fallback is not None else "no_fallback",
                 phase=label,
-                share=fmt.percent(unmatched / s.energy, lang),
+                share=fmt.percent(unmatched / energy, lang),
                 energy=fmt.quantity(unmatched, "kWh", lang),
                 matched=fmt.percent(share or 0.0, lang),
                 zones=", ".join(s.unmatched_zones) or "—",
             )
         average = None
         if hourly is not None:
-            average = (s.average_ghg_matched or 0.0) + (unmatched * fallback / 1000 if used_fallback else 0.0)
+            average = (s.average_ghg_matched or 0.0) + (
+                unmatched * fallback / 1000 if used_fallback and fallback is not None else 0.0
+            )
             bases = [energy_basis, grid_basis]
             inputs = []
             if used_fallback:
@@ -237,7 +239,7 @@ class _Phase:
                     )
                 )
             expr = f"Σ E × I ÷ 1000 = {_n(s.matched_ghg, lang)} kgCO2e"
-            if used_fallback:
+            if used_fallback and fallback is not None:
                 expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000 = {_n(hourly, lang)} kgCO2e"
             notes = self.tables_note(
                 s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows
@@ -256,14 +258,14 @@ class _Phase:
             )
         else:
             diff = None
-        if not unmatched and s.energy > 0:
+        if not unmatched and energy > 0:
             descriptions = [t.decl.description for t in self.agg.grid_tables if t.decl.description]
-            mean = s.matched_ghg * 1000 / s.energy
+            mean = s.matched_ghg * 1000 / energy
             self.offer(
                 "grid_intensity",
                 mean,
                 weakest([energy_basis, grid_basis], self.std),
-                f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(s.energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
+                f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
                 self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
                 source="; ".join(descriptions) or None,
             )

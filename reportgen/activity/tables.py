@@ -9,11 +9,21 @@ and the sums of those numbers (`sum_<column>`, `cnt_<column>` for the rows that 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
 from reportgen.activity.scan import US_PER_HOUR, Progress, Source, lit, norm_text, q, row_checks
 from reportgen.activity.spec import Kind
+
+
+def _one(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of an aggregate query, which always has one (DuckDB types `fetchone` as optional)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("an aggregate query returned no row")
+    return row
+
 
 # The raw key cells a kind groups on, by role, and the alias of each in the grouped table.
 _KEY_ALIASES = {"phase": "ph", "zone": "zn", "start": "s", "datetime": "s", "end": "e"}
@@ -76,10 +86,12 @@ class Table:
         )
         Progress(self.con, label).run(sql)
         self._normalize()
-        rows, bad = self.con.execute(
-            f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN err IS NULL THEN n - nok ELSE n END), 0) "
-            f"FROM {self.name}"
-        ).fetchone()
+        rows, bad = _one(
+            self.con.execute(
+                f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN err IS NULL THEN n - nok ELSE n END), 0) "
+                f"FROM {self.name}"
+            )
+        )
         out = Loaded(rows=int(rows), bad=int(bad))
         if out.bad:
             out.bad_rows = self._bad_rows()
@@ -132,7 +144,7 @@ class Table:
         else:
             number, threads = (
                 "row_number() OVER () + 1",
-                self.con.execute("SELECT current_setting('threads')").fetchone()[0],
+                _one(self.con.execute("SELECT current_setting('threads')"))[0],
             )
         sql = (
             f"SELECT x.rn, coalesce(g.err, x.why) FROM (SELECT {number} AS rn, * FROM (SELECT "
@@ -163,10 +175,12 @@ class Table:
         extra = [c for c in self.kind.key if c not in ("phase", "zone", "start", "datetime")]
         present = [c for c in extra if self.src.roles.get(c) is not None]
         if not present:
-            total, distinct = self.con.execute(
-                f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({', '.join(norm)})) FROM {self.name} "
-                f"WHERE err IS NULL AND nok > 0"
-            ).fetchone()
+            total, distinct = _one(
+                self.con.execute(
+                    f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({', '.join(norm)})) FROM {self.name} "
+                    f"WHERE err IS NULL AND nok > 0"
+                )
+            )
             return int(total) - int(distinct)
         raw_keys = [a for a in self._aliases() if a != "e"]
         cells = ", ".join(
@@ -175,10 +189,12 @@ class Table:
                 f"{self.src.cell(present[0])} AS site",
             ]
         )
-        injective = self.con.execute(
-            f"SELECT count(DISTINCT ({', '.join(raw_keys)})) = count(DISTINCT ({', '.join(norm)})) "
-            f"FROM {self.name} WHERE err IS NULL"
-        ).fetchone()[0]
+        injective = _one(
+            self.con.execute(
+                f"SELECT count(DISTINCT ({', '.join(raw_keys)})) = count(DISTINCT ({', '.join(norm)})) "
+                f"FROM {self.name} WHERE err IS NULL"
+            )
+        )[0]
         if clean and injective:
             rows = f"(SELECT {cells} FROM {self.src.relation()})"
             key = [*raw_keys, "site"]
@@ -190,12 +206,12 @@ class Table:
                 f"ON {self._join_on('x', 'g')} WHERE g.err IS NULL AND x.ok"
             )
             key = [*(f"g.{k}" for k in norm), "x.site"]
-        total, distinct = self.con.execute(
-            f"SELECT count(*), count(DISTINCT hash({', '.join(key)})) FROM {rows}"
-        ).fetchone()
+        total, distinct = _one(
+            self.con.execute(f"SELECT count(*), count(DISTINCT hash({', '.join(key)})) FROM {rows}")
+        )
         if total == distinct:
             return 0
-        exact = self.con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {rows})"
-        ).fetchone()[0]
+        exact = _one(
+            self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {rows})")
+        )[0]
         return int(total) - int(exact)

@@ -50,7 +50,7 @@ def apply_overrides(raw: RawInput, overrides: list[Override]) -> RawInput:
     std = raw.standard
     assert std is not None, "read_input always sets the edition"
     for o in overrides:
-        scalars = {(o.field,): o.raw_text} if o.raw_text is not None else {}
+        scalars: dict[tuple[str, ...], str] = {(o.field,): o.raw_text} if o.raw_text is not None else {}
         one = flatten({o.field: o.value}, std, source=SET_FILE, kind="yaml", raw_scalars=scalars)
         for fid, entry in one.entries.items():
             raw.entries[fid] = RawEntry(

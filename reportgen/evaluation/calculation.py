@@ -116,7 +116,8 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     """8.4: accelerator-hours by default, then the embodied GHG allocated by use time."""
     spec = ctx.standard.calculations.formulas["8.4"]
     if fid == "hardware.accelerator_hours":
-        used, without = [], []
+        used: list[str] = []
+        without: list[str] = []
         for p in spec.hours_phases:
             if not ctx.included(p):
                 continue
@@ -124,13 +125,13 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         if not used:
             return None
         total = sum(ctx.num(f"{p}.accelerator_hours") or 0.0 for p in used)
-        notes = [f"included phases without accelerator_hours: {', '.join(without)}"] if without else []
+        without_note = [f"included phases without accelerator_hours: {', '.join(without)}"] if without else []
         fields = [f"{p}.accelerator_hours" for p in used]
         return Derivation(
             total,
             fields,
             " + ".join(_g(ctx, ctx.num(f) or 0) for f in fields) + f" = {_g(ctx, total)} h",
-            notes,
+            without_note,
         )
     hours, life = ctx.num("hardware.accelerator_hours"), ctx.num("hardware.lifetime_years")
     if not hours or not life:
@@ -325,9 +326,9 @@ def totals(ctx: Context) -> dict[str, Total]:
                 basis = ctx.values[value_field(ctx, name, phase)].basis or std.basis_order()[-1]
                 total.by_basis[basis] = total.by_basis.get(basis, 0.0) + value
         published = std.indicators[name].published
-        if published and (value := ctx.num(published)) is not None:
+        if published and (figure := ctx.num(published)) is not None:
             scope = ctx.raw(std.published.scope) if std.published else None
-            total.published = Published(value=value, unit=std.fields[published].unit or "", scope=scope)
+            total.published = Published(value=figure, unit=std.fields[published].unit or "", scope=scope)
     return {name: out[name] for name in std.indicators}
 
 

@@ -53,5 +53,5 @@ def canonical_tree(values: dict[str, FieldValue]) -> dict[str, Any]:
 
 def fingerprint(standard: Standard, inputs: dict[str, Any]) -> str:
     """sha256 of the RFC 8785 serialization of {standard, edition, inputs} (clause 10)."""
-    payload = {"standard": standard.id, "edition": standard.edition, "inputs": inputs}
+    payload: dict[str, Any] = {"standard": standard.id, "edition": standard.edition, "inputs": inputs}
     return "sha256:" + hashlib.sha256(rfc8785.dumps(payload)).hexdigest()

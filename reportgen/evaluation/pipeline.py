@@ -104,7 +104,7 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         standard=StandardRef(id=std.id, edition=std.edition),
         tool_version=__version__,
         source=raw.source,
-        language=language,  # type: ignore[arg-type]
+        language=language,
         status="complete" if complete else "incomplete",
         completeness=satisfied / applicable if applicable else 1.0,
         mandatory_applicable=applicable,

@@ -176,7 +176,9 @@ class _Builder:
         event = self.loader.get_event()
         if isinstance(event, AliasEvent):
             if event.anchor not in self.anchors:  # undefined, or used inside its own anchor
-                raise ComposerError(None, None, f"found undefined alias {event.anchor}", event.start_mark)
+                # libyaml's marks are typed apart from PyYAML's in the stubs; ComposerError reads the same fields
+                mark = event.start_mark
+                raise ComposerError(None, None, f"found undefined alias {event.anchor}", mark)  # type: ignore[arg-type]
             value, size, at, first, last = self.anchors[event.anchor]
             self.charge(size, event, depth)
             for is_line, sub, v in self.records[first:last]:
@@ -188,7 +190,8 @@ class _Builder:
             value, size = self.scalar(event, path), 1
         elif isinstance(event, SequenceStartEvent):
             self._tag(event, yaml12.SEQ)
-            items, size = [], 1
+            items: list[Any] = []
+            size = 1
             while not self.loader.check_event(SequenceEndEvent):
                 item, n = self.node((*path, str(len(items))), depth + 1)
                 items.append(item)

@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reportgen.errors import InputError
 
@@ -296,7 +296,7 @@ class _CountingZip(zipfile.ZipFile):
         super().__init__(file)
         self.budget = budget
 
-    def open(self, name: Any, mode: str = "r", pwd: bytes | None = None, **kw: Any) -> Any:
+    def open(self, name: Any, mode: Literal["r", "w"] = "r", pwd: bytes | None = None, **kw: Any) -> Any:
         stream = super().open(name, mode, pwd, **kw)
         return _Counted(stream, self.budget) if mode == "r" else stream
 

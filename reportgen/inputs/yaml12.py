@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -52,7 +53,10 @@ for _tag, _regexp, _first in (
     CoreResolver.add_implicit_resolver(_tag, _regexp, _first)
 
 
-def number_or_text(text: str, value: int | float) -> int | float | str:
+_Number = TypeVar("_Number", int, float)
+
+
+def number_or_text(text: str, value: _Number) -> _Number | str:
     """The number, or the text written when it lies beyond float range (typing then says so)."""
     if isinstance(value, int) and abs(value).bit_length() > FLOAT_BITS:
         return text
@@ -76,7 +80,7 @@ def float_or_text(text: str) -> float | str:
 class CoreConstructor(SafeConstructor):
     """Builds the scalars of the core schema; any other tag is refused by PyYAML with its name."""
 
-    yaml_constructors: dict[Any, Any] = {}
+    yaml_constructors: ClassVar[dict[Any, Any]] = {}
 
     def _text(self, node: Any, pattern: re.Pattern[str], what: str) -> str:
         text = self.construct_scalar(node)
@@ -106,7 +110,7 @@ class CoreConstructor(SafeConstructor):
         return float_or_text(text)
 
 
-for _tag, _fn in (
+_CONSTRUCTORS: tuple[tuple[str | None, Callable[..., Any]], ...] = (
     (NULL, CoreConstructor.construct_core_null),
     (BOOL, CoreConstructor.construct_core_bool),
     (INT, CoreConstructor.construct_core_int),
@@ -115,13 +119,14 @@ for _tag, _fn in (
     (SEQ, SafeConstructor.construct_yaml_seq),
     (MAP, SafeConstructor.construct_yaml_map),
     (None, SafeConstructor.construct_undefined),
-):
-    CoreConstructor.add_constructor(_tag, _fn)
+)
+for _ctag, _fn in _CONSTRUCTORS:
+    CoreConstructor.add_constructor(_ctag, _fn)
 
 if getattr(yaml, "__with_libyaml__", False):
-    from yaml.cyaml import CParser
+    from yaml._yaml import CParser
 
-    class Loader(CParser, CoreConstructor, CoreResolver):  # type: ignore[misc]
+    class Loader(CParser, CoreConstructor, CoreResolver):
         """libyaml's parser (about 10× faster) with the core schema."""
 
         def __init__(self, stream: str) -> None:

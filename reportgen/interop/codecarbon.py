@@ -218,11 +218,12 @@ def wallclock_span_days(summary: Summary) -> float | None:
     """Earliest start to latest end, in days; None when a timestamp cannot be read (and >1 run)."""
     if len(summary.runs) == 1:
         return summary.runs[0].duration_s / 86400
-    ends = [_timestamp(r.row.get("timestamp", "")) for r in summary.runs]
-    if any(e is None for e in ends):
+    read = [_timestamp(r.row.get("timestamp", "")) for r in summary.runs]
+    ends = [e for e in read if e is not None]
+    if len(ends) < len(read):
         return None
-    starts = [e - dt.timedelta(seconds=r.duration_s) for e, r in zip(ends, summary.runs, strict=True)]  # type: ignore[operator]
-    return (max(ends) - min(starts)).total_seconds() / 86400  # type: ignore[type-var]
+    starts = [e - dt.timedelta(seconds=r.duration_s) for e, r in zip(ends, summary.runs, strict=True)]
+    return (max(ends) - min(starts)).total_seconds() / 86400
 
 
 def gpu_model_name(text: str) -> str:

@@ -37,7 +37,7 @@ def series_names(baseline: Evaluation, current: Evaluation, lang: str) -> list[s
     return out
 
 
-def _row(label: str, ln: Line, lang: str) -> dict[str, str]:
+def _row(label: str, ln: Line, lang: str) -> dict[str, str | bool]:
     return {
         "label": label,
         "baseline": fmt.quantity(ln.baseline, ln.unit, lang),
@@ -115,8 +115,8 @@ def change_sheet(s: Any, c: Any, baseline: Evaluation) -> None:
         (t("cmp_baseline_fingerprint", lang), baseline.fingerprint),
         ("", verdict(cmp, lang)),
     ]
-    for label, value in facts:
-        s.put(row, 1, label, font=BOLD)
+    for fact, value in facts:
+        s.put(row, 1, fact, font=BOLD)
         s.put(row, 2, value, measure=False)
         row += 1
     for n in cmp.notes:

@@ -51,7 +51,7 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
             f" ({t('cmp_partial_flag', lang)})" if f.partial else ""
         )
 
-    systems = []
+    systems: list[dict[str, Any]] = []
     for i, (s, ev) in enumerate(zip(p.systems, evaluations, strict=True)):
         systems.append(
             {
@@ -137,7 +137,7 @@ def build_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str
     p = cons.portfolio
     indicators = list(dict.fromkeys(n for s in p.systems for n in s.totals))
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     systems = Sheet(wb.create_sheet(t("pf_sheet_systems", lang)), guard)
     row = (
         systems.title(

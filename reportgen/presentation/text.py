@@ -83,25 +83,25 @@ def _totals_lines(p: Presentation) -> list[str]:
             )
             out.append(f"      {t('entered_location', lang).format(phases=entered)}")
         if total.shares_partial is not None and total.shares:
-            shares = ", ".join(
+            by_phase = ", ".join(
                 f"{p.group_label(ph)} {fmt.percent(v, lang)}" for ph, v in total.shares.items()
             )
             flag = f" ({t('shares_partial', lang)})" if total.shares_partial else ""
-            out.append(f"      {colon(t('shares_by_phase', lang), lang)} {shares}{flag}")
+            out.append(f"      {colon(t('shares_by_phase', lang), lang)} {by_phase}{flag}")
     fu = ev.functional_units
     if fu.per_request:
         out += ["", t("per_request", lang)]
-        for name, uv in fu.per_request.items():
+        for name, per in fu.per_request.items():
             out.append(
-                f"  {colon(std.indicators[name].label.get(lang), lang)} {fmt.quantity(uv.value, uv.unit, lang)}"
+                f"  {colon(std.indicators[name].label.get(lang), lang)} {fmt.quantity(per.value, per.unit, lang)}"
             )
     if fu.published:
         out += ["", t("published_per_unit", lang).format(definition=fu.published.get("definition") or "—")]
-        for name, uv in fu.published.items():
-            if name != "definition" and not isinstance(uv, (str, type(None))):
+        for name, figure in fu.published.items():
+            if name != "definition" and not isinstance(figure, (str, type(None))):
                 out.append(
                     f"  {colon(std.indicators[name].label.get(lang), lang)} "
-                    f"{fmt.quantity(uv.value, uv.unit, lang)}"
+                    f"{fmt.quantity(figure.value, figure.unit, lang)}"
                 )
     if ev.inference_share is not None:
         flag = f" ({t('share_partial_flag', lang)})" if ev.inference_share_partial else ""

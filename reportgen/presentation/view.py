@@ -366,7 +366,7 @@ class _View:
         return {"phases": phases, "rows": self.rows("boundary", skip=shown), "narrow": narrow}
 
     def phases(self) -> list[Row]:
-        out = []
+        out: list[Row] = []
         for g in self.std.phases:
             status = self.ev.boundary.get(g.id)
             included = status == "included"

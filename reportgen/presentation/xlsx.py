@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.errors import InputError
@@ -68,6 +69,13 @@ CHART_ROWS = 15
 LEFT = Alignment(horizontal="left", vertical="top")  # only when a disclosure states no date at all
 
 
+def _footer(ws: Worksheet, text: str) -> None:
+    """Centre `text` in the printed footer of every page."""
+    footer = ws.oddFooter
+    assert footer is not None, "openpyxl creates every sheet with its footers"
+    footer.center.text = text
+
+
 def write_xlsx(
     ev: Evaluation, path: Path, protect: Iterable[Path] = (), baseline: Evaluation | None = None
 ) -> Path:
@@ -88,7 +96,7 @@ def build_workbook(
     c = Ctx(ev=ev, std=std, lang=ev.language, p=present(ev, std), baseline=baseline)
     guard = guard or TextGuard()
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     sheets = [Sheet(wb.create_sheet(c.t(key)), guard) for key in SHEETS]
     builders = [
         summary_sheet,
@@ -102,13 +110,13 @@ def build_workbook(
     ]
     for sheet, build in zip(sheets, builders, strict=True):
         build(sheet, c)
-        sheet.ws.oddFooter.center.text = c.t("xlsx_footer")
+        _footer(sheet.ws, c.t("xlsx_footer"))
     if baseline is not None:  # after the Summary, before the About sheet that verify reads
         from reportgen.presentation.change import change_sheet
 
         change = Sheet(wb.create_sheet(c.t("cmp_sheet"), index=1), guard)
         change_sheet(change, c, baseline)
-        change.ws.oddFooter.center.text = c.t("xlsx_footer")
+        _footer(change.ws, c.t("xlsx_footer"))
     props = wb.properties
     props.created = props.modified = document_date(ev).replace(tzinfo=None)
     props.creator = props.lastModifiedBy = f"reportgen {__version__}"
@@ -189,9 +197,9 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
             None,
         ),
     ]
-    for fid in ("verification.provider", "verification.date", "verification.statement_ref"):
-        if c.value(fid) is not None:
-            ident.append((c.label(fid), _date(c, fid), None, None, None))
+    for vfid in ("verification.provider", "verification.date", "verification.statement_ref"):
+        if c.value(vfid) is not None:
+            ident.append((c.label(vfid), _date(c, vfid), None, None, None))
     for label, value, extra, fid, number in ident:
         s.put(row, 1, label, font=BOLD)
         missing = fid is not None and value in (None, "") and fid in ev.missing

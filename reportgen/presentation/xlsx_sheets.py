@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.evaluation.model import Evaluation, FieldValue
@@ -94,6 +95,8 @@ class Sheet:
         measure: bool = True,
     ) -> Cell:
         cell = self.ws.cell(row=row, column=col)
+        if not isinstance(cell, Cell):  # the hidden cells of a merged range are read-only: a bug here
+            raise TypeError(f"{self.ws.title}: row {row}, column {col} lies inside a merged range")
         width = 0
         if isinstance(value, bool):
             cell.value = value
@@ -161,7 +164,7 @@ class Sheet:
         ps.paperSize = self.ws.PAPERSIZE_A4
         ps.fitToWidth = 1
         ps.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         self.ws.print_options.gridLines = False
         self.ws.page_margins.left = self.ws.page_margins.right = 0.4
         self.ws.page_margins.top = self.ws.page_margins.bottom = 0.6
@@ -418,11 +421,10 @@ def calculations_sheet(s: Sheet, c: Ctx) -> None:
     ]
     s.unit_columns = {cols.index("col_unit") + 1, cols.index("xlsx_col_input_unit") + 1}
     row = s.header(1, [c.t(k) for k in cols])
-    traced = [(fid, fv) for fid in c.std.fields if (fv := c.ev.values.get(fid)) and fv.trace]
+    traced = [(fid, fv, tr) for fid in c.std.fields if (fv := c.ev.values.get(fid)) and (tr := fv.trace)]
     if not traced:
         s.put(row, 1, c.t("xlsx_no_derived"), font=BOLD, measure=False)
-    for fid, fv in traced:
-        tr = fv.trace
+    for fid, fv, tr in traced:
         first = row
         s.row(
             row, [fid, c.label(fid), fv.value, fmt.pretty_unit(fv.unit), tr.clause, tr.formula, tr.expression]

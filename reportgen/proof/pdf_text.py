@@ -83,9 +83,9 @@ def _read_cmaps_as_identity(page: Any) -> None:
     seen: set[int] = set()
     todo = [page.get("/Resources")]
     while todo:
-        res = todo.pop()
-        res = res.get_object() if res is not None else None
-        if not hasattr(res, "get") or id(res) in seen or len(seen) > 1000:
+        ref = todo.pop()
+        res = ref.get_object() if ref is not None else None
+        if res is None or not hasattr(res, "get") or id(res) in seen or len(seen) > 1000:
             continue
         seen.add(id(res))
         for font in (res.get("/Font") or {}).values():

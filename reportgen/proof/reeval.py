@@ -8,7 +8,7 @@ rejected values may not land on an input, the `unread` keys are shape-checked, a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from reportgen.errors import InputError, StandardError
 from reportgen.evaluation.model import Evaluation, Location
@@ -70,7 +70,7 @@ def unread(payload: dict[str, Any], report_path: Path) -> tuple[list[str], list[
             f"{report_path}: the embedded data is damaged ('unread' is not two lists of keys); "
             "it cannot be verified."
         )
-    return lists[0], lists[1]
+    return cast(list[str], lists[0]), cast(list[str], lists[1])  # shape checked just above
 
 
 def reevaluated_tree(payload: dict[str, Any], std: Standard, report_path: Path) -> dict[str, Any]:

@@ -276,7 +276,7 @@ def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Chec
             diffs.append(Difference(f"totals.{name} ({total.unit})", total.value, got.get("value")))
         if bool(got.get("partial")) != total.partial:
             diffs.append(Difference(f"totals.{name}.partial", total.partial, got.get("partial")))
-        by_phase = got.get("by_phase") if isinstance(got.get("by_phase"), dict) else {}
+        by_phase = split if isinstance(split := got.get("by_phase"), dict) else {}
         for phase in sorted(set(total.by_phase) | set(by_phase)):
             if not _close(by_phase.get(phase), total.by_phase.get(phase)):
                 diffs.append(
@@ -306,13 +306,14 @@ def evaluation_checks(embedded: dict[str, Any], reeval: Evaluation) -> list[Chec
 
 def stored_values_check(embedded: dict[str, Any], reeval: Evaluation) -> Check:
     """Every number stored in the embedded evaluation's values (what other tools read) = the re-evaluation."""
-    stored = embedded.get("values") if isinstance(embedded.get("values"), dict) else {}
+    stored = values if isinstance(values := embedded.get("values"), dict) else {}
     diffs = []
     numbers = 0
     for fid in sorted(set(stored) | set(reeval.values)):
         fv = reeval.values.get(fid)
         want = fv.value if fv is not None and fv.origin != "withheld" else None
-        got = stored.get(fid).get("value") if isinstance(stored.get(fid), dict) else stored.get(fid)
+        entry = stored.get(fid)
+        got = entry.get("value") if isinstance(entry, dict) else entry
         if not any(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (want, got)):
             continue
         numbers += 1
@@ -419,10 +420,10 @@ def verify_report(
     report_path = Path(report_path)
     if (signature_path is None) != (public_key_path is None):
         raise InputError("a signature is checked with both --signature SIG and --public-key PUB.")
-    signature = None
+    signed: tuple[Path, Path, dict[str, Any]] | None = None  # signature file, public key, signature
     if signature_path is not None and public_key_path is not None:  # malformed files: exit 2 before work
-        signature = signing.read_signature(Path(signature_path))
-        signing.load_public_key(Path(public_key_path))
+        signed = (Path(signature_path), Path(public_key_path), signing.read_signature(Path(signature_path)))
+        signing.load_public_key(signed[1])
     data = read_report(report_path)
     payload = data.payload
     std = shipped_standard(payload, report_path)
@@ -449,8 +450,6 @@ def verify_report(
     result.checks += comparison_checks(payload, reeval, Path(baseline_path) if baseline_path else None)
     if input_path is not None:
         result.checks.append(input_check(Path(input_path), std, payload["fingerprint"]))
-    if signature is not None:
-        result.checks += signature_checks(
-            report_path, Path(signature_path), Path(public_key_path), payload["fingerprint"], signature
-        )
+    if signed is not None:
+        result.checks += signature_checks(report_path, *signed[:2], payload["fingerprint"], signed[2])
     return result

@@ -81,7 +81,7 @@ def normalize_unit(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _registry(units_file: Path) -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(None, autoconvert_offset_to_baseunit=False)
     ureg.load_definitions(str(units_file))
     return ureg
 

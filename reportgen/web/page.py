@@ -21,7 +21,7 @@ def negotiate(query_lang: str | None, form_lang: str | None, accept_language: st
     """The page language: ?lang=, else the form's, else the browser's preference (q-values), else en."""
     for explicit in (query_lang, form_lang):
         if explicit in adapter.LANGS:
-            return explicit  # type: ignore[return-value]
+            return explicit
     ranked: list[tuple[float, int, str]] = []
     for i, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")

@@ -195,7 +195,7 @@ async def receive_form(
     try:
         parser = MultipartParser(
             params[b"boundary"],
-            {  # type: ignore[arg-type]
+            {
                 "on_part_begin": receiver.on_part_begin,
                 "on_part_data": receiver.on_part_data,
                 "on_part_end": receiver.on_part_end,

@@ -6,6 +6,8 @@ the result in without reloading (so the chosen file stays chosen) and adds drag 
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
@@ -61,7 +63,7 @@ async def check_post(request: Request) -> Response:
         ev = await blocking(adapter.check, upload, lang)
         if action in DOWNLOADS:
             name, data = await blocking(adapter.render, ev, action, form.folder)
-            return attachment(name, data, adapter.MEDIA_TYPES[action])  # type: ignore[index]
+            return attachment(name, data, adapter.MEDIA_TYPES[action])
         result = await blocking(page.check_result, ev, lang)
         return _html(page.render_page(lang=lang, tab="check", result=result, sample=sample))
     except Exception as exc:  # noqa: BLE001 — shown on the page with its status
@@ -113,7 +115,7 @@ async def sample_file(request: Request) -> Response:
     return FileResponse(path, media_type=adapter.MEDIA_TYPES["xlsx"], filename=path.name)
 
 
-def raise_not_found() -> None:
+def raise_not_found() -> NoReturn:
     from starlette.exceptions import HTTPException
 
     raise HTTPException(404)

@@ -88,8 +88,9 @@ class Lists:
 
 def stamp_edition(wb: Workbook, std: Standard) -> None:
     """Record the standard and edition twice (document properties and names): LibreOffice keeps both."""
-    wb.custom_doc_props.append(StringProperty(name=PROP_STANDARD, value=std.id))
-    wb.custom_doc_props.append(StringProperty(name=PROP_EDITION, value=std.edition))
+    props = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl 3.1 has it, types-openpyxl not yet
+    props.append(StringProperty(name=PROP_STANDARD, value=std.id))
+    props.append(StringProperty(name=PROP_EDITION, value=std.edition))
     wb.defined_names[NAME_STANDARD] = DefinedName(NAME_STANDARD, attr_text=f'"{std.id}"')
     wb.defined_names[NAME_EDITION] = DefinedName(NAME_EDITION, attr_text=f'"{std.edition}"')
 

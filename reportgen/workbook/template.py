@@ -198,7 +198,11 @@ class _SheetWriter:
         stop: `reportgen check` reads numbers typed with a unit or as text."""
         lang = self.lang
         help_text = (f.help.get(lang) if f.help else f.label.get(lang))[:255]
-        prompt = {"showInputMessage": True, "promptTitle": f.label.get(lang)[:32], "prompt": help_text}
+        prompt: dict[str, Any] = {
+            "showInputMessage": True,
+            "promptTitle": f.label.get(lang)[:32],
+            "prompt": help_text,
+        }
         if f.type in ("enum", "bool"):
             return self._list_dv(self.lists.enum(f.enum or "bool"), **prompt, **self._error("wb_dv_choice"))
         if f.type == "country":
@@ -419,7 +423,7 @@ def build_workbook(
     text cell is written through `guard`, which keeps it XML-legal and records what it replaced."""
     values, rejected, guard = values or {}, rejected or {}, guard or TextGuard()
     wb = Workbook()
-    ws_status = wb.active
+    ws_status = wb.worksheets[0]  # the one sheet a new workbook has
     ws_status.title = t("wb_sheet_status", lang)
     ws0 = wb.create_sheet(t("wb_sheet_instructions", lang))
     lists = Lists(wb, std, lang)
