@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from reportgen import evaluate_mapping, load_standard
+from reportgen import evaluate_file, evaluate_mapping, load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -56,6 +58,42 @@ def finding(ev, code: str, field: str | None = None):
 
 def run(tree: dict[str, Any], **kw):
     return evaluate_mapping(tree, **kw)
+
+
+@dataclass(frozen=True)
+class SampleReports:
+    """What `reportgen render SAMPLE --lang LANG` wrote, and the sample's Evaluation in that language."""
+
+    ev: Any
+    pdf: Path  # shared by every test of the session: copy it before editing
+    xlsx: Path
+
+    @property
+    def pdf_bytes(self) -> bytes:
+        return self.pdf.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory) -> Callable[..., SampleReports]:
+    """sample_reports(name, lang) renders a sample through the CLI once per session and returns its reports:
+    WeasyPrint takes seconds a PDF, and a dozen modules read the same sample reports."""
+    from reportgen.commands.main import main
+
+    cache: dict[tuple[str, str], SampleReports] = {}
+
+    def get(name: str = "acme-assistant-7b.yaml", lang: str = "en") -> SampleReports:
+        if (name, lang) not in cache:
+            folder = tmp_path_factory.mktemp(f"{Path(name).stem}-{lang}")
+            code = main(["render", str(SAMPLES / name), "-o", str(folder), "--lang", lang])
+            assert code in (0, 1), f"render {name} --lang {lang}: exit {code}"
+            cache[name, lang] = SampleReports(
+                evaluate_file(SAMPLES / name, lang=lang),
+                next(folder.glob("*.pdf")),
+                next(folder.glob("*.xlsx")),
+            )
+        return cache[name, lang]
+
+    return get
 
 
 @pytest.fixture(scope="session")

@@ -95,14 +95,11 @@ def _mutate_pdf(rng: random.Random, data: bytes) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> dict[str, Path]:
-    """The acme sample rendered once per module: an .xlsx and a PDF report to mutate."""
-    folder = tmp_path_factory.mktemp("rendered")
-    assert (
-        main(["render", str(SAMPLES / "acme-assistant-7b.yaml"), "--format", "xlsx,pdf", "-o", str(folder)])
-        == 0
-    )
-    return {p.suffix: p for p in folder.iterdir()}
+def reports(sample_reports) -> dict[str, Path]:
+    """The acme sample rendered once through the CLI (for the session): an .xlsx and a PDF report whose
+    bytes are mutated into new files."""
+    r = sample_reports("acme-assistant-7b.yaml")
+    return {".pdf": r.pdf, ".xlsx": r.xlsx}
 
 
 def _cases() -> list[tuple[str, int]]:

@@ -19,8 +19,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from test_render_hardening import UNICODE, acme_with, cli, fonts_and_codes
 
-from reportgen.evaluation.pipeline import evaluate_file
-from reportgen.presentation.pdf import PDF_VARIANT, render_html, render_pdf
+from reportgen.presentation.pdf import PDF_VARIANT, render_html
 from reportgen.resources import t
 from tests.conftest import ROOT, SAMPLES
 
@@ -28,9 +27,9 @@ ACME = SAMPLES / "acme-assistant-7b.yaml"
 
 
 @pytest.fixture(scope="module")
-def acme_pdf() -> tuple[object, bytes]:
-    ev = evaluate_file(ACME)
-    return ev, render_pdf(ev)
+def acme_pdf(sample_reports) -> tuple[object, bytes]:
+    r = sample_reports(ACME.name)
+    return r.ev, r.pdf_bytes
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from conftest import SAMPLES
 from pypdf import PdfReader
 
 from reportgen import evaluate_file, evaluate_mapping
-from reportgen.presentation.pdf import render_pdf
 from reportgen.presentation.summary import present
 from reportgen.presentation.view import build_view
 from reportgen.resources import t
@@ -28,10 +27,10 @@ def squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[f"{n}-{lang}" for n, lang in CASES])
-def page1(request):
+def page1(request, sample_reports):
     name, lang = request.param
-    ev = evaluate_file(SAMPLES / name, lang=lang)
-    reader = PdfReader(io.BytesIO(render_pdf(ev)))
+    r = sample_reports(name, lang)
+    ev, reader = r.ev, PdfReader(io.BytesIO(r.pdf_bytes))
     return ev, reader.pages[0].extract_text(), "\n".join(p.extract_text() for p in reader.pages[1:])
 
 

@@ -239,15 +239,17 @@ def test_render_checks_every_output_before_writing_any(tmp_path):
     assert src.read_bytes() == before
 
 
-def test_systems_named_in_other_scripts_get_distinct_meaningful_names(tmp_path):
+def test_systems_named_in_other_scripts_get_distinct_meaningful_names(tmp_path, capsys):
+    from reportgen.commands.main import main  # in process: five interpreters would cost seconds, not coverage
+
     out = tmp_path / "out"
     names = {"模型": "模型-unversioned", "Модель": "Модель-unversioned", "Café IA": "Cafe-IA-unversioned"}
     for i, name in enumerate([*names, "🚀", "🛸"]):
         tree = {"system": {"name": name}}
         src = tmp_path / f"{i}.yaml"
         src.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-        proc = cli("render", str(src), "-o", str(out), "--format", "xlsx")
-        assert proc.returncode == 1, proc.stderr
+        code = main(["render", str(src), "-o", str(out), "--format", "xlsx"])
+        assert code == 1, capsys.readouterr().err
     made = sorted(p.name for p in out.iterdir())
     assert len(made) == 5
     for stem in names.values():

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from reportgen.evaluation.pipeline import evaluate_file, evaluate_mapping
+from reportgen.evaluation.pipeline import evaluate_mapping
 from reportgen.presentation import fmt
 from reportgen.presentation.chart import phase_split_svg
 from reportgen.presentation.pdf import TemplateOnlyFetcher, render_html, render_pdf, write_pdf
@@ -67,10 +67,9 @@ def std():
 
 
 @pytest.fixture(scope="module")
-def acme():
-    ev = evaluate_file(ACME)
-    data = render_pdf(ev)
-    return ev, data, pdf_text(data)
+def acme(sample_reports):
+    r = sample_reports(ACME.name)
+    return r.ev, r.pdf_bytes, pdf_text(r.pdf_bytes)
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +92,9 @@ def hostile():
 
 
 @pytest.fixture(scope="module")
-def acme_fr():
-    ev = evaluate_file(ACME, lang="fr")
-    data = render_pdf(ev)
-    return ev, data, pdf_text(data)
+def acme_fr(sample_reports):
+    r = sample_reports(ACME.name, "fr")
+    return r.ev, r.pdf_bytes, pdf_text(r.pdf_bytes)
 
 
 def test_every_section_status_and_fingerprint(acme):

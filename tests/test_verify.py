@@ -21,7 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.presentation.pdf import write_pdf
-from reportgen.presentation.xlsx import CHUNK, split_utf16, write_xlsx
+from reportgen.presentation.xlsx import CHUNK, split_utf16
 from reportgen.proof import payload as embed
 from reportgen.proof.signing import sha256_file
 from reportgen.proof.verify import verify_report
@@ -38,10 +38,10 @@ def ev():
 
 
 @pytest.fixture(scope="module")
-def reports(ev, tmp_path_factory):
-    """The acme sample rendered once per format; tests copy these files before editing them."""
-    d = tmp_path_factory.mktemp("reports")
-    return {"pdf": write_pdf(ev, d / "acme.pdf"), "xlsx": write_xlsx(ev, d / "acme.xlsx"), "dir": d}
+def reports(sample_reports, tmp_path_factory):
+    """The acme sample rendered once per format (for the session); tests copy these files before editing."""
+    r = sample_reports(ACME.name)
+    return {"pdf": r.pdf, "xlsx": r.xlsx, "dir": tmp_path_factory.mktemp("reports")}
 
 
 @pytest.fixture(scope="module")
@@ -124,11 +124,11 @@ def test_fresh_report_verifies(reports, ev, capsys, kind):
     assert err == ""
 
 
-def test_incomplete_french_reports_verify(tmp_path):
+def test_incomplete_french_reports_verify(sample_reports):
     """Partial totals, a list of missing items and French number formats are re-checked too."""
-    other = evaluate_file(OTHER, lang="fr")
-    assert other.status == "incomplete" and other.missing
-    for path in (write_pdf(other, tmp_path / "o.pdf"), write_xlsx(other, tmp_path / "o.xlsx")):
+    other = sample_reports(OTHER.name, "fr")
+    assert other.ev.status == "incomplete" and other.ev.missing
+    for path in (other.pdf, other.xlsx):
         result = verify_report(path, OTHER)
         assert result.ok, [(c.name, [str(d) for d in c.differences]) for c in result.failed()]
 

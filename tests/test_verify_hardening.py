@@ -34,11 +34,9 @@ def run(capsys, *argv: object) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    """The acme sample rendered once through the CLI; tests copy or rebuild it before editing."""
-    d = tmp_path_factory.mktemp("hardening")
-    assert main(["render", str(ACME), "-o", str(d), "--format", "pdf"]) == 0
-    return next(d.glob("*.pdf"))
+def report(sample_reports) -> Path:
+    """The acme sample rendered once through the CLI (for the session); tests copy or rebuild it before editing."""
+    return sample_reports(ACME.name).pdf
 
 
 @pytest.fixture(scope="module")

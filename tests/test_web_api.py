@@ -54,6 +54,16 @@ def upload(path: Path, name: str | None = None) -> dict:
 
 
 @pytest.fixture(scope="module")
+def acme_pdf(tmp_path_factory) -> bytes:
+    """The acme workbook's PDF as /api/render returns it, rendered once for the tests that verify it."""
+    root = tmp_path_factory.mktemp("uploads")
+    with TestClient(create_app(tmp_root=root), base_url=LOCAL) as c:
+        r = c.post("/api/render?format=pdf", files=upload(ACME_XLSX))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-") and list(root.iterdir()) == []
+    return r.content
+
+
+@pytest.fixture(scope="module")
 def llama_workbook(tmp_path_factory) -> Path:
     """An incomplete workbook: the Llama sample copied into a fresh template."""
     d = tmp_path_factory.mktemp("wb")
@@ -217,8 +227,8 @@ def test_render_pdf_xlsx_zip_and_they_verify(client, llama_workbook):
     assert sorted(n.rsplit(".", 1)[1] for n in names) == ["pdf", "xlsx"]
 
 
-def test_verify_with_signature_and_a_tampered_report(client, tmp_path, capsys):
-    report = client.post("/api/render?format=pdf", files=upload(ACME_XLSX)).content
+def test_verify_with_signature_and_a_tampered_report(client, acme_pdf, tmp_path, capsys):
+    report = acme_pdf
     (tmp_path / "r.pdf").write_bytes(report)
     assert main(["keygen", str(tmp_path / "k")]) == 0
     assert main(["sign", str(tmp_path / "r.pdf"), "--key", str(tmp_path / "k" / "PRIVATE.pem")]) == 0
@@ -478,8 +488,8 @@ def test_only_the_adapter_calls_the_library():
                 assert not name.startswith("reportgen") or name.startswith("reportgen.web"), (path.name, name)
 
 
-def test_verify_tab_in_french_names_each_check_in_french(client):
-    report = client.post("/api/render?format=pdf", files=upload(ACME_XLSX)).content
+def test_verify_tab_in_french_names_each_check_in_french(client, acme_pdf):
+    report = acme_pdf
     page = html.unescape(
         client.post("/verify", data={"lang": "fr"}, files={"report": ("a.pdf", report)}).text
     )
