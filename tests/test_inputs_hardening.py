@@ -179,6 +179,16 @@ def test_deep_nesting_is_refused_with_its_line(capsys, tmp_path):
     assert rc == 2 and "deep.yaml:2: the document is nested more than 64 levels deep" in err
 
 
+def test_deep_json_value_is_refused_before_render(capsys, tmp_path):
+    """A JSON value nested 300 deep in a real field used to reach the payload writer: exit 3."""
+    doc = yaml.safe_load((Path(__file__).parents[1] / "samples" / "acme-assistant-7b.yaml").read_text())
+    text = json.dumps(doc, default=str).replace('"Acme Assistant"', "[" * 300 + '"x"' + "]" * 300, 1)
+    p = write(tmp_path, "deep.json", text)
+    rc, _, err = cli(capsys, "render", p, "-o", tmp_path / "out")
+    assert rc == 2 and "deep.json: the document is nested more than 64 levels deep (at system.name" in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 # -- defect 7: findings capped per code ------------------------------------------------------------------
 def test_findings_are_capped_per_code_with_a_count_of_the_rest(capsys, tmp_path):
     p = write(

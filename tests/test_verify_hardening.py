@@ -159,6 +159,20 @@ def test_a_report_with_emoji_bullets_private_use_and_control_characters_verifies
     assert code == 0, err
 
 
+def test_bidi_override_characters_are_printed_as_code_points(tmp_path, capsys):
+    """U+202E would make the page show "SAS IA emcA" while the text read back (and verified) is in order."""
+    text = ACME.read_text(encoding="utf-8").replace("name: Acme AI SAS", 'name: "Acme \u202eAI SAS\u202c"', 1)
+    src = tmp_path / "bidi.yaml"
+    src.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "render", src, "-o", tmp_path / "out", "--format", "pdf")
+    assert code == 0 and "U+202E" in err, err
+    pdf = next((tmp_path / "out").glob("*.pdf"))
+    page_one = PdfReader(pdf).pages[0].extract_text()
+    assert "\u202e" not in page_one and "U+202E" in page_one
+    code, out, _ = run(capsys, "verify", pdf, src)
+    assert code == 0, out
+
+
 def test_a_report_of_a_disclosure_with_unknown_and_repeated_keys_verifies(tmp_path, capsys):
     """Keys that are not inputs (a misspelt field, a key given twice) make the disclosure incomplete; the
     report carries them, so that its re-evaluation finds the same errors."""
@@ -484,3 +498,24 @@ def test_a_second_disclosure_hidden_in_the_associated_files_is_refused(report, t
     (tmp_path / "af.pdf").write_bytes(buf.getvalue())
     code, _, err = run(capsys, "verify", tmp_path / "af.pdf")
     assert code == 2 and "2 different disclosure.json attachments" in err
+
+
+def test_a_pdf_with_thousands_of_pages_is_not_read_further(report, tmp_path, capsys):
+    """verify extracts the text of every page; a hostile file of 5,000 blank pages is refused at once."""
+    w = PdfWriter(clone_from=report)
+    for _ in range(5000):
+        w.add_blank_page(width=200, height=200)
+    out = tmp_path / "long.pdf"
+    with open(out, "wb") as f:
+        w.write(f)
+    rc, _, err = run(capsys, "verify", out)
+    assert rc == 2 and "long.pdf has 5,0" in err and "pages" in err
+
+
+def test_a_pdf_beyond_the_size_of_any_report_is_not_read(tmp_path, capsys):
+    big = tmp_path / "big.pdf"
+    with open(big, "wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.truncate(21 * 1024 * 1024)
+    rc, _, err = run(capsys, "verify", big)
+    assert rc == 2 and "big.pdf is 21" in err and "limited to" in err

@@ -308,7 +308,8 @@ def _surrogate_line(text: str) -> int | None:
 
 
 def _check_json(data: Any, tree: Tree, text: str) -> None:
-    """The YAML reader's limits for a JSON tree: the node budget, and no lone surrogate (located)."""
+    """The YAML reader's limits for a JSON tree: the node budget, the depth, and no lone surrogate
+    (located). Without the depth, a value nested 255 deep passed here and crashed the payload writer."""
     count = 0
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     while stack:  # iteratively: no recursion on deep input
@@ -316,6 +317,11 @@ def _check_json(data: Any, tree: Tree, text: str) -> None:
         count += 1
         if count > MAX_NODES:
             raise _too_many(tree)
+        if len(at) > MAX_DEPTH:
+            raise InputError(
+                f"{tree.file}: the document is nested more than {MAX_DEPTH} levels deep (at "
+                f"{'.'.join(at[:4])}…); a disclosure has three or four."
+            )
         if isinstance(node, str) and _SURROGATE.search(node):
             _check_text(node, tree, _surrogate_line(text), at)
         elif isinstance(node, dict):

@@ -11,6 +11,8 @@ So the PDF renderer passes every string of build_view() through `Printer` (`prin
 - prints each character the bundled fonts cannot show as its code point, `⟨U+1F642⟩`, and so also every
   private-use, control, surrogate or unassigned character (DejaVu's own private-use glyphs mean nothing to
   the writer), and records where, so that the report and the command say so before anything is drawn;
+- prints explicit bidi controls (U+202E and its kin) as code points too: they would reorder what is drawn
+  while the text read back stays in order, so the page could show other figures than the ones verified;
 - drops variation selectors (they only choose between text and emoji presentation) and turns line and
   paragraph separators and control whitespace into spaces, as HTML does with newlines;
 - cuts a text after MAX_CHARS characters (an id after MAX_ID_CHARS), saying how many were left out: the
@@ -41,6 +43,9 @@ BREAK_EVERY = 12  # ...every this many characters
 ZWSP = "\u200b"
 UNSAFE_CATEGORIES = {"Cc", "Co", "Cs", "Cn"}
 DROPPED = {chr(c) for c in range(0xFE00, 0xFE10)} | {chr(c) for c in range(0xE0100, 0xE01F0)}
+# Explicit bidi controls (embeddings, overrides, isolates, marks) reorder what is drawn without changing
+# the text that is read back: "‮0.5 t" would show as "t 5.0". Printed as their code points instead.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 AS_SPACE = {"\u2028", "\u2029", "\t", "\n", "\r", "\f", "\v"}
 # Keys of view rows that are tokens for markup or lookup (ids, codes, classes), not prose to lay out.
 ID_KEYS = {"id", "field", "code"}
@@ -103,7 +108,7 @@ class Printer:
                 out.append(" ")
             elif ch in DROPPED:
                 continue
-            elif showable(ch):
+            elif showable(ch) and ch not in BIDI_CONTROLS:
                 out.append(ch)
             else:
                 seen = self.replaced.setdefault(where, [])

@@ -21,19 +21,36 @@ from typing import Any
 from reportgen.errors import InputError
 from reportgen.proof.payload import ATTACHMENT_NAME as ATTACHMENT
 
+# A report reportgen writes is well under 1 MB and 40 pages; a file far beyond either is not one of its
+# reports, and reading it whole (or extracting the text of thousands of pages) is how a hostile file
+# would make `verify` slow.
+MAX_PDF_BYTES = 20 * 1024 * 1024
+MAX_PAGES = 300
+
 _TWO_BYTE_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 
 def open_pdf(path: Path) -> tuple[Any, bytes]:
     """The PDF (a pypdf reader) and the bytes of the one `disclosure.json` it carries."""
+    import io
+
     from pypdf import PdfReader
 
+    from reportgen.inputs.tree import read_bytes
+
+    data = read_bytes(path, MAX_PDF_BYTES, what="a PDF report", fix="")
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files: one clear message, not a log
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(data))
+        pages = len(reader.pages)
         blobs = _attachments(reader)
     except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
         raise _unreadable(path, exc) from None
+    if pages > MAX_PAGES:
+        raise InputError(
+            f"{path} has {pages:,} pages; a report made by reportgen has far fewer (at most "
+            f"{MAX_PAGES}), so this is not one and is not read further."
+        )
     if not blobs:
         raise InputError(
             f"{path} is a PDF without the {ATTACHMENT} attachment that reportgen embeds; "
