@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -290,6 +291,9 @@ def _date(c: Ctx, fid: str) -> Any:
 # -- About (clause 11 item 9, and the data that lets a third party re-check the workbook) ---------
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def about_sheet(s: Sheet, c: Ctx) -> None:
     ev, std = c.ev, c.std
     row = s.title(1, c.t("xlsx_sheet_about"), TITLE_FONT)
@@ -325,17 +329,22 @@ def about_sheet(s: Sheet, c: Ctx) -> None:
 
 
 def split_utf16(text: str, limit: int) -> list[str]:
-    """Consecutive pieces of `text` of at most `limit` UTF-16 code units (Excel counts those)."""
+    """Consecutive pieces of `text` of at most `limit` UTF-16 code units (Excel counts those): a character
+    beyond U+FFFF counts two. Sliced, not walked character by character: a 10 MB text took 16 s."""
     parts: list[str] = []
-    start, size = 0, 0
-    for i, ch in enumerate(text):
-        n = 2 if ord(ch) > 0xFFFF else 1
-        if size + n > limit:
-            parts.append(text[start:i])
-            start, size = i, 0
-        size += n
-    parts.append(text[start:])
-    return parts
+    start = 0
+    while True:
+        piece = text[start : start + limit]
+        excess = len(piece) + len(_ASTRAL.findall(piece)) - limit
+        end = len(piece)
+        while excess > 0:  # drop characters from the end, each frees one or two units
+            end -= 1
+            excess -= 2 if ord(piece[end]) > 0xFFFF else 1
+        piece = piece[:end]
+        parts.append(piece)
+        start += len(piece)
+        if start >= len(text):
+            return parts
 
 
 def read_embedded(path: str | Path) -> dict[str, Any]:

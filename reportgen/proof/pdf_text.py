@@ -26,6 +26,11 @@ from reportgen.proof.payload import ATTACHMENT_NAME as ATTACHMENT
 # would make `verify` slow.
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 300
+# Page content, decompressed: the samples' reports hold 0.28-0.49 MB over 8-14 pages (65 KB at most on
+# one), which pypdf reads in 0.6 s; hostile content costs about 3 s per MB and more than linearly on one
+# huge page (9 MB: over 2 minutes). Four times what reportgen writes, so that verify stays under 10 s.
+MAX_PAGE_CONTENT = 256 * 1024
+MAX_CONTENT = 2 * 1024 * 1024
 
 _TWO_BYTE_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
@@ -69,9 +74,21 @@ def open_pdf(path: Path) -> tuple[Any, bytes]:
 def page_text(reader: Any, path: Path) -> str:
     """The text of every page, as a reader of the report sees it."""
     try:
-        for page in reader.pages:
+        total = 0
+        for number, page in enumerate(reader.pages, 1):
+            contents = page.get_contents()
+            size = len(contents.get_data()) if contents is not None else 0
+            total += size
+            if size > MAX_PAGE_CONTENT or total > MAX_CONTENT:
+                raise InputError(
+                    f"{path}: page {number} holds {size / 1e6:.1f} MB of drawing instructions "
+                    f"({total / 1e6:.1f} MB up to it); a report made by reportgen holds at most "
+                    "about 100 KB per page, so this is not one and is not read further."
+                )
             _read_cmaps_as_identity(page)
         return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except InputError:
+        raise
     except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
         raise _unreadable(path, exc) from None
 
