@@ -519,3 +519,18 @@ def test_a_pdf_beyond_the_size_of_any_report_is_not_read(tmp_path, capsys):
         f.truncate(21 * 1024 * 1024)
     rc, _, err = run(capsys, "verify", big)
     assert rc == 2 and "big.pdf is 21" in err and "limited to" in err
+
+
+def test_a_page_with_more_drawing_than_any_report_is_not_read(report, tmp_path, capsys):
+    """pypdf's text extraction slows down more than linearly on one huge page (9 MB: over 2 minutes)."""
+    from pypdf.generic import DecodedStreamObject
+
+    w = PdfWriter(clone_from=report)
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 9 Tf 10 10 Td (0.1 MWh) Tj ET\n" * 8000)  # 300 KB
+    w.pages[-1][NameObject("/Contents")] = w._add_object(stream)
+    out = tmp_path / "heavy.pdf"
+    with open(out, "wb") as f:
+        w.write(f)
+    rc, _, err = run(capsys, "verify", out)
+    assert rc == 2 and "heavy.pdf: page" in err and "MB of drawing instructions" in err
