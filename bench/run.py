@@ -1,11 +1,15 @@
 """`make bench`: measured wall-clock times of the everyday commands, printed, never asserted.
 
 Each command runs in a fresh process (start-up included), `REPEAT` times; the median and the range are
-printed. Other benchmark scripts in this folder (`bench_*.py`) are run after this one.
+printed, with the load average when the measures start (the machine is shared: a load near its number of
+cores doubles wall times). Rendering is measured for one disclosure and for ten in one command (`render
+A B … -o DIR`, a worker per core), and the speed-up of the latter over ten single renders is printed.
+Other benchmark scripts in this folder (`bench_*.py`) are run after this one.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -18,19 +22,51 @@ BIN = Path(sys.executable).parent / "reportgen"
 REPEAT = 5
 
 
-def measure(label: str, argv: list[str]) -> None:
+def measure(label: str, argv: list[str], repeat: int = REPEAT) -> float | None:
+    """The median wall time of `reportgen ARGV` in a fresh process (None when it failed)."""
     times = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         start = time.perf_counter()
         proc = subprocess.run([str(BIN), *argv], capture_output=True, cwd=ROOT)
         times.append(time.perf_counter() - start)
         if proc.returncode > 1:
             print(f"{label}: failed (exit {proc.returncode}): {proc.stderr.decode()[:300]}")
-            return
-    print(
-        f"{label:<48} median {statistics.median(times):6.2f} s   range {min(times):.2f}–{max(times):.2f} s"
-        f"   ({REPEAT} runs)"
+            return None
+    median = statistics.median(times)
+    print(f"{label:<48} median {median:6.2f} s   range {min(times):.2f}–{max(times):.2f} s   ({repeat} runs)")
+    return median
+
+
+def ten_disclosures(folder: Path) -> list[str]:
+    """Ten distinct disclosures (the acme sample under ten model versions), so ten pairs of file names."""
+    import yaml
+
+    tree = yaml.safe_load((ROOT / "samples" / "acme-assistant-7b.yaml").read_text(encoding="utf-8"))
+    paths = []
+    for i in range(10):
+        tree["system"]["model_version"] = f"2.1.{i}"
+        path = folder / f"acme-{i}.yaml"
+        path.write_text(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _render_figures(tmp: str) -> None:
+    """Single render (start-up included) and ten in one command, PDF only, and the speed-up."""
+    acme = "samples/acme-assistant-7b.yaml"
+    measure("render acme --format xlsx", ["render", acme, "-o", f"{tmp}/x", "--format", "xlsx"])
+    one = measure("render acme --format pdf", ["render", acme, "-o", f"{tmp}/p", "--format", "pdf"])
+    measure("render acme (pdf and xlsx)", ["render", acme, "-o", f"{tmp}/b"])
+    inputs = ten_disclosures(Path(tmp))
+    ten = measure(
+        "render ten disclosures --format pdf (one command)",
+        ["render", *inputs, "-o", f"{tmp}/ten", "--format", "pdf"],
+        repeat=3,
     )
+    if one and ten:
+        print(
+            f"{'  speed-up over ten single renders':<48} {10 * one / ten:6.2f} ×   (10 × {one:.2f} s / {ten:.2f} s)"
+        )
 
 
 def _template(tmp: str) -> None:
@@ -49,12 +85,13 @@ def _template(tmp: str) -> None:
 
 def main() -> None:
     acme = "samples/acme-assistant-7b.yaml"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    print(f"load average at start: {load} ({os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory() as tmp:
         measure("check acme (yaml)", ["check", acme])
         measure("check acme (xlsx)", ["check", "samples/acme-assistant-7b.xlsx"])
         _template(tmp)
-        measure("render acme --format xlsx", ["render", acme, "-o", f"{tmp}/x", "--format", "xlsx"])
-        measure("render acme --format pdf", ["render", acme, "-o", f"{tmp}/p", "--format", "pdf"])
+        _render_figures(tmp)
         subprocess.run([str(BIN), "render", acme, "-o", f"{tmp}/v"], capture_output=True, cwd=ROOT)
         pdf = next(Path(f"{tmp}/v").glob("*.pdf"))
         measure("verify acme pdf", ["verify", str(pdf)])

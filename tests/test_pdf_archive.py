@@ -19,7 +19,8 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from test_render_hardening import UNICODE, acme_with, cli, fonts_and_codes
 
-from reportgen.presentation.pdf import PDF_VARIANT, render_html
+from reportgen.presentation.pdf import render_html
+from reportgen.presentation.pdf_engine import PDF_VARIANT
 from reportgen.resources import t
 from tests.conftest import ROOT, SAMPLES
 
@@ -222,7 +223,7 @@ def test_renders_in_threads_run_one_at_a_time_and_equal_renders_alone(monkeypatc
 
     import weasyprint
 
-    from reportgen.presentation.pdf import html_to_pdf
+    from reportgen.presentation.pdf_engine import html_to_pdf
 
     def one(year: int) -> bytes:
         html = (

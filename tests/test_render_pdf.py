@@ -21,7 +21,8 @@ from pypdf import PdfReader
 from reportgen.evaluation.pipeline import evaluate_mapping
 from reportgen.presentation import fmt
 from reportgen.presentation.chart import phase_split_svg
-from reportgen.presentation.pdf import TemplateOnlyFetcher, render_html, render_pdf, write_pdf
+from reportgen.presentation.pdf import render_html, render_pdf, write_pdf
+from reportgen.presentation.pdf_engine import TemplateOnlyFetcher
 from reportgen.presentation.view import build_view
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard

@@ -16,21 +16,29 @@ from reportgen.errors import ReportgenError
 from reportgen.terminal import visible_output
 from reportgen.version import __version__
 
-COMMANDS = [
-    "check",
-    "standard_cmd",
-    "template",
-    "migrate",
-    "render",
-    "verify",
-    "interop",
-    "serve",
-    "compare",
-    "portfolio",
-]
+# Each command's name → the module that registers it, in the order `reportgen --help` lists them.
+COMMANDS = {
+    "check": "check",
+    "standard": "standard_cmd",
+    "template": "template",
+    "migrate": "migrate",
+    "render": "render",
+    "verify": "verify",
+    "keygen": "verify",
+    "sign": "verify",
+    "import": "interop",
+    "export": "interop",
+    "schema": "interop",
+    "serve": "serve",
+    "compare": "compare",
+    "scenario": "compare",
+    "portfolio": "portfolio",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command line, with only the module of the command it names (start-up time:
+    every command module imports what it needs, and `render` need not load `serve`'s web server)."""
     parser = argparse.ArgumentParser(
         prog="reportgen",
         description="Check, compute and publish AI lifecycle environmental disclosures (AILD editions D1 and D1.1).",
@@ -39,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    named = next((a for a in argv or [] if not a.startswith("-")), None)
+    wanted = [COMMANDS[named]] if named in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in wanted:
         try:
             module = importlib.import_module(f"reportgen.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -57,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     try:
-        parser = build_parser()
+        parser = build_parser(sys.argv[1:] if argv is None else argv)
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)

@@ -111,7 +111,8 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
 
 
 def render_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> bytes:
-    from reportgen.presentation.pdf import _environment, html_to_pdf
+    from reportgen.presentation.pdf import _environment
+    from reportgen.presentation.pdf_engine import html_to_pdf
 
     view = build_view(cons, evaluations, lang)
     when = stamp(evaluations)

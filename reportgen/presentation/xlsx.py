@@ -82,12 +82,19 @@ def write_xlsx(
 ) -> Path:
     """Write the workbook atomically to `path`; refuses to replace any file in `protect`. Characters a
     workbook cannot hold are written as U+FFFD, and a warning on stderr names their cells."""
+    data, guard = xlsx_report(ev, baseline)
+    written = write_bytes(Path(path), data, protect)
+    guard.warn(written, ev.source)
+    return written
+
+
+def xlsx_report(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[bytes, TextGuard]:
+    """The workbook's bytes, and the guard that says (`guard.warn(path, source)`) which cells had to be
+    changed: `render` builds it while another process lays out the PDF, and writes both afterwards."""
     guard = TextGuard()
     wb = build_workbook(ev, guard, baseline)
     when = document_date(ev).replace(tzinfo=None)  # openpyxl stores naive datetimes
-    written = write_bytes(Path(path), workbook_bytes(wb, when), protect)
-    guard.warn(written, ev.source)
-    return written
+    return workbook_bytes(wb, when), guard
 
 
 def build_workbook(

@@ -136,7 +136,7 @@ def render(ev: Evaluation, fmt: str, folder: Path) -> tuple[str, bytes]:
     if fmt == "pdf":
         from reportgen.presentation.pdf import write_pdf
 
-        write_pdf(ev, path)  # one render at a time: pdf.html_to_pdf holds its own lock
+        write_pdf(ev, path)  # one render at a time: pdf_engine.html_to_pdf holds its own lock
     else:
         from reportgen.presentation.xlsx import write_xlsx
 

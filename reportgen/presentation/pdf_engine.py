@@ -1,0 +1,171 @@
+"""The WeasyPrint side of every PDF reportgen writes: HTML of templates/ in, PDF/A-3a bytes out.
+
+Kept apart from pdf.py (which fills the template from an Evaluation) so that a process that only lays out
+PDFs imports WeasyPrint and nothing of the evaluation: `render` starts such a worker first thing, and it
+loads WeasyPrint (about half a second) while the command reads and evaluates the disclosure on the
+other core (commands/render.py). Nothing here depends on the caller's process: the same HTML, date and
+data give the same bytes in this process or in a worker.
+
+WeasyPrint may fetch nothing but files under templates/ (fonts, CSS), and every glyph comes from the
+fonts of templates/fonts, never the host's (fontconfig is pointed at templates/fonts/fonts.conf while
+rendering). The date stamped in the file is the job's, never the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import mimetypes
+import os
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher
+
+from reportgen.errors import OutputError
+from reportgen.resources import templates_dir
+
+# Level A of PDF/A-3 (ISO 19005-3): WeasyPrint 70 writes the structure tree for it (pdf_tags), and the
+# XMP says pdfaid:part 3, conformance A. The README names this variant; tests hold both to it.
+PDF_VARIANT = "pdf/a-3a"
+
+Notify = Callable[[str], None]
+# The environment (dates, fontconfig file) and WeasyPrint's logger are per process: one render at a time.
+_RENDER_LOCK = threading.Lock()
+
+
+def lay_out(
+    html: str, stamp: dt.datetime, attached: str, name: str, description: str
+) -> tuple[bytes, list[str]]:
+    """The PDF bytes of a job's HTML (pdf.PdfJob) and the notes WeasyPrint itself gave (an empty box
+    drawn: a bug), collected rather than printed, so that a worker process can return them."""
+    said: list[str] = []
+    return html_to_pdf(html, stamp, attached, name, description, said.append), said
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and lay out a line in the report's fonts, so that a worker's first real job starts
+    at layout (run in a fresh worker while the parent evaluates)."""
+    html = (
+        '<html lang="en"><head><title>-</title><link rel="stylesheet" href="report.css"></head>'
+        "<body><p>0</p></body></html>"
+    )
+    html_to_pdf(html, dt.datetime(1980, 1, 1, tzinfo=dt.UTC), "{}", "warm-up.json", "warm-up")
+
+
+def html_to_pdf(
+    html: str, stamp: dt.datetime, attached: str, name: str, description: str, notify: Notify | None = None
+) -> bytes:
+    """PDF/A-3a bytes of `html` (templates/ only), with `attached` as the associated file `name`;
+    `stamp` is the document date, so the same html gives the same bytes (also used by the portfolio)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = TemplateOnlyFetcher(templates_dir())
+    attachment = weasyprint.Attachment(
+        string=attached,
+        name=name,
+        relationship="Source",
+        url_fetcher=fetcher,
+        description=description,
+        created=stamp,
+        modified=stamp,
+    )
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set; fontconfig
+    # reads FONTCONFIG_FILE when WeasyPrint's FontConfiguration loads its configuration.
+    env = {
+        "SOURCE_DATE_EPOCH": str(int(stamp.timestamp())),
+        "FONTCONFIG_FILE": str(templates_dir() / "fonts" / "fonts.conf"),
+    }
+    with _RENDER_LOCK, _environment_set(env), _weasyprint_log() as boxes:
+        try:
+            with warnings.catch_warnings():  # "No fonts configured": by design, report.css brings them
+                warnings.simplefilter("ignore")
+                fonts = FontConfiguration()
+            doc = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
+            data = doc.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment], font_config=fonts)
+        except FatalURLFetchingError as exc:
+            raise OutputError(f"the report template asked for a resource that is not allowed: {exc}") from exc
+    if boxes:  # printable.py should have prevented it: never silently
+        (notify or _ignore)(
+            f"the PDF shows an empty box for {', '.join(sorted(set(boxes)))}: "
+            "please report it as a bug of reportgen"
+        )
+    return bytes(data)
+
+
+def _ignore(note: str) -> None:
+    return None
+
+
+@contextlib.contextmanager
+def _environment_set(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class _BoxCatcher(logging.Handler):
+    """Keeps the code points of WeasyPrint's ".notdef glyph rendered" warnings; drops other records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.codes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if ".notdef" in str(record.msg) and len(record.args or ()) >= 2:
+            self.codes.append(f"U+{record.args[-1]:04X}")  # type: ignore[index]
+
+
+@contextlib.contextmanager
+def _weasyprint_log() -> Iterator[list[str]]:
+    """WeasyPrint's warnings (fetch failures, missing glyphs) kept off the terminal, boxes collected."""
+    logger = logging.getLogger("weasyprint")
+    saved = logger.level, logger.propagate
+    catcher = _BoxCatcher()
+    logger.addHandler(catcher)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield catcher.codes
+    finally:
+        logger.removeHandler(catcher)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+
+class TemplateOnlyFetcher(URLFetcher):
+    """Serves files under the templates folder and refuses everything else (network, other files).
+
+    Refusals stop the rendering (fail_on_errors): the template itself never asks for anything else,
+    so a refused URL means something tried to smuggle a resource into a report.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(fail_on_errors=True)
+        self.root = Path(root).resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise PermissionError(f"refused to fetch {url!r}: reports may only use files of templates/")
+        target = Path(unquote(parts.path)).resolve()
+        if not target.is_relative_to(self.root) or not target.is_file():
+            raise PermissionError(f"refused to read {url!r}: not a file under {self.root}")
+        mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(target.as_uri(), target.read_bytes(), {"Content-Type": mime})
