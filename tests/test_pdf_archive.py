@@ -252,3 +252,30 @@ def test_renders_in_threads_run_one_at_a_time_and_equal_renders_alone(monkeypatc
     with ThreadPoolExecutor(max_workers=3) as pool:
         assert list(pool.map(one, years)) == alone
     assert most[0] == 1 and len(set(alone)) == len(years)
+
+
+def test_the_garbage_collector_pauses_during_a_render_only(monkeypatch):
+    """A fifth of a render was the cyclic collector re-scanning WeasyPrint's objects (make bench)."""
+    import gc
+
+    import weasyprint
+
+    from reportgen.presentation.pdf_engine import warm_up
+
+    seen: list[bool] = []
+    real = weasyprint.HTML.write_pdf
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", watched)
+    assert gc.isenabled()
+    warm_up()
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        warm_up()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
