@@ -18,13 +18,13 @@ from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.inputs import read_input
 from reportgen.resources import t
 from reportgen.workbook.layout import COLUMNS
-from reportgen.workbook.template import build_workbook
+from reportgen.workbook.template import template_workbook
 
 
 @pytest.fixture(scope="module")
 def blank(std, tmp_path_factory) -> bytes:
     path = tmp_path_factory.mktemp("blank") / "blank.xlsx"
-    build_workbook(std, "en").save(path)
+    template_workbook(std, "en").save(path)
     return path.read_bytes()
 
 
@@ -211,7 +211,7 @@ def test_formulas_cached_and_uncached(std, blank, tmp_path):
 
 
 def test_french_template_read_back(std, acme_tree, tmp_path):
-    wb = build_workbook(std, "fr")
+    wb = template_workbook(std, "fr")
     where = rows(wb, "fr")
     ws, r, cols = where["training.energy"]
     assert ws.cell(row=3, column=cols["value"]).value == "Valeur"
@@ -242,7 +242,7 @@ def _with_members(blank: bytes, path: Path, extra: dict[str, bytes]) -> Path:
 
 
 def _other_edition(std, path: Path) -> Path:
-    wb = build_workbook(std, "en")
+    wb = template_workbook(std, "en")
     for p in wb.custom_doc_props:
         if p.name == "reportgen.edition":
             p.value = "D2"

@@ -12,7 +12,7 @@ from reportgen.presentation import fmt
 from reportgen.presentation.summary import is_missing_item, present
 from reportgen.presentation.text import evaluation_text
 from reportgen.presentation.view import build_view
-from reportgen.presentation.xlsx import build_workbook
+from reportgen.presentation.xlsx import disclosure_workbook
 from reportgen.standard.units import Units
 
 
@@ -50,7 +50,7 @@ def test_the_check_text_the_pdf_view_and_the_workbook_show_the_same_figures(ev):
     assert pres.status_text in text and view["status"]["text"] == pres.status_text
     assert pres.completeness_text in text and view["status"]["completeness"] == pres.completeness_text
     assert [f["code"] for f in view["findings"]] == [f.code for f in pres.findings]
-    wb = build_workbook(ev)
+    wb = disclosure_workbook(ev)
     cells = [row for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
     for total, row in zip(pres.totals, view["totals"], strict=True):
         assert row["label"] == total.label and row["unit"] == total.unit_text

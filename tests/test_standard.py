@@ -200,3 +200,58 @@ def test_adding_a_field_needs_no_python(edition_copy):
     ev = evaluate(from_mapping({"training": {"carbon_free_share": 0.4}}, std2), standard=std2)
     assert ev.values["training.carbon_free_share"].value == 0.4
     assert not [f for f in ev.findings if f.code == "E-FIELD"]
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "named"),
+    [  # each breaks the file the way an editor could; the load names the entry (issue 11, item 3)
+        ("rules.yaml", "implied_power:", "implied_powr:", "implied_power"),
+        ("rules.yaml", "  tolerance: 0.05", "  tolerence: 0.05", "ghg_consistency.tolerence"),
+        (
+            "rules.yaml",
+            "  start: report.reporting_period_start",
+            "  start: report.period_start",
+            "date_order",
+        ),
+        ("rules.yaml", "below: 1.0}", "below: one}", "range.0.below"),
+        ("rules.yaml", "code: W-RNG-5", "code: W-RNG-55", "implied_power: code W-RNG-55"),
+        ("rules.yaml", "phases: [hardware, end_of_life]", "phases: [hardware, eol]", "'eol' is not a phase"),
+        ("crosswalk.yaml", '    sci: "E"', '    sci_v2: "E"', "'sci_v2' is not one of the frameworks"),
+        ("crosswalk.yaml", "field: training.energy", "field: training.energie", "names no field"),
+    ],
+)
+def test_a_broken_rules_or_crosswalk_entry_fails_when_the_edition_loads(edition_copy, file, old, new, named):
+    _edit(edition_copy / file, old, new)
+    with pytest.raises(StandardError) as exc:
+        load_from_directory(edition_copy)
+    assert named in str(exc.value) and str(edition_copy) in str(exc.value)
+
+
+def test_a_deleted_rule_is_a_message_through_the_cli(tmp_path, monkeypatch, capsys):
+    """Deleting `implied_power` used to load and then raise KeyError in the middle of `check`."""
+    from reportgen.commands.main import main
+    from reportgen.standard import editions as editions_module
+    from reportgen.standard import model as standard_module
+
+    root = tmp_path / "standard"
+    shutil.copytree(ROOT / "standard", root)
+    rules = root / "aild-d1" / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    start = text.index("implied_power:")
+    rules.write_text(text[:start] + text[text.index("ghg_consistency:") :], encoding="utf-8")
+    monkeypatch.setattr(editions_module, "editions_root", lambda: root)
+    standard_module.load_standard.cache_clear()
+    editions_module.shipped_editions.cache_clear()
+    try:
+        code = main(["check", str(ROOT / "samples" / "acme-assistant-7b.yaml")])
+        err = capsys.readouterr().err
+    finally:
+        standard_module.load_standard.cache_clear()
+        editions_module.shipped_editions.cache_clear()
+    assert code == 2 and "implied_power" in err and "Field required" in err and "Traceback" not in err

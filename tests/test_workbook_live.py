@@ -19,7 +19,7 @@ from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.resources import t
 from reportgen.standard import load_standard
 from reportgen.workbook.layout import COLUMNS, HELPER_COLUMNS
-from reportgen.workbook.template import build_workbook
+from reportgen.workbook.template import template_workbook
 
 HEADS = {t(skey, lang): key for key, skey in COLUMNS for lang in ("en", "fr")}
 
@@ -52,7 +52,7 @@ def fill(base: Any, cells: dict[str, dict[str, Any]], path: Path) -> Path:
 
 def _blank(edition: str | None, lang: str) -> bytes:
     buf = io.BytesIO()
-    build_workbook(load_standard(edition), lang).save(buf)
+    template_workbook(load_standard(edition), lang).save(buf)
     return buf.getvalue()
 
 
@@ -265,7 +265,7 @@ def test_the_first_sheet_lists_the_missing_items_with_links(workbooks, recalcula
 
 
 def test_status_formulas_names_and_validations_without_libreoffice(std):
-    wb = build_workbook(std, "fr")
+    wb = template_workbook(std, "fr")
     assert {"aild_missing_count", "aild_completeness"} <= set(wb.defined_names)
     where = locate(wb)
     ws, r, cols = where["training.energy"]

@@ -18,7 +18,7 @@ from reportgen.comparison.scenario import OverrideError, refused
 from reportgen.evaluation.model import Evaluation
 from reportgen.evaluation.pipeline import evaluate_file, evaluate_raw
 from reportgen.inputs import read_input
-from reportgen.presentation.comparison_text import render_text
+from reportgen.presentation.comparison_text import comparison_text
 
 EXIT = (
     "Exit code 0 when the two are comparable, 1 when they are not (the notes say why), 2 when an input "
@@ -72,7 +72,7 @@ def _print(
         json.dump(cmp.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(cmp, baseline, current, args.lang or current.language, title_key))
+        sys.stdout.write(comparison_text(cmp, baseline, current, args.lang or current.language, title_key))
     return 0 if cmp.comparable else 1
 
 

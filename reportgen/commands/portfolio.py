@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             ]
             written += [Path(w) for job in jobs for w in job.result()]
     written.append(write_bytes(out / "portfolio.pdf", rep.render_pdf(cons, evaluations, lang), protect))
-    wb = rep.build_workbook(cons, evaluations, lang)
+    wb = rep.portfolio_workbook(cons, evaluations, lang)
     written.append(
         write_bytes(
             out / "portfolio.xlsx", workbook_bytes(wb, rep.stamp(evaluations).replace(tzinfo=None)), protect

@@ -121,7 +121,7 @@ def run_verify(args: argparse.Namespace) -> int:
         json.dump(result_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result, args.lang or "en"))
+        sys.stdout.write(verify_text(result, args.lang or "en"))
     return result.exit_code
 
 
@@ -162,7 +162,7 @@ def _show(value: object, lang: str) -> str:
     return show(value)
 
 
-def render_text(result: VerifyResult, lang: str = "en") -> str:
+def verify_text(result: VerifyResult, lang: str = "en") -> str:
     """What was checked, one line each; under a failed check, every difference: field, expected, found."""
     kind = t("verify_kind_pdf" if result.kind == "pdf" else "verify_kind_xlsx", lang)
     made = t("verify_made_by", lang).format(version=result.tool_version) if result.tool_version else ""
@@ -216,7 +216,7 @@ def run_sign(args: argparse.Namespace) -> int:
     result = verify_report(report)
     lang = args.lang or "en"
     if not result.ok:
-        sys.stdout.write(render_text(result, lang))
+        sys.stdout.write(verify_text(result, lang))
         print(f"reportgen: {t('sign_refused', lang).format(report=report)}", file=sys.stderr)
         return 1
     values = result.payload["evaluation"].get("values") or {}

@@ -56,7 +56,7 @@ def describe(ev: Evaluation) -> str:
     return f"{ev.source or ''}{' — ' + title if title else ''} ({ev.standard.id} {ev.standard.edition})"
 
 
-def render_text(
+def comparison_text(
     cmp: Comparison, baseline: Evaluation, current: Evaluation, lang: str, title_key: str = "cmp_title"
 ) -> str:
     std = standard_of(current)

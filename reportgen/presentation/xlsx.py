@@ -92,12 +92,12 @@ def xlsx_report(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[byt
     """The workbook's bytes, and the guard that says (`guard.warn(path, source)`) which cells had to be
     changed: `render` builds it while another process lays out the PDF, and writes both afterwards."""
     guard = TextGuard()
-    wb = build_workbook(ev, guard, baseline)
+    wb = disclosure_workbook(ev, guard, baseline)
     when = document_date(ev).replace(tzinfo=None)  # openpyxl stores naive datetimes
     return workbook_bytes(wb, when), guard
 
 
-def build_workbook(
+def disclosure_workbook(
     ev: Evaluation, guard: TextGuard | None = None, baseline: Evaluation | None = None
 ) -> Workbook:
     std = load_standard(ev.standard.edition, ev.standard.id)

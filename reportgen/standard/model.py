@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError, model_validator
+from pydantic import AfterValidator, ValidationError, model_validator
 
 from reportgen.activity.spec import ActivitySpec
 from reportgen.errors import StandardError
@@ -25,6 +25,7 @@ from reportgen.standard.editions import (  # noqa: F401  (the edition registry i
     resolve_edition,
     shipped_editions,
 )
+from reportgen.standard.schemas import Crosswalk, Rules, checked_crosswalk, checked_rules
 
 Obligation = Literal["M", "M*", "R", "O"]
 FieldType = Literal[
@@ -84,7 +85,6 @@ class Group(_Strict):
 
 class Dimension(_Strict):
     units: list[str]
-    display: str
 
     @property
     def canonical(self) -> str:
@@ -177,9 +177,9 @@ class Standard(_Strict):
     inference_share_indicator: str
     fields: dict[str, Field]
     findings: dict[str, FindingCode]
-    rules: dict[str, Any]
+    rules: Annotated[dict[str, Any], AfterValidator(checked_rules)]  # read as mappings by evaluation/rules.py
     calculations: Calculations
-    crosswalk: dict[str, Any]
+    crosswalk: Annotated[dict[str, Any], AfterValidator(checked_crosswalk)]
     semantics: Semantics = Semantics()
     published: Published | None = None
     base: str | None = None  # the edition an amendment applies to
@@ -276,15 +276,22 @@ class Standard(_Strict):
                     problems.append(f"published: '{ref}' is not a field")
         if self.semantics.basis and "basis" not in self.enums:
             problems.append("semantics.basis needs the enumeration `basis` (strongest first)")
-        for code in [r.get("code") for r in self.rules.values() if isinstance(r, dict) and "code" in r]:
+        rules = Rules.model_validate(self.rules)
+        for entry, code in rules.codes():
             if code not in self.findings:
-                problems.append(f"rules: code {code} is not in the findings")
-        for rule in self.rules.get("range", []):
-            if rule["code"] not in self.findings:
-                problems.append(f"rules.range: code {rule['code']} is not in findings.yaml")
-            for fid in rule.get("fields", []):
-                if fid not in self.fields:
-                    problems.append(f"rules.range {rule['code']}: unknown field '{fid}'")
+                problems.append(f"rules.{entry}: code {code} is not in findings.yaml")
+        for entry, fid in rules.fields():
+            if fid not in self.fields:
+                problems.append(f"rules.{entry}: unknown field '{fid}'")
+        for r in rules.boundary_requires:
+            problems += [
+                f"rules.boundary_requires {r.code}: '{p}' is not a phase"
+                for p in r.phases
+                if p not in self.phase_ids
+            ]
+        for i, row in enumerate(Crosswalk.model_validate(self.crosswalk).rows):
+            if not any(fid.startswith(row.field.split(" ")[0].rstrip("*")) for fid in self.fields):
+                problems.append(f"crosswalk.rows[{i}]: '{row.field}' names no field")
         if self.facility_energy_scope not in self.enums.get("energy_scope", {}):
             problems.append(
                 f"facility_energy_scope '{self.facility_energy_scope}' is not an energy_scope value"

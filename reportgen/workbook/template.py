@@ -411,7 +411,7 @@ def _height(cells: dict[str, Any]) -> float:
     return 15.0 * lines + 2
 
 
-def build_workbook(
+def template_workbook(
     std: Standard,
     lang: str = "en",
     values: dict[str, FieldValue] | None = None,
@@ -476,7 +476,7 @@ def write_template(
     """Build and save the workbook atomically; never over an input file. Characters a workbook cannot
     hold are written as U+FFFD, and a warning on stderr names their cells."""
     guard = TextGuard()
-    wb = build_workbook(std, lang, values, rejected, source, guard)
+    wb = template_workbook(std, lang, values, rejected, source, guard)
     written = atomic_write(Path(path), lambda tmp: wb.save(tmp), protect)
     guard.warn(written, source)
     return written
