@@ -106,7 +106,7 @@ def test_excel_types_units_methods_and_labels(std, blank, tmp_path):
                 "source": "DCIM",
                 "uncertainty": 0.05,
             },
-            "data.energy": {"value": "12.4 MWh"},  # unit typed in Value, default kWh left in Unit
+            "data.energy": {"value": "12.4 MWh", "unit": "MWh"},  # a unit typed in Value, the same in Unit
             "inference.wue": {"withheld": "Confidential", "note": "contract"},
             "training.wue": {"withheld": "not_measured"},
         },

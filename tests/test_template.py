@@ -42,7 +42,7 @@ def locate(wb: Any, lang: str = "en") -> dict[str, tuple[Any, int, dict[str, int
 def put(where: dict, fid: str, **cells: Any) -> None:
     ws, r, cols = where[fid]
     for key, value in cells.items():
-        ws.cell(row=r, column=cols[key], value=value)
+        ws.cell(row=r, column=cols[key]).value = value  # None clears (a unit typed in Value instead)
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +156,8 @@ def _fill(where: dict, std, tree: dict) -> None:
                     source=value.get("source"),
                     uncertainty=value.get("uncertainty_pct"),
                 )
+            elif std.fields[fid].type == "quantity":
+                put(where, fid, value=value, unit=None)  # "12.4 MWh": the unit typed with the number
             else:
                 put(where, fid, value=value)
 

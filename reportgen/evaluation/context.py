@@ -23,6 +23,7 @@ class Context:
     # cell to fill; empty for YAML/JSON, whose findings name the key path
     cells: dict[str, dict[str, str]] = dc_field(default_factory=dict)
     kind: str = "yaml"  # the input's kind (yaml, json, xlsx, mapping)
+    source: str | None = None  # the input's name, as findings locate it
 
     # -- boundary (6.1) ---------------------------------------------------------------------------
     def status(self, phase: str) -> str | None:

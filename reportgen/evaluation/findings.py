@@ -11,6 +11,7 @@ from typing import Any
 
 from reportgen.errors import StandardError
 from reportgen.evaluation.model import Finding, Location
+from reportgen.evaluation.wording import WorkbookWords
 from reportgen.standard import Standard
 
 
@@ -43,6 +44,7 @@ class Findings:
         # what causality is read from (evaluation/causes.py): the field whose input a finding made lost
         # (a rejected value, a misspelt key), and the fields a finding reports absent
         self.lost: dict[str, Finding] = {}
+        self.words: WorkbookWords | None = None  # set for a workbook input: findings in its words
         self.absent: dict[int, tuple[str, ...]] = {}
 
     def room(self, code: str) -> bool:
@@ -62,6 +64,7 @@ class Findings:
                 location=None,
                 message="",
                 fix="",
+                caused_by=None,
             )
             self.items.append(self._summary[code])
 
@@ -112,6 +115,13 @@ class Findings:
         message = (var.message if var and var.message else spec.message).get(self.lang)
         fix = (var.fix if var and var.fix else spec.fix).get(self.lang)
         values = _Blank(params)
+        if self.words is not None:  # a workbook: its cells, columns and labels (issue 14 item 3)
+            own = spec.workbook.get(variant or "default")
+            message = own.message.get(self.lang) if own and own.message else message
+            fix = own.fix.get(self.lang) if own and own.fix else fix
+            for name, value in self.words.params(field, location, variant, params).items():
+                if name == "field" or name not in values:
+                    values[name] = value
         if field and field in self.standard.fields:
             values.setdefault("label", self.standard.fields[field].label.get(self.lang))
         values.setdefault("field", field or "")
@@ -125,6 +135,7 @@ class Findings:
             location=location,
             message=_FMT.vformat(message, (), values),
             fix=_FMT.vformat(fix, (), values),
+            caused_by=None,  # set by causes.order once every finding is known
         )
         self.items.append(finding)
         if loses is not None:

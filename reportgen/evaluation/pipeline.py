@@ -19,6 +19,7 @@ from reportgen.evaluation import causes
 from reportgen.evaluation import validation as validate
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.findings import Findings
+from reportgen.evaluation.wording import WorkbookWords
 from reportgen.evaluation.fingerprint import canonical_tree, fingerprint
 from reportgen.evaluation.model import Evaluation, Location, MissingItem
 from reportgen.evaluation.model import Standard as StandardRef
@@ -65,6 +66,10 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
     parser = ValueParser(std)
     language = _language(raw, std, parser, lang)
     findings = Findings(std, language)
+    if raw.kind == "xlsx":
+        findings.words = WorkbookWords(
+            std, raw.meta.get("cells") or {}, raw.meta.get("headers") or {}, raw.meta.get("lang") or language
+        )
     if raw.edition_defaulted and std is raw.standard and "I-ED-1" in std.findings:
         findings.add("I-ED-1")  # A1: no edition named, the latest applied
     parsed = parse_all(raw, std, findings, parser)
@@ -76,6 +81,7 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         lang=language,
         cells=raw.meta.get("cells") or {},
         kind=raw.kind,
+        source=raw.source,
     )
     inputs = canonical_tree(parsed.values)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from reportgen.evaluation import rules
 from reportgen.evaluation.calculation import it_energy
 from reportgen.evaluation.context import Context
-from reportgen.evaluation.model import MissingItem, Total
+from reportgen.evaluation.model import Location, MissingItem, Total
 from reportgen.evaluation.remedy import missing_fix
 from reportgen.presentation import fmt
 from reportgen.resources import t
@@ -47,13 +47,15 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
         )
         code = "M-REQ-COND" if f.obligation == "M*" else "M-REQ"
         fix = missing_fix(ctx, f, v)
+        empty = ctx.cells.get(f.id, {}).get("value")  # a workbook's empty Value cell
         finding = ctx.findings.add(
             code,
             f.id,
-            v.location if v else None,
+            v.location if v else Location(file=ctx.source, cell=empty, path=f.id) if empty else None,
             why=why,
             hint=hint,
             condition=f.condition.text.get(lang) if f.condition else "",
+            explain=cond or "",
             absent=(f.id,),
         )
         if finding is not None:

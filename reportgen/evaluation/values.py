@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.evaluation.findings import Findings
-from reportgen.evaluation.model import FieldValue
+from reportgen.evaluation.model import FieldValue, Location
 from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
 from reportgen.standard import Field, Standard
 from reportgen.standard.units import NumberError, UnitError, Units, parse_number
@@ -166,6 +166,8 @@ class ValueParser:
             raise TypeProblem("formula")
         if isinstance(v, dict) and "withheld" in v:
             extra = set(v) - WITHHELD_KEYS
+            if extra == {"value"}:
+                raise TypeProblem("value_and_withheld", withheld=_show(v.get("withheld")))
             if extra:
                 raise TypeProblem(
                     "structure", detail=f"unexpected key(s) {', '.join(sorted(extra))} beside withheld"
@@ -230,12 +232,18 @@ class ValueParser:
             out.value, out.unit = self.quantity(f, v, unit_text), f.unit
         else:
             if unit_text not in (None, ""):
-                raise TypeProblem("structure", detail=f"this field takes no unit (got '{unit_text}')")
+                raise TypeProblem("no_unit", unit=str(unit_text))
             out.value = self.scalar(f, v, raw.raw_text if not isinstance(raw.value, dict) else None)
         return out
 
     def quantity(self, f: Field, value: Any, unit_text: Any) -> float:
         dimension = self.standard.dimension_of(f) or ""
+        typed = _QTY_TEXT.match(value) if isinstance(value, str) and unit_text not in (None, "") else None
+        if typed and typed.group(2) and (typed.group(2)[0].isalpha() or typed.group(2)[0] in "%°"):
+            # "12 MWh" with a unit beside it: which one is meant is for the reporter to say (issue 14)
+            raise TypeProblem(
+                "conflict", code="E-UNIT", typed_unit=typed.group(2), unit=str(unit_text), canonical=f.unit
+            )
         if isinstance(value, str) and unit_text in (None, ""):
             m = _QTY_TEXT.match(value)
             if not m:
@@ -304,12 +312,15 @@ def parse_all(
             value = parser.entry(f, entry)
         except TypeProblem as exc:
             out.rejected[fid] = entry.value
-            params = {"value": _show(entry.value), **exc.params}
+            given = entry.value
+            if isinstance(given, dict) and "value" in given:
+                given = given["value"]  # the value itself (a workbook's Value cell), not the mapping
+            params = {"value": _show(given), **exc.params}
             findings.add(
                 exc.code,
                 fid,
-                entry.location,
-                variant=None if exc.code == "E-UNIT" else exc.variant,
+                _problem_cell(raw, entry, exc.variant),
+                variant=exc.variant if exc.code != "E-UNIT" or exc.variant == "conflict" else None,
                 loses=fid,
                 **params,
             )
@@ -317,3 +328,25 @@ def parse_all(
         if value is not None:
             out.values[fid] = value
     return out
+
+
+# The column a problem is in, when it is not the Value: a workbook finding names that cell (issue 14)
+PROBLEM_COLUMN = {
+    "method": "method",
+    "uncertainty": "uncertainty",
+    "withheld_reason": "withheld",
+    "unit": "unit",
+    "no_unit": "unit",
+}
+
+
+def _problem_cell(raw: RawInput, entry: RawEntry, variant: str) -> Location:
+    """Where a rejected workbook value's problem is: the Unit cell of a unit the Unit column gave, the
+    Method cell of a wrong method, and so on; the entry's own place otherwise."""
+    column = PROBLEM_COLUMN.get(variant)
+    if variant == "unit" and not (isinstance(entry.value, dict) and entry.value.get("unit")):
+        column = None  # a unit typed in the Value cell ("433 bananas")
+    cell = (raw.meta.get("cells") or {}).get(entry.field, {}).get(column or "")
+    if raw.kind != "xlsx" or not cell:
+        return entry.location
+    return Location(file=entry.location.file, cell=cell, path=entry.location.path)

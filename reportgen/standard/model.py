@@ -142,6 +142,9 @@ class FindingCode(_Strict):
     message: Localized
     fix: Localized
     variants: dict[str, Variant] = {}
+    # the wording for a workbook input, by variant (`default` for the code's own): cells, columns and
+    # drop-down labels instead of keys and mappings (evaluation/wording.py); the rest as above
+    workbook: dict[str, Variant] = {}
 
 
 class Formula(_Strict):

@@ -158,6 +158,17 @@ def _find_header(rows: list[tuple[Any, ...]], names: dict[str, str]) -> tuple[in
     return None
 
 
+def _headers(row: tuple[Any, ...], cols: dict[str, int]) -> tuple[dict[str, str], str]:
+    """The header text of each column as written, and the workbook's language (that of most headers)."""
+    texts = {key: re.sub(r"\s+", " ", str(row[c].value)).strip() for key, c in cols.items()}
+    votes = {"en": 0, "fr": 0}
+    for key, skey in COLUMNS:
+        if key in texts:
+            for lang in votes:
+                votes[lang] += _norm(texts[key]) == _norm(t(skey, lang))
+    return texts, "fr" if votes["fr"] > votes["en"] else "en"
+
+
 def _entry_value(fid: str, cells: dict[str, Any], std: Standard) -> Any:
     """The raw value of one row, shaped as the YAML form of SPEC 4.2/4.3 would have it.
 
@@ -180,9 +191,14 @@ def _entry_value(fid: str, cells: dict[str, Any], std: Standard) -> Any:
     }
     meta = {k: v for k, v in meta.items() if v is not None}
     f = std.fields.get(fid)
-    typed_unit = isinstance(value, str) and bool(_NUMBER_HEAD.sub("", value).strip())
-    if f is not None and f.unit is not None and typed_unit and meta.get("unit") == f.unit:
-        del meta["unit"]  # "433 MWh" in Value, the template's default unit left in Unit: the typed one wins
+    typed_unit = _NUMBER_HEAD.sub("", value).strip() if isinstance(value, str) else ""
+    if (
+        f is not None
+        and f.unit is not None
+        and typed_unit
+        and str(meta.get("unit", "")).strip() == typed_unit
+    ):
+        del meta["unit"]  # "433 MWh" in Value and MWh in Unit say the same; any other Unit contradicts it
     if (f is not None and f.type == "quantity") or meta:
         return {"value": value, **meta}
     return value
@@ -304,6 +320,8 @@ def _read_sheets(
             continue  # the Instructions sheet, or a sheet of the user's own: the rest is never parsed
         head, cols = found
         raw.meta["sheets"].append(ws.title)
+        if "headers" not in raw.meta:  # findings name the columns as this workbook writes them
+            raw.meta["headers"], raw.meta["lang"] = _headers(top[head], cols)
         for r, row in enumerate(itertools.chain(top, stream)):
             if r <= head:
                 continue
