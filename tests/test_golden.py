@@ -377,6 +377,11 @@ SHAPES["1.5"] = (
     )
 )
 
+# 1.6 adds the `form` of a trace: its arithmetic over its inputs, the Excel disclosure's live formula.
+SHAPES["1.6"] = SHAPES["1.5"].replace(
+    "values.*.trace.notes.[]: string\n", "values.*.trace.notes.[]: string\nvalues.*.trace.form: null|string\n"
+)
+
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in node:

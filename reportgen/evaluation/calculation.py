@@ -37,11 +37,31 @@ def _input(ctx: Context, fid: str) -> TraceInput:
     return TraceInput(field=fid, value=float(v.value), unit=v.unit, origin=v.origin, source=source)
 
 
-class Derivation:
-    """What a formula returns: a value, the fields it used, and its expression with numbers."""
+def _ref(fid: str) -> str:
+    """An input in a formula's form: its field id in brackets (the Excel disclosure puts its cell there)."""
+    return f"[{fid}]"
 
-    def __init__(self, value: float | str, used: list[str], expression: str, notes: list[str] | None = None):
+
+def _k(x: float) -> str:
+    """A constant in a formula's form, exactly (repr round-trips a float)."""
+    return repr(float(x)).upper()  # 1E-05: the notation Excel reads
+
+
+class Derivation:
+    """What a formula returns: a value, the fields it used, its expression with numbers, and its form —
+    the same arithmetic over the inputs' ids, in the order computed, which the Excel disclosure writes as a
+    live formula (issue 14 item 7). Built beside the value from the same operands, never apart."""
+
+    def __init__(
+        self,
+        value: float | str,
+        used: list[str],
+        expression: str,
+        notes: list[str] | None = None,
+        form: str | None = None,
+    ):
         self.value, self.used, self.expression, self.notes = value, used, expression, notes or []
+        self.form = form
 
 
 def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
@@ -53,8 +73,11 @@ def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     k = ctx.standard.calculations.formulas["8.1"].parameters["w_per_kw"]
     it = hours * power / k
     used = [f"{phase}.accelerator_hours", f"{phase}.avg_power_w"]
+    form = f"{_ref(used[0])}*{_ref(used[1])}/{_k(k)}"
     if not ctx.facility:
-        return Derivation(it, used, f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} = {_g(ctx, it)} kWh")
+        return Derivation(
+            it, used, f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} = {_g(ctx, it)} kWh", form=form
+        )
     pue = ctx.num(f"{phase}.pue")
     if pue is None:
         return None
@@ -62,6 +85,7 @@ def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
         it * pue,
         [*used, f"{phase}.pue"],
         f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} × {_g(ctx, pue)} = {_g(ctx, it * pue)} kWh",
+        form=f"{form}*{_ref(f'{phase}.pue')}",
     )
 
 
@@ -77,6 +101,7 @@ def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
         value,
         [f"{phase}.energy", f"{phase}.grid_intensity"],
         f"{_g(ctx, energy)} kWh × {_g(ctx, grid)} gCO2e/kWh ÷ {k:g} = {_g(ctx, value)} kgCO2e",
+        form=f"{_ref(f'{phase}.energy')}*{_ref(f'{phase}.grid_intensity')}/{_k(k)}",
     )
 
 
@@ -102,6 +127,7 @@ def water(ctx: Context, fid: str) -> Derivation | None:
     it_kwh, used = it
     value = it_kwh * wue
     expression = f"{_g(ctx, it_kwh)} kWh × {_g(ctx, wue)} L/kWh"
+    form = "/".join(_ref(u) for u in used) + f"*{_ref(f'{phase}.wue')}"  # energy (÷ pue) × wue
     used = [*used, f"{phase}.wue"]
     offsite = ctx.num(f"{phase}.water_intensity_offsite")
     if offsite is not None:
@@ -109,7 +135,8 @@ def water(ctx: Context, fid: str) -> Derivation | None:
         value += energy * offsite
         expression += f" + {_g(ctx, energy)} kWh × {_g(ctx, offsite)} L/kWh"
         used.append(f"{phase}.water_intensity_offsite")
-    return Derivation(value, used, f"{expression} = {_g(ctx, value)} L")
+        form += f"+{_ref(f'{phase}.energy')}*{_ref(used[-1])}"
+    return Derivation(value, used, f"{expression} = {_g(ctx, value)} L", form=form)
 
 
 def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
@@ -132,6 +159,7 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
             fields,
             " + ".join(_g(ctx, ctx.num(f) or 0) for f in fields) + f" = {_g(ctx, total)} h",
             without_note,
+            form="+".join(_ref(f) for f in fields),
         )
     hours, life = ctx.num("hardware.accelerator_hours"), ctx.num("hardware.lifetime_years")
     if not hours or not life:
@@ -145,6 +173,9 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         return None
     per_year = spec.parameters["hours_per_year"]
     device_hours = life * per_year * usage
+    usage_form = _ref("hardware.usage_rate") if ctx.num("hardware.usage_rate") is not None else _k(usage)
+    device_form = f"({_ref('hardware.lifetime_years')}*{_k(per_year)}*{usage_form})"
+    forms: list[str] = []
     used = ["hardware.accelerator_hours", "hardware.lifetime_years"]
     used += (
         ["hardware.usage_rate"]
@@ -155,6 +186,9 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     per_acc = ctx.num("hardware.embodied_per_accelerator")
     if per_acc is not None:
         value += per_acc / device_hours * hours
+        forms.append(
+            f"{_ref('hardware.embodied_per_accelerator')}/{device_form}*{_ref('hardware.accelerator_hours')}"
+        )
         terms.append(
             f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
         )
@@ -164,6 +198,10 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     per_srv, per_server = ctx.num("hardware.embodied_per_server"), ctx.num("hardware.accelerators_per_server")
     if per_srv is not None and per_server:
         value += per_srv / device_hours * hours / per_server
+        forms.append(
+            f"{_ref('hardware.embodied_per_server')}/{device_form}*{_ref('hardware.accelerator_hours')}"
+            f"/{_ref('hardware.accelerators_per_server')}"
+        )
         terms.append(
             f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
             f" ÷ {_g(ctx, per_server)}"
@@ -176,7 +214,7 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         return None
     if "I-CALC-2" in " ".join(notes):
         ctx.findings.add("I-CALC-2", "hardware.usage_rate")
-    return Derivation(value, used, " + ".join(terms) + f" = {_g(ctx, value)} kgCO2e", notes)
+    return Derivation(value, used, " + ".join(terms) + f" = {_g(ctx, value)} kgCO2e", notes, "+".join(forms))
 
 
 ACTIVITY_CLAUSE = "8.0"  # Annex D (D1.1): figures derived from activity tables, before 8.1
@@ -237,6 +275,7 @@ def derive(ctx: Context, lang: str = "en") -> None:
                     expression=d.expression,
                     inputs=[_input(ctx, u) for u in d.used],
                     notes=d.notes,
+                    form=d.form,
                 ),
             )
 

@@ -14,7 +14,7 @@ from pydantic import Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.5"
+FORMAT_VERSION = "1.6"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -71,6 +71,11 @@ class Trace(BaseModel):
     expression: str
     inputs: list[TraceInput]
     notes: list[str] = []
+    form: str | None = PydField(
+        None,
+        description="1.6: the arithmetic of the formula over its inputs, each written [field id], in the "
+        "order computed (Excel operators); the Excel disclosure writes it as a live formula",
+    )
 
 
 class FieldValue(BaseModel):

@@ -31,6 +31,7 @@ from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, write_bytes
 from reportgen.presentation import fmt
 from reportgen.presentation.summary import present
+from reportgen.presentation.xlsx_calc import calculations_sheet
 from reportgen.presentation.xlsx_sheets import (
     BANNER_FILL,
     BANNER_FONT,
@@ -44,7 +45,6 @@ from reportgen.presentation.xlsx_sheets import (
     Ctx,
     Sheet,
     boundary_sheet,
-    calculations_sheet,
     crosswalk_sheet,
     disclosure_sheet,
     functional_units_sheet,

@@ -402,53 +402,6 @@ def missing_sheet(s: Sheet, c: Ctx) -> None:
     s.finish(fixed={6: 50, 7: 60}, title_rows="1:2")
 
 
-def calculations_sheet(s: Sheet, c: Ctx) -> None:
-    """Clause 11 item 7: each derived figure with its clause, formula, numbers and inputs."""
-    cols = [
-        "xlsx_col_derived",
-        "col_label",
-        "col_value",
-        "col_unit",
-        "col_clause",
-        "col_formula",
-        "xlsx_col_expression",
-        "xlsx_col_input_field",
-        "xlsx_col_input_value",
-        "xlsx_col_input_unit",
-        "xlsx_col_input_origin",
-        "xlsx_col_input_source",
-        "xlsx_col_notes",
-    ]
-    s.unit_columns = {cols.index("col_unit") + 1, cols.index("xlsx_col_input_unit") + 1}
-    row = s.header(1, [c.t(k) for k in cols])
-    traced = [(fid, fv, tr) for fid in c.std.fields if (fv := c.ev.values.get(fid)) and (tr := fv.trace)]
-    if not traced:
-        s.put(row, 1, c.t("xlsx_no_derived"), font=BOLD, measure=False)
-    for fid, fv, tr in traced:
-        first = row
-        s.row(
-            row, [fid, c.label(fid), fv.value, fmt.pretty_unit(fv.unit), tr.clause, tr.formula, tr.expression]
-        )
-        s.put(row, 3, fv.value, font=BOLD)
-        s.put(row, 13, "\n".join(tr.notes) or None)
-        for i, inp in enumerate(tr.inputs or [None]):
-            if i:
-                s.put(row, 1, fid, font=MUTED)  # repeated so that the autofilter keeps whole groups
-            if inp is not None:
-                s.put(row, 8, inp.field)
-                s.put(row, 9, inp.value)
-                s.put(row, 10, fmt.pretty_unit(inp.unit))
-                s.put(row, 11, c.t(f"origin_{inp.origin}"))
-                s.put(row, 12, inp.source)
-            row += 1
-        for col in range(1, len(cols) + 1):
-            s.ws.cell(first, col).border = RULE
-    if traced:
-        s.ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{row - 1}"
-    s.ws.freeze_panes = "B2"
-    s.finish(fixed={1: 26, 2: 24, 6: 36, 7: 36, 8: 28, 12: 30, 13: 24}, title_rows="1:1")
-
-
 def boundary_sheet(s: Sheet, c: Ctx) -> None:
     """Clause 11 item 3: each phase's status and justification, and the scope declarations of 6.2–6.5."""
     row = s.title(1, c.t("sec_boundary"))
