@@ -19,11 +19,11 @@ from reportgen.evaluation import causes
 from reportgen.evaluation import validation as validate
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.findings import Findings
-from reportgen.evaluation.wording import WorkbookWords
 from reportgen.evaluation.fingerprint import canonical_tree, fingerprint
 from reportgen.evaluation.model import Evaluation, Location, MissingItem
 from reportgen.evaluation.model import Standard as StandardRef
 from reportgen.evaluation.values import TypeProblem, ValueParser, parse_all
+from reportgen.evaluation.wording import WorkbookWords
 from reportgen.inputs import RawInput, from_mapping, read_input
 from reportgen.standard import Standard, load_standard
 from reportgen.version import __version__
