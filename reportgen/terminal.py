@@ -43,6 +43,12 @@ class VisibleStream:
         return getattr(self._stream, name)
 
 
+def raw(stream: Any) -> TextIO:
+    """The stream under a VisibleStream, for the one writer whose control characters are its own: the
+    progress bar's carriage returns (what it shows of the input goes through `visible` first)."""
+    return stream._stream if isinstance(stream, VisibleStream) else stream
+
+
 @contextlib.contextmanager
 def visible_output() -> Iterator[None]:
     """Escape control characters in everything printed to stdout and stderr while the block runs."""

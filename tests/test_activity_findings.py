@@ -212,6 +212,61 @@ def test_w_act_4_repeated_energy_keys(base, std11):
     assert ev.values["training.energy"].value == 6  # all counted
 
 
+E2 = iso(T0 + 2 * H)
+
+
+@pytest.mark.parametrize(
+    "rows, repeated",
+    [
+        # one spelling per key, distinct sites: no repeat, known from the grouping pass alone
+        ([[iso(T0), "", 1, "a"], [iso(T0), "", 2, "b"], [iso(T0 + H), "", 3, "a"]], 0),
+        # a site twice and thrice in an hour, keys written one way: the exact count on raw cells
+        ([[iso(T0), "", 1, "a"], [iso(T0), "", 2, "a"], [iso(T0), "", 3, "a"], [iso(T0 + H), "", 4, "b"]], 2),
+        # a rejected row beside a repeat: rows joined to their checked groups; the rejected one not counted
+        ([[iso(T0), "", 1, "a"], [iso(T0), "", 2, "a"], [iso(T0), "", "x", "a"]], 1),
+        # one instant written two ways for two sites: not a repeat
+        ([[iso(T0), "", 1, "a"], ["2025-03-01T01:00:00+01:00", "", 2, "b"]], 0),
+        # the same start with two ends: `end` is not part of the key
+        ([[iso(T0), "", 1, "a"], [iso(T0), E2, 2, "a"], [iso(T0), E2, 2, "b"]], 1),
+        # an empty site twice is one key
+        ([[iso(T0), "", 1, ""], [iso(T0), "", 2, ""], [iso(T0), "", 2, "c"]], 1),
+    ],
+)
+def test_w_act_4_counts_every_repeat_whatever_the_path(base, std11, rows, repeated):
+    tmp, tree = base
+    write_csv(tmp / "energy.csv", ["start", "end", "energy_kwh", "site"], rows)
+    ev = evaluate(tree, std11, tmp, [{**ENERGY, "path": "energy.csv"}, GRID])
+    found = [f for f in ev.findings if f.code == "W-ACT-4"]
+    if repeated:
+        assert one(ev, "W-ACT-4").message.startswith(f"energy.csv: {repeated} rows repeat the key")
+    else:
+        assert found == []
+
+
+def test_w_act_4_job_ids_in_parquet(base, std11):
+    import duckdb
+
+    tmp, tree = base
+    duckdb.sql(
+        f"COPY (SELECT TIMESTAMPTZ '2025-03-01 00:00:00+00' + to_hours(i % 3) AS start, "
+        f"TIMESTAMPTZ '2025-03-01 04:00:00+00' AS \"end\", 2.0 AS accelerators, 'j' || (i // 2) AS job_id "
+        f"FROM range(8) t(i)) TO '{tmp / 'jobs.parquet'}' (FORMAT parquet)"
+    )
+    # keys (start hour, job): 0/j0 1/j0 2/j1 0/j1 1/j2 2/j2 0/j3 1/j3 — all distinct; then one row again
+    ev = evaluate(
+        tree, std11, tmp, [{"table": "accelerator_usage", "path": "jobs.parquet", "phase": "training"}]
+    )
+    assert "W-ACT-4" not in codes(ev)
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet('{tmp / 'jobs.parquet'}') UNION ALL (SELECT * FROM "
+        f"read_parquet('{tmp / 'jobs.parquet'}') LIMIT 1)) TO '{tmp / 'jobs2.parquet'}' (FORMAT parquet)"
+    )
+    ev = evaluate(
+        tree, std11, tmp, [{"table": "accelerator_usage", "path": "jobs2.parquet", "phase": "training"}]
+    )
+    assert one(ev, "W-ACT-4").message.startswith("jobs2.parquet: 1 rows repeat the key")
+
+
 def test_i_act_5_and_w_act_6(base, std11):
     tmp, tree = base
     tree["training"]["energy"] = {"value": 70, "unit": "kWh", "method": "measured", "source": "meters"}
@@ -388,6 +443,47 @@ def test_progress_bar_only_on_a_terminal_after_a_second(monkeypatch, tty):
     monkeypatch.setattr(sys, "stderr", err)
     assert Progress(_SlowQuery(), "energy.csv").run("SELECT 1") == [(1,)]
     assert ("[###############               ]  50.0 %" in err.getvalue()) is tty
+
+
+def _check_metered(stderr: int, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", "check", str(SAMPLES / "acme-assistant-7b-metered.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+def test_progress_bar_through_the_cli_on_a_pseudo_terminal():
+    """The bar is drawn on a terminal (a pty here; REPORTGEN_PROGRESS_AFTER=0 instead of a slow read) and
+    wiped afterwards; on a pipe, nothing is drawn even then."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        proc = _check_metered(slave, {"REPORTGEN_PROGRESS_AFTER": "0"})
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # EIO: the pty is closed
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, proc.stdout.decode()
+    text = drawn.decode()
+    assert re.search(r"training-energy\.parquet +\[[# ]{30}\] +\d+\.\d %", text), text
+    assert text.endswith("\r" + " " * 72 + "\r")  # the line is wiped: what follows starts clean
+    piped = _check_metered(subprocess.PIPE, {"REPORTGEN_PROGRESS_AFTER": "0"})
+    assert piped.returncode == 0 and piped.stderr == b""
 
 
 def test_ragged_csv_is_unreadable_and_naive_parquet_times_are_rows_without_offset(base, std11):

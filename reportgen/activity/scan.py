@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from reportgen.terminal import raw, visible
 
 # D.2 timestamps: date, T or space, hh:mm[:ss[.fraction]], then Z or ±hh:mm (the offset is optional only in
 # the Electricity Maps `Datetime (UTC)` column, read as UTC).
@@ -67,8 +70,17 @@ def connect(spill_dir: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET memory_limit = '800MB'")
+    con.execute(f"SET threads = {_cores()}")
     con.execute(f"SET temp_directory = {lit(str(spill_dir))}")
     return con
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def is_parquet(path: Path) -> bool:
@@ -212,12 +224,21 @@ def row_checks(src: Source, numbers: list[str], required: list[str]) -> tuple[li
     return cols, validity, reason
 
 
+def _progress_after() -> float:
+    """Seconds of reading before the bar appears: 1, or REPORTGEN_PROGRESS_AFTER (tests use 0)."""
+    try:
+        return max(0.0, float(os.environ.get("REPORTGEN_PROGRESS_AFTER", "1")))
+    except ValueError:
+        return 1.0
+
+
 class Progress:
     """A progress bar on standard error, only when reading takes more than a second and stderr is a
     terminal. DuckDB's own bar is off; we poll `query_progress` from the reading thread's connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, label: str) -> None:
         self.con, self.label, self.shown = con, label, False
+        self.after = _progress_after()
 
     def run(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         result: dict[str, Any] = {}
@@ -233,22 +254,23 @@ class Progress:
         worker.start()
         tty = sys.stderr.isatty()
         while worker.is_alive():
-            worker.join(0.1)
-            if tty and worker.is_alive() and time.monotonic() - start > 1.0:
+            if tty and time.monotonic() - start >= self.after:
                 self._draw(self.con.query_progress())
+            worker.join(0.1)
         if self.shown:
-            sys.stderr.write("\r" + " " * 72 + "\r")
-            sys.stderr.flush()
+            err = raw(sys.stderr)
+            err.write("\r" + " " * 72 + "\r")
+            err.flush()
         if "error" in result:
             raise result["error"]
         return result["rows"]
 
     def _draw(self, pct: float) -> None:
-        if pct < 0:
-            return
+        pct = min(max(pct, 0.0), 100.0)  # -1 before DuckDB knows
         filled = int(pct / 100 * 30)
-        sys.stderr.write(f"\r{self.label[:32]:32} [{'#' * filled}{' ' * (30 - filled)}] {pct:5.1f} %")
-        sys.stderr.flush()
+        err = raw(sys.stderr)  # the bar's own \r must reach the terminal; the file name is escaped
+        err.write(f"\r{visible(self.label[:32]):32} [{'#' * filled}{' ' * (30 - filled)}] {pct:5.1f} %")
+        err.flush()
         self.shown = True
 
 

@@ -57,6 +57,13 @@ class Table:
         self.time_role = "datetime" if "datetime" in kind.columns else "start"
         self.keys = [r for r in ("phase", "zone", self.time_role, "end") if r in kind.columns]
         self.cols, self.ok, self.reason = row_checks(src, kind.numbers, kind.required)
+        # the key column beyond phase, zone and start (site, job_id), when the file has it
+        extra = [c for c in kind.key if c not in ("phase", "zone", "start", "datetime")]
+        self.extra_key = next((c for c in extra if src.roles.get(c) is not None), None)
+
+    def _one(self, sql: str) -> tuple[Any, ...]:
+        """The one row of an aggregate query."""
+        return _one(self.con.execute(sql))
 
     # -- the grouping pass ----------------------------------------------------------------------------
     def _row_select(self, extra: str = "") -> str:
@@ -78,19 +85,21 @@ class Table:
             "avg_power_w"
         ):  # energy from power: Σ accelerators × W
             sums.append('sum("v_accelerators" * "v_avg_power_w") FILTER (WHERE ok) AS sum_acc_w')
+        extra = ""
+        if self.extra_key:  # W-ACT-4 in the same pass: the distinct hashes of the id within each key group
+            sums.append("list_unique(list(hash(xk)) FILTER (WHERE ok)) AS dk")
+            extra = f"{self.src.cell(self.extra_key)} AS xk"
         aliases = ", ".join(_KEY_ALIASES[r] for r in self.keys)
         sql = (
             f"CREATE OR REPLACE TEMP TABLE g{self.src.no} AS SELECT {aliases}, count(*) AS n, "
             f"count(*) FILTER (WHERE ok) AS nok, {', '.join(sums)} "
-            f"FROM (SELECT {self._row_select()} FROM {self.src.relation()}) GROUP BY ALL"
+            f"FROM (SELECT {self._row_select(extra)} FROM {self.src.relation()}) GROUP BY ALL"
         )
         Progress(self.con, label).run(sql)
         self._normalize()
-        rows, bad = _one(
-            self.con.execute(
-                f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN err IS NULL THEN n - nok ELSE n END), 0) "
-                f"FROM {self.name}"
-            )
+        rows, bad = self._one(
+            f"SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN err IS NULL THEN n - nok ELSE n END), 0) "
+            f"FROM {self.name}"
         )
         out = Loaded(rows=int(rows), bad=int(bad))
         if out.bad:
@@ -144,7 +153,7 @@ class Table:
         else:
             number, threads = (
                 "row_number() OVER () + 1",
-                _one(self.con.execute("SELECT current_setting('threads')"))[0],
+                self._one("SELECT current_setting('threads')")[0],
             )
         sql = (
             f"SELECT x.rn, coalesce(g.err, x.why) FROM (SELECT {number} AS rn, * FROM (SELECT "
@@ -166,52 +175,51 @@ class Table:
     # -- repeated keys (W-ACT-4) ----------------------------------------------------------------------
     def _repeated(self, clean: bool) -> int:
         """Rows that repeat an earlier row's key (`end` is not part of it). Keys without a site or job id
-        are counted on the groups; with one, a second pass counts distinct keys, hashed (an exact count
-        confirms any repeat the hashes suggest). That pass reads raw cells when the raw key cells map one
-        to one onto normalized keys and no row was rejected, else it joins each row to its checked group."""
+        are counted on the groups. With one, the grouping pass kept the number of distinct hashes of the
+        id in each group (`dk`): when each normalized key comes from exactly one group, no group has fewer
+        distinct hashes than good rows, and so no key repeats (distinct hashes are distinct ids). Otherwise
+        (a suspected repeat, or keys written several ways) a second pass counts exactly."""
         if self.kind_name == "grid_intensity":
             return 0  # grid keys are compared across all grid tables (aggregate)
         norm = [k for k in ("phase", "zone", "s_us") if k != "phase" or self.kind.phase != "none"]
-        extra = [c for c in self.kind.key if c not in ("phase", "zone", "start", "datetime")]
-        present = [c for c in extra if self.src.roles.get(c) is not None]
-        if not present:
-            total, distinct = _one(
-                self.con.execute(
-                    f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({', '.join(norm)})) FROM {self.name} "
-                    f"WHERE err IS NULL AND nok > 0"
-                )
+        if self.extra_key is None:
+            total, distinct = self._one(
+                f"SELECT coalesce(sum(nok), 0), count(DISTINCT ({', '.join(norm)})) FROM {self.name} "
+                f"WHERE err IS NULL AND nok > 0"
             )
             return int(total) - int(distinct)
         raw_keys = [a for a in self._aliases() if a != "e"]
-        cells = ", ".join(
-            [
-                *(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys if r != "end"),
-                f"{self.src.cell(present[0])} AS site",
-            ]
+        groups, raw, normalized, suspected = self._one(
+            f"SELECT count(*), count(DISTINCT ({', '.join(raw_keys)})), count(DISTINCT ({', '.join(norm)})), "
+            f"coalesce(sum(nok - coalesce(dk, 0)), 0) FROM {self.name} WHERE err IS NULL AND nok > 0"
         )
-        injective = _one(
-            self.con.execute(
-                f"SELECT count(DISTINCT ({', '.join(raw_keys)})) = count(DISTINCT ({', '.join(norm)})) "
-                f"FROM {self.name} WHERE err IS NULL"
+        one_to_one = groups == raw == normalized
+        if one_to_one and not suspected:
+            return 0
+        return self._count_repeats(clean and one_to_one, norm, raw_keys)
+
+    def _count_repeats(self, raw_cells: bool, norm: list[str], raw_keys: list[str]) -> int:
+        """The exact count, in a second pass over the file: on raw cells when they map one to one onto
+        normalized keys and no row was rejected, else each row joined to its checked group."""
+        site = self.src.cell(self.extra_key or "")
+        if raw_cells:
+            cells = ", ".join(
+                [
+                    *(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys if r != "end"),
+                    f"{site} AS site",
+                ]
             )
-        )[0]
-        if clean and injective:
             rows = f"(SELECT {cells} FROM {self.src.relation()})"
             key = [*raw_keys, "site"]
         else:
             full = ", ".join(f"{self.src.cell(r)} AS {_KEY_ALIASES[r]}" for r in self.keys)
             rows = (
-                f"(SELECT {full}, {self.src.cell(present[0])} AS site, {self.ok} AS ok FROM "
+                f"(SELECT {full}, {site} AS site, {self.ok} AS ok FROM "
                 f"(SELECT *, {', '.join(self.cols)} FROM {self.src.relation()})) AS x JOIN {self.name} AS g "
                 f"ON {self._join_on('x', 'g')} WHERE g.err IS NULL AND x.ok"
             )
             key = [*(f"g.{k}" for k in norm), "x.site"]
-        total, distinct = _one(
-            self.con.execute(f"SELECT count(*), count(DISTINCT hash({', '.join(key)})) FROM {rows}")
+        (repeats,) = self._one(
+            f"SELECT coalesce(sum(c - 1), 0) FROM (SELECT count(*) AS c FROM {rows} GROUP BY {', '.join(key)})"
         )
-        if total == distinct:
-            return 0
-        exact = _one(
-            self.con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM {rows})")
-        )[0]
-        return int(total) - int(exact)
+        return int(repeats)
