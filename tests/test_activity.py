@@ -184,6 +184,9 @@ def test_hourly_matched_ghg_equals_plain_python(tmp_path, acme, std11):
     assert phase.average_ghg == pytest.approx(average, rel=1e-9)
     assert phase.difference_pct == pytest.approx((hourly - average) / average * 100, rel=1e-9)
     assert phase.matched_share == pytest.approx(1.0)
+    months = [m for m in ev.activity.monthly if m.phase == "training"]  # D.6: the chart's months add up
+    assert sum(m.ghg_kg for m in months) == pytest.approx(hourly, rel=1e-9)
+    assert sum(m.average_ghg_kg for m in months) == pytest.approx(average, rel=1e-9)
     assert one(ev, "I-ACT-5").field == "training.ghg_location"
     assert codes(ev, "E-ACT") == [] and codes(ev, "W-ACT") == ["W-ACT-4"]  # intensities given twice, averaged
     assert one(ev, "W-ACT-4").message.startswith("grid.csv: 15 rows repeat the zone and hour")

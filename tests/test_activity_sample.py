@@ -13,6 +13,13 @@ from reportgen.commands.main import main
 METERED = SAMPLES / "acme-assistant-7b-metered.yaml"
 
 
+def pdf_text(path) -> str:
+    """The page text, read as verify reads it."""
+    from reportgen.proof.pdf_text import open_pdf, page_text
+
+    return page_text(open_pdf(path)[0], path)
+
+
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
@@ -44,6 +51,55 @@ def test_report_of_activity_data_verifies_with_its_disclosure(capsys, tmp_path):
     assert code == 0 and "Verified" in out
     code, _, err = cli(capsys, "verify", str(report))
     assert code == 2 and "needs the disclosure and its tables" in err
+
+
+def test_pdf_and_workbook_show_the_activity_part(capsys, tmp_path):
+    """D.6 in both reports: every table with its rows and digest, hourly against period-average GHG per
+    phase, the months; both verify with the disclosure (their printed figures included)."""
+    import openpyxl
+
+    from reportgen import evaluate_file
+
+    ev = evaluate_file(METERED)
+    code, _, _ = cli(capsys, "render", str(METERED), "-o", str(tmp_path))
+    assert code == 0
+    pdf, xlsx = next(tmp_path.glob("*.pdf")), next(tmp_path.glob("*.xlsx"))
+    for report in (pdf, xlsx):
+        code, out, _ = cli(capsys, "verify", str(report), str(METERED))
+        assert code == 0 and "Verified" in out
+    text = " ".join(pdf_text(pdf).split())
+    part = text.split("Activity data (Annex D)")[1]
+    for tb in ev.activity.tables:
+        assert tb.sha256[:12] in part
+    assert "2025-08-04 06:00 → 2025-08-25 06:00" in part
+    assert "4.89 tCO₂e 5.064 tCO₂e −3.44 %" in part  # inference: hourly, average, difference
+    assert "GHG of the matched energy by month" in part and "2025-09" in part
+    ws = openpyxl.load_workbook(xlsx)["Activity data"]
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+    by_path = {r[2]: r for r in rows if r[0] in ("energy", "accelerator_usage", "requests", "grid_intensity")}
+    assert {p: (r[3], r[7]) for p, r in by_path.items()} == {
+        t.path: (t.rows, t.sha256) for t in ev.activity.tables
+    }
+    inference = next(r for r in rows if r[0] == "Inference and operation" and isinstance(r[1], float))
+    p = ev.activity.phases["inference"]
+    # parallel sums may differ in the last bits between two runs: equal to 1e-12
+    close = pytest.approx
+    expected = (p.energy_kwh, p.matched_share, p.hourly_ghg, p.average_ghg, p.difference_pct / 100)
+    assert inference[1:6] == close(expected, rel=1e-12)
+    months = [r for r in rows if isinstance(r[1], str) and r[1][:4] == "2025"]
+    assert [r[1] for r in months] == [m.month for m in ev.activity.monthly]
+    assert [r[3:5] for r in months] == [
+        close((m.ghg_kg, m.average_ghg_kg), rel=1e-12) for m in ev.activity.monthly
+    ]
+
+
+def test_reports_without_activity_tables_have_no_activity_part(capsys, tmp_path):
+    import openpyxl
+
+    code, _, _ = cli(capsys, "render", str(SAMPLES / "acme-assistant-7b.yaml"), "-o", str(tmp_path))
+    assert code == 0
+    assert "Activity data" not in openpyxl.load_workbook(next(tmp_path.glob("*.xlsx"))).sheetnames
+    assert "Activity data" not in pdf_text(next(tmp_path.glob("*.pdf")))
 
 
 def test_tables_are_made_again_byte_for_byte(tmp_path):

@@ -382,6 +382,12 @@ SHAPES["1.6"] = SHAPES["1.5"].replace(
     "values.*.trace.notes.[]: string\n", "values.*.trace.notes.[]: string\nvalues.*.trace.form: null|string\n"
 )
 
+# 1.7 adds each month's GHG at the period-average intensities beside the hourly-matched one (Annex D, D.6).
+SHAPES["1.7"] = SHAPES["1.6"].replace(
+    "activity.monthly.[].ghg_kg: null|number\n",
+    "activity.monthly.[].ghg_kg: null|number\nactivity.monthly.[].average_ghg_kg: null|number\n",
+)
+
 
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in node:

@@ -100,9 +100,11 @@ def aggregate(
     _grid(con, grid, findings)
     _match(con, bool(grid), phases, by_no)
     monthly = [
-        {"phase": p, "month": m, "energy_kwh": e, "ghg_kg": g}
-        for p, m, e, g in con.execute(
-            "SELECT phase, strftime(start, '%Y-%m'), sum(energy_kwh), sum(ghg_kg) FROM matched GROUP BY ALL "
+        {"phase": p, "month": m, "energy_kwh": e, "ghg_kg": g, "average_ghg_kg": a}
+        for p, m, e, g, a in con.execute(
+            "SELECT m.phase, strftime(m.start, '%Y-%m'), sum(m.energy_kwh), sum(m.ghg_kg), "
+            "sum(m.energy_kwh * za.ai) FILTER (WHERE m.intensity IS NOT NULL) / 1000 FROM matched AS m "
+            "LEFT JOIN zone_average AS za ON za.phase = m.phase AND za.zone = m.match_zone GROUP BY ALL "
             "ORDER BY 1, 2"
         ).fetchall()
     ]
@@ -251,6 +253,13 @@ def _grid(con: Any, grid: list[TableResult], findings: Findings) -> None:
 
 def _match(con: Any, grid_read: bool, phases: dict[str, PhaseSums], by_no: dict[int, TableResult]) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE matched AS {statements()['match']}")
+    # I-ACT-5: each zone's mean intensity over the clock hours from the phase's first to its last hour
+    # with energy (the period-average intensity), used per phase and per month
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE zone_average AS WITH w AS (SELECT phase, min(start) AS f, max(start) AS l "
+        "FROM matched WHERE energy_kwh > 0 GROUP BY phase) SELECT w.phase, g.zone, avg(g.intensity) AS ai "
+        "FROM w JOIN grid_hourly AS g ON g.hour >= w.f AND g.hour <= w.l GROUP BY ALL"
+    )
     if not grid_read:
         return
     for phase, matched_e, ghg, zones in con.execute(
@@ -262,11 +271,8 @@ def _match(con: Any, grid_read: bool, phases: dict[str, PhaseSums], by_no: dict[
         ps.matched_energy, ps.matched_ghg = float(matched_e), float(ghg)
         ps.unmatched_zones = zones.split(", ") if zones else []
     for phase, avg_ghg in con.execute(
-        "WITH w AS (SELECT phase, min(start) AS f, max(start) AS l FROM matched WHERE energy_kwh > 0 GROUP BY phase), "
-        "za AS (SELECT w.phase, g.zone, avg(g.intensity) AS ai FROM w JOIN grid_hourly AS g "
-        "ON g.hour >= w.f AND g.hour <= w.l GROUP BY ALL) "
-        "SELECT m.phase, sum(m.energy_kwh * za.ai) / 1000 FROM matched AS m JOIN za ON za.phase = m.phase "
-        "AND za.zone = m.match_zone WHERE m.intensity IS NOT NULL GROUP BY m.phase"
+        "SELECT m.phase, sum(m.energy_kwh * za.ai) / 1000 FROM matched AS m JOIN zone_average AS za "
+        "ON za.phase = m.phase AND za.zone = m.match_zone WHERE m.intensity IS NOT NULL GROUP BY m.phase"
     ).fetchall():
         phases[phase].average_ghg_matched = float(avg_ghg)
     for tbl, share in con.execute(

@@ -14,7 +14,7 @@ from pydantic import Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.6"
+FORMAT_VERSION = "1.7"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -199,6 +199,7 @@ class ActivityMonth(BaseModel):
     month: str  # YYYY-MM, UTC
     energy_kwh: float
     ghg_kg: float | None  # hourly-matched GHG of the month's matched energy
+    average_ghg_kg: float | None = None  # the same energy at the period-average intensities (I-ACT-5), 1.4
 
 
 class ActivityReport(BaseModel):

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import document_date, refuse_inputs, write_bytes
+from reportgen.presentation.activity_chart import months_svg
 from reportgen.presentation.chart import phase_split_svg
 from reportgen.presentation.printable import printable_view
 from reportgen.presentation.view import build_view
@@ -125,6 +126,7 @@ def _render_html(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[st
         "chart_compact": phase_split_svg(
             view["totals"], phases, FONT_FAMILY, t("rpt_colon", lang), t("rpt_chart_title", lang), True
         ),
+        "activity_svg": [months_svg(c, FONT_FAMILY) for c in (view["activity"] or {}).get("charts", [])],
         "font_family": FONT_FAMILY,
         "created_w3c": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "change": None,

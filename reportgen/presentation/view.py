@@ -22,6 +22,7 @@ from reportgen.evaluation.model import Evaluation, FieldValue
 from reportgen.presentation import fmt, view_cover
 from reportgen.presentation import view_published as published_mod
 from reportgen.presentation.summary import Presentation, present
+from reportgen.presentation.view_activity import section as activity_section
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
 
@@ -54,6 +55,7 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "equivalences": v.equivalences(),
         "boundary": v.boundary(),
         "phases": v.phases(),
+        "activity": activity_section(ev.activity, v.std, v.lang),  # Annex D, D.6
         "functional_units": v.functional_units(),
         "published": published_mod.sections(v, (*ID_GROUPS, "boundary", "methodology", "verification")),
         "methodology": v.methodology(),

@@ -119,6 +119,14 @@ def disclosure_workbook(
     for sheet, build in zip(sheets, builders, strict=True):
         build(sheet, c)
         _footer(sheet.ws, c.t("xlsx_footer"))
+    if ev.activity is not None:  # Annex D, D.6: after Calculations, before Boundary
+        from reportgen.presentation.xlsx_activity import activity_sheet
+
+        act = Sheet(
+            wb.create_sheet(c.t("act_sheet"), index=SHEETS.index("xlsx_sheet_calculations") + 1), guard
+        )
+        activity_sheet(act, c)
+        _footer(act.ws, c.t("xlsx_footer"))
     if baseline is not None:  # after the Summary, before the About sheet that verify reads
         from reportgen.presentation.change import change_sheet
 
