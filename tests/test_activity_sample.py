@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 
 import pytest
 from conftest import SAMPLES
@@ -74,6 +75,12 @@ def test_pdf_and_workbook_show_the_activity_part(capsys, tmp_path):
     assert "2025-08-04 06:00 → 2025-08-25 06:00" in part
     assert "4.89 tCO₂e 5.064 tCO₂e −3.44 %" in part  # inference: hourly, average, difference
     assert "GHG of the matched energy by month" in part and "2025-09" in part
+    from reportgen.presentation.pdf import render_html  # tagged PDF: header scopes, charts' alternative text
+
+    html = render_html(ev).split('<section id="activity">')[1].split("</section>")[0]
+    assert len(re.findall(r"<th[ >]", html)) == html.count('<th scope="col"') == 14
+    assert "<title>Inference and operation: GHG of the matched energy by month (UTC)" in html
+    assert "2025-09: Hourly-matched 1.595, Period-average intensities 1.65 tCO₂e, 16.6 MWh" in html
     ws = openpyxl.load_workbook(xlsx)["Activity data"]
     rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
     by_path = {r[2]: r for r in rows if r[0] in ("energy", "accelerator_usage", "requests", "grid_intensity")}

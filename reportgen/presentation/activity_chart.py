@@ -2,7 +2,8 @@
 
 Two bars a month — dark for hourly-matched, light and hatched for the period-average intensities, so the
 pair reads in black and white — each with its value above it, and the month's activity energy under the
-month. Built by hand like the phase-split chart (chart.py): byte-stable and XML-escaped.
+month. Built by hand like the phase-split chart (chart.py): byte-stable and XML-escaped. Its first child
+is a `<title>` with the same figures in words, the chart's alternative text in the tagged PDF.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def months_svg(chart: dict[str, Any], font: str) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" font-family="{escape(font)}" font-size="10" role="img">',
+        f"<title>{escape(alt_text(chart))}</title>",
         '<defs><pattern id="act-avg" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{AVERAGE}"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#000000" stroke-width="1"/></pattern></defs>',
@@ -66,3 +68,14 @@ def months_svg(chart: dict[str, Any], font: str) -> str:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def alt_text(chart: dict[str, Any]) -> str:
+    """The chart in words: its caption, then each month's two figures and energy."""
+    hourly, average = chart["legend"]
+    months = "; ".join(
+        f"{m['month']}: {hourly} {m['hourly_text']}, {average} {m['average_text']} {chart['unit']}, "
+        f"{m['energy_text']}"
+        for m in chart["months"]
+    )
+    return f"{chart['title']}. {months}."
