@@ -142,7 +142,10 @@ def test_declared_oversize_body_is_413_before_reading(client):
     r = client.post(
         "/api/check",
         content=body(),
-        headers={"content-type": "multipart/form-data; boundary=x", "content-length": str(50 * 1024 * 1024)},
+        headers={
+            "content-type": "multipart/form-data; boundary=x",
+            "content-length": str(2 * adapter.BUNDLE_LIMIT),
+        },
     )
     assert r.status_code == 413 and "MiB" in r.json()["error"]
 

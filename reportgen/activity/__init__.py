@@ -8,7 +8,10 @@ only when a disclosure declares tables, so that other disclosures check as fast 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +19,22 @@ if TYPE_CHECKING:
     from reportgen.evaluation.context import Context
     from reportgen.evaluation.model import ActivityReport
     from reportgen.inputs import RawInput
+
+
+# A server reading uploads (`reportgen serve`) opens only tables inside the folder of the disclosure: an
+# absolute path or one that climbs out with `..` (or through a link) would read the server's own files.
+_CONFINED: contextvars.ContextVar[bool] = contextvars.ContextVar("reportgen_activity_confined", default=False)
+
+
+@contextlib.contextmanager
+def confined() -> Iterator[None]:
+    """While the block runs (in this thread), activity tables outside the disclosure's folder are refused
+    (E-ACT-1) instead of read."""
+    token = _CONFINED.set(True)
+    try:
+        yield
+    finally:
+        _CONFINED.reset(token)
 
 
 def declared(raw: RawInput) -> Any:
@@ -40,6 +59,7 @@ def apply(raw: RawInput, ctx: Context) -> tuple[ActivityReport | None, list[dict
         period=_period(ctx),
         values=dict(ctx.values),
         lang=ctx.lang,
+        confine=_CONFINED.get(),
     )
     outcome, findings = run(decl, std, scope)
     ctx.findings.items.extend(findings)

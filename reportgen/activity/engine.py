@@ -31,6 +31,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, links resolved, is in `folder` or below it."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
 def _map_columns(
     kind_name: str, kind: Kind, names: list[str], basis: str
 ) -> tuple[dict[str, str], str | None, list[str]]:
@@ -85,6 +93,16 @@ def _read_all(
     for d in decls:
         p = Path(d.path)
         p = p if p.is_absolute() else scope.base_dir / p
+        if scope.confine and not _inside(p, scope.base_dir):
+            findings.add(
+                "E-ACT-1",
+                None,
+                d.location,
+                variant="unreadable",
+                ref=d.ref,
+                reason="outside the folder of the disclosure (only tables beside it or below it are read here)",
+            )
+            continue
         if not p.is_file():
             findings.add(
                 "E-ACT-1",

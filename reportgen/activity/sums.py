@@ -37,6 +37,7 @@ class Scope:
     period: tuple[dt.date, dt.date] | None  # reporting period, when both dates are valid and in order
     values: dict[str, Any] = field(default_factory=dict)  # field id → FieldValue supplied or withheld
     lang: str = "en"
+    confine: bool = False  # tables only inside base_dir (a server's uploads)
 
     def included(self, phase: str) -> bool:
         return self.status.get(phase) == "included"

@@ -220,9 +220,12 @@ def _bomb(path: Path, member: str | None = None) -> InputError:
     )
 
 
-def _prove_sizes(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
-    """Inflate every member (output discarded) and check it ends exactly at its declared size and CRC."""
-    left = MAX_UNZIPPED_BYTES
+def _prove_sizes(
+    path: Path, data: bytes, infos: list[zipfile.ZipInfo], sink: Any = None, limit: int = MAX_UNZIPPED_BYTES
+) -> None:
+    """Inflate every member and check it ends exactly at its declared size and CRC; the output is
+    discarded, or given to `sink(info, chunk)` as it comes (extract_bounded writes it to a file)."""
+    left = limit
     view = memoryview(data)
     for info in infos:
         raw = _compressed(path, view, info)
@@ -230,8 +233,10 @@ def _prove_sizes(path: Path, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
             size, crc = len(raw), zlib.crc32(raw)
             if size != info.file_size:
                 raise _damaged(path, info.filename)
+            if sink is not None:
+                sink(info, bytes(raw))
         elif info.compress_type == zipfile.ZIP_DEFLATED:
-            size, crc = _inflate(path, raw, info, min(info.file_size, left))
+            size, crc = _inflate(path, raw, info, min(info.file_size, left), sink)
         else:  # bzip2, LZMA, ...: no spreadsheet writes them
             raise refuse(
                 path,
@@ -257,7 +262,9 @@ def _compressed(path: Path, view: memoryview, info: zipfile.ZipInfo) -> memoryvi
     return view[begin:end]
 
 
-def _inflate(path: Path, raw: memoryview, info: zipfile.ZipInfo, limit: int) -> tuple[int, int]:
+def _inflate(
+    path: Path, raw: memoryview, info: zipfile.ZipInfo, limit: int, sink: Any = None
+) -> tuple[int, int]:
     """(size, crc) of a deflated member, refusing it as soon as it yields more than `limit` bytes."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     size = crc = pos = 0
@@ -273,6 +280,8 @@ def _inflate(path: Path, raw: memoryview, info: zipfile.ZipInfo, limit: int) -> 
             if size > limit:
                 raise _bomb(path, info.filename if size > info.file_size else None)
             crc = zlib.crc32(out, crc)
+            if sink is not None and out:
+                sink(info, out)
             if not out and not chunk:
                 break  # input exhausted before the end of the deflate stream
     except zlib.error:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportgen.activity import confined
 from reportgen.commands.verify import check_text, result_json
 from reportgen.errors import InputError, ReportgenError
 from reportgen.evaluation.model import Evaluation, Location
 from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.inputs import SPREADSHEET_SUFFIXES
+from reportgen.inputs.bundle import MAX_ZIP_BYTES, extract_bundle
 from reportgen.inputs.tree import MAX_BYTES
 from reportgen.output import report_stem
 from reportgen.presentation.summary import is_missing_item  # noqa: F401  (the page lists missing items apart)
@@ -36,6 +38,7 @@ LibraryError = ReportgenError  # what the library raises for bad input: its mess
 UnreadableInput = InputError
 VERSION = __version__
 UPLOAD_LIMIT = MAX_BYTES  # the reader's own limit of a disclosure file (10 MiB), for every upload
+BUNDLE_LIMIT = MAX_ZIP_BYTES  # a zip of a disclosure and its activity tables (Annex D)
 KEY_LIMIT = MAX_KEY_BYTES
 SIGNATURE_LIMIT = MAX_SIG_BYTES
 INPUT_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json", *sorted(SPREADSHEET_SUFFIXES - {".xlsx"}))
@@ -99,9 +102,18 @@ def samples() -> dict[str, Path]:
 
 
 def check(upload: Named, lang: str | None) -> Evaluation:
-    """Evaluate an uploaded disclosure; an unreadable one raises LibraryError (message with its name)."""
+    """Evaluate an uploaded disclosure, or the disclosure of an uploaded zip with its activity tables
+    (read relative to it, inside the zip only); an unreadable one raises LibraryError (message with its
+    name). Activity tables outside the disclosure's folder are never read (E-ACT-1)."""
     try:
-        ev = evaluate_file(upload.path, lang=lang)
+        if upload.path.suffix.lower() == ".zip":
+            folder = upload.path.parent / "bundle"
+            disclosure = extract_bundle(upload.path, folder)
+            with confined():
+                ev = evaluate_file(disclosure, lang=lang)
+            return _unzipped(ev, folder)
+        with confined():
+            ev = evaluate_file(upload.path, lang=lang)
     except ReportgenError as exc:
         raise type(exc)(scrub(str(exc), [upload])) from None
     return _renamed(ev, upload.path.name, upload.name)
@@ -172,12 +184,16 @@ def verify(
     """
     uploads = [u for u in (report, input_file, signature, public_key) if u is not None]
     try:
-        result = verify_report(
-            report.path,
-            input_file.path if input_file else None,
-            signature_path=signature.path if signature else None,
-            public_key_path=public_key.path if public_key else None,
-        )
+        input_path = input_file.path if input_file else None
+        if input_path is not None and input_path.suffix.lower() == ".zip":  # the disclosure and its tables
+            input_path = extract_bundle(input_path, input_path.parent / "bundle")
+        with confined():  # an input naming tables is read like a checked one: nothing outside its folder
+            result = verify_report(
+                report.path,
+                input_path,
+                signature_path=signature.path if signature else None,
+                public_key_path=public_key.path if public_key else None,
+            )
     except ReportgenError as exc:
         raise type(exc)(scrub(str(exc), uploads)) from None
     data = _scrub_tree(result_json(result), uploads)
@@ -197,6 +213,25 @@ def scrub(message: str, uploads: list[Named]) -> str:
     for u in uploads:
         message = message.replace(u.path.name, u.name)
     return message
+
+
+def _unzipped(ev: Evaluation, folder: Path) -> Evaluation:
+    """The findings without the server's folder the zip was unpacked into (DuckDB names files in full):
+    paths read as the zip's own, relative ones."""
+    prefixes = sorted({f"{folder}/", f"{folder.resolve()}/"}, key=len, reverse=True)
+
+    def clean(text: str) -> str:
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return text
+
+    return ev.model_copy(
+        update={
+            "findings": [
+                f.model_copy(update={"message": clean(f.message), "fix": clean(f.fix)}) for f in ev.findings
+            ]
+        }
+    )
 
 
 def _scrub_tree(node: Any, uploads: list[Named]) -> Any:

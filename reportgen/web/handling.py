@@ -18,7 +18,9 @@ from reportgen.web.uploads import FileSpec, Form, Upload, receive_form
 
 T = TypeVar("T")
 
-INPUT = FileSpec("input", adapter.INPUT_SUFFIXES, adapter.UPLOAD_LIMIT)
+INPUT = FileSpec(
+    "input", (*adapter.INPUT_SUFFIXES, ".zip"), adapter.UPLOAD_LIMIT, ((".zip", adapter.BUNDLE_LIMIT),)
+)
 REPORT = FileSpec("report", adapter.REPORT_SUFFIXES, adapter.UPLOAD_LIMIT)
 SIGNATURE = FileSpec("signature", (".json",), adapter.SIGNATURE_LIMIT)
 PUBLIC_KEY = FileSpec("public-key", (".pem", ".pub", ".txt"), adapter.KEY_LIMIT)

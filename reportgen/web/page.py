@@ -159,7 +159,7 @@ def render_page(
             latest=editions[-1].label if editions else "",
             langs=adapter.LANGS,
             version=adapter.VERSION,
-            input_accept=",".join(adapter.INPUT_SUFFIXES),
+            input_accept=",".join((*adapter.INPUT_SUFFIXES, ".zip")),
             report_accept=",".join(adapter.REPORT_SUFFIXES),
         )
     )

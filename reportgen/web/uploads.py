@@ -32,6 +32,14 @@ class FileSpec:
     stem: str
     suffixes: tuple[str, ...]
     limit: int
+    larger: tuple[tuple[str, int], ...] = ()  # (suffix, limit) of suffixes allowed more (a zip of tables)
+
+    def limit_for(self, suffix: str) -> int:
+        return dict(self.larger).get(suffix, self.limit)
+
+    @property
+    def most(self) -> int:
+        return max([self.limit, *(n for _, n in self.larger)])
 
 
 @dataclass
@@ -92,6 +100,7 @@ class _Receiver:
         self.shown = ""
         self.sink: IO[bytes] | None = None
         self.size = 0
+        self.limit = 0
         self.buffer = bytearray()  # a text field's value, or a file's first bytes before it is opened
 
     def on_part_begin(self) -> None:
@@ -120,6 +129,7 @@ class _Receiver:
             suffix = Path(self.shown).suffix.lower()
             if suffix and suffix not in self.spec.suffixes and options[b"filename"]:
                 raise WebError(415, "type", name=self.shown, suffixes=", ".join(self.spec.suffixes))
+            self.limit = self.spec.limit_for(suffix)
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.kind == "drop":
@@ -132,8 +142,8 @@ class _Receiver:
             return
         assert self.spec is not None
         self.size += len(chunk)
-        if self.size > self.spec.limit:
-            raise WebError(413, "file_size", name=self.shown, limit=size_text(self.spec.limit))
+        if self.size > self.limit:
+            raise WebError(413, "file_size", name=self.shown, limit=size_text(self.limit))
         if self.sink is None:
             self.buffer += chunk
             if len(self.buffer) >= 8:
@@ -185,8 +195,8 @@ async def receive_form(
     ctype, params = parse_options_header(content_type or "")
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise WebError(415, "multipart")
-    per_file = size_text(max(s.limit for s in specs.values()))
-    body_limit = sum(s.limit for s in specs.values()) + OVERHEAD
+    per_file = size_text(max(s.most for s in specs.values()))
+    body_limit = sum(s.most for s in specs.values()) + OVERHEAD
     if content_length and content_length.isdigit() and int(content_length) > body_limit:
         raise WebError(413, "body_size", size=size_text(int(content_length)), limit=per_file)
     folder = Path(tempfile.mkdtemp(prefix="reportgen-web-", dir=tmp_root))
