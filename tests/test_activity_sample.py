@@ -109,6 +109,66 @@ def test_reports_without_activity_tables_have_no_activity_part(capsys, tmp_path)
     assert "Activity data" not in pdf_text(next(tmp_path.glob("*.pdf")))
 
 
+def _metered_copy(tmp_path):
+    """The metered sample and its tables copied into tmp_path (activity/ beside the disclosure)."""
+    import shutil
+
+    shutil.copy(METERED, tmp_path / METERED.name)
+    shutil.copytree(SAMPLES / "activity", tmp_path / "activity")
+    return tmp_path / METERED.name
+
+
+def _fingerprint(capsys, path) -> tuple[str, str, list]:
+    code, out, _ = cli(capsys, "check", str(path), "--format", "json")
+    data = json.loads(out)
+    return data["fingerprint"], data["status"], data["inputs"].get("activity")
+
+
+def test_template_from_keeps_the_tables_on_the_activity_sheet(capsys, tmp_path):
+    """D.1: the workbook lists the tables on its `activity` sheet, paths rewritten to name the same files
+    from where the workbook is written; it evaluates to the same fingerprint, and so does its own copy."""
+    import openpyxl
+
+    src = _metered_copy(tmp_path)
+    expected = _fingerprint(capsys, src)
+    assert expected[1] == "complete" and len(expected[2]) == 5
+    (tmp_path / "out").mkdir()
+    book = tmp_path / "out" / "metered.xlsx"
+    assert cli(capsys, "template", "--from", str(src), "-o", str(book))[0] == 0
+    rows = list(openpyxl.load_workbook(book)["activity"].iter_rows(values_only=True))
+    assert rows[0] == ("table", "path", "phase", "basis", "sha256", "description")
+    assert [r[:3] for r in rows[1:3]] == [
+        ("energy", "../activity/training-energy.parquet", "training"),
+        ("accelerator_usage", "../activity/training-jobs.csv", None),
+    ]
+    assert _fingerprint(capsys, book) == expected
+    again = tmp_path / "again.xlsx"  # a workbook prefilled from the workbook: the sheet is kept again
+    assert cli(capsys, "template", "--from", str(book), "-o", str(again))[0] == 0
+    assert openpyxl.load_workbook(again)["activity"]["B2"].value == "activity/training-energy.parquet"
+    assert _fingerprint(capsys, again) == expected
+
+
+def test_migrate_keeps_the_activity_declarations(capsys, tmp_path):
+    """A D1 disclosure whose `activity` D1 does not know (E-FIELD) migrated to D1.1 beside itself reads
+    its tables; a workbook migrated into another folder keeps them with rewritten paths."""
+    src = _metered_copy(tmp_path)
+    expected = _fingerprint(capsys, src)
+    d1 = tmp_path / "metered-d1.yaml"
+    d1.write_text(
+        src.read_text(encoding="utf-8").replace("standard: AILD D1.1", "standard: AILD D1"), "utf-8"
+    )
+    code, out, _ = cli(capsys, "migrate", str(d1), "--to", "D1.1", "-o", str(tmp_path / "d11.yaml"))
+    assert code == 0 and "E-FIELD" in out.split("no longer raises")[1]
+    assert "activity:" in (tmp_path / "d11.yaml").read_text(encoding="utf-8")
+    assert _fingerprint(capsys, tmp_path / "d11.yaml") == expected
+    book = tmp_path / "metered.xlsx"
+    assert cli(capsys, "template", "--from", str(src), "-o", str(book))[0] == 0
+    (tmp_path / "moved").mkdir()
+    moved = tmp_path / "moved" / "metered.xlsx"
+    assert cli(capsys, "migrate", str(book), "--to", "D1.1", "-o", str(moved))[0] == 0
+    assert _fingerprint(capsys, moved) == expected
+
+
 def test_tables_are_made_again_byte_for_byte(tmp_path):
     spec = importlib.util.spec_from_file_location("make_tables", SAMPLES / "activity" / "make_tables.py")
     module = importlib.util.module_from_spec(spec)

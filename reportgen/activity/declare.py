@@ -6,8 +6,10 @@ ignored; a `phase` that only the file can make unnecessary (a `phase` column) is
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reportgen.activity.spec import ActivitySpec
@@ -144,3 +146,23 @@ def _bad_value(
     if sha and not _HEX64.fullmatch(sha):
         return "bad_value", {"key": "sha256", "value": sha, "allowed": "64 hexadecimal digits"}
     return None
+
+
+def relocated(declared: Declared | None, source_dir: Path, out_dir: Path) -> list[dict[str, Any]] | None:
+    """The declared tables as written, for a file written in `out_dir` from one read in `source_dir`
+    (`template --from`, `migrate`): each relative `path` rewritten so that it names the same file from
+    there (D.1: paths are relative to the disclosure). Entries that are not mappings are left out (they
+    are E-ACT-1 in the source); None when nothing is declared."""
+    if declared is None or not isinstance(declared.value, list):
+        return None
+    out = []
+    for entry in declared.value:
+        if not isinstance(entry, dict):
+            continue
+        entry = dict(entry)
+        path = entry.get("path")
+        if isinstance(path, str) and path.strip() and not Path(path).is_absolute():
+            moved = os.path.relpath(os.path.abspath(source_dir / path), os.path.abspath(out_dir))
+            entry["path"] = Path(moved).as_posix()
+        out.append(entry)
+    return out

@@ -62,7 +62,12 @@ def _write(src: Path, out: Path, std: Standard, before: Evaluation) -> bool:
             for fid, v in before.values.items()
             if v.origin in ("supplied", "withheld") and fid in std.fields
         }
-        write_template(out, std, before.language, kept, before.rejected, source=src.name, protect=[src])
+        from reportgen.commands.template import activity_of
+
+        tables = activity_of(src, out, std)
+        write_template(
+            out, std, before.language, kept, before.rejected, source=src.name, protect=[src], activity=tables
+        )
         return len(kept) == sum(v.origin in ("supplied", "withheld") for v in before.values.values())
     from reportgen.interop.migrate import rewrite
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from reportgen.commands import add_edition, add_lang, add_output_file, edition_arg, output_or_positional
 from reportgen.errors import ReportgenError
-from reportgen.standard import load_standard
+from reportgen.standard import Standard, load_standard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def activity_of(src: Path, out: Path, std: Standard) -> list[dict[str, Any]] | None:
+    """The activity tables `src` declares (Annex D), their paths rewritten to name the same files from the
+    folder of `out`; None when it declares none or its edition has no Annex D."""
+    if std.activity is None:
+        return None
+    from reportgen.activity import declared
+    from reportgen.activity.declare import relocated
+    from reportgen.inputs import read_input
+
+    return relocated(declared(read_input(src, std)), src.parent, out.parent)
+
+
 def run(args: argparse.Namespace) -> int:
     out = Path(output_or_positional(args, "workbook", "reportgen template -o disclosure.xlsx"))
     if out.suffix.lower() != ".xlsx":
@@ -63,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     ev = evaluate_file(src, lang=args.lang, standard=std if args.edition else None)
     std = load_standard(ev.standard.edition, ev.standard.id)
     kept = {fid: v for fid, v in ev.values.items() if v.origin in ("supplied", "withheld")}
-    write_template(out, std, ev.language, kept, ev.rejected, source=src.name, protect=[src])
+    tables = activity_of(src, out, std)
+    write_template(out, std, ev.language, kept, ev.rejected, source=src.name, protect=[src], activity=tables)
     note = f" ({len(ev.rejected)} rejected value(s) copied as typed)" if ev.rejected else ""
     print(f"{out}: workbook prefilled with {len(kept)} value(s) from {src.name}{note}.", file=sys.stderr)
     unknown = [f for f in ev.findings if f.code == "E-FIELD"]

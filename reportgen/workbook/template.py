@@ -418,9 +418,11 @@ def template_workbook(
     rejected: dict[str, Any] | None = None,
     source: str | None = None,
     guard: TextGuard | None = None,
+    activity: list[dict[str, Any]] | None = None,
 ) -> Workbook:
-    """The workbook for `std` in `lang`, prefilled with supplied/withheld `values` when given. Every
-    text cell is written through `guard`, which keeps it XML-legal and records what it replaced."""
+    """The workbook for `std` in `lang`, prefilled with supplied/withheld `values` when given, and with
+    an `activity` sheet listing `activity` (Annex D tables) when given. Every text cell is written
+    through `guard`, which keeps it XML-legal and records what it replaced."""
     values, rejected, guard = values or {}, rejected or {}, guard or TextGuard()
     wb = Workbook()
     ws_status = wb.worksheets[0]  # the one sheet a new workbook has
@@ -452,6 +454,8 @@ def template_workbook(
         )
         for key, groups in plan
     }
+    if activity and std.activity is not None:
+        _activity_sheet(wb, std.activity.declaration.keys, activity, guard)
     instructions(ws0, std, lang, names, contents, source, guard)
     status_sheet(ws_status, std, lang, lists, sheet_of, list(names.values()), LETTER, guard)
     stamp_edition(wb, std)
@@ -464,6 +468,23 @@ def template_workbook(
     return wb
 
 
+def _activity_sheet(wb: Workbook, keys: list[str], tables: list[dict[str, Any]], guard: TextGuard) -> None:
+    """D.1: the sheet named `activity`, one row per table under the declaration keys as headers (the
+    reader finds them by name), before the hidden lists. Keys beyond D.1 are kept, after them, so that
+    check still names them (E-ACT-1)."""
+    ws = wb.create_sheet("activity", index=len(wb.sheetnames) - 1)
+    extra = [k for t in tables for k in t if k not in keys]
+    header = [*keys, *dict.fromkeys(str(k) for k in extra)]
+    for col, key in enumerate(header, start=1):
+        ws.cell(row=1, column=col, value=key).font = _font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = 40 if key in ("path", "description") else 16
+    for row, table in enumerate(tables, start=2):
+        for col, key in enumerate(header, start=1):
+            value = table.get(key)
+            if value is not None:
+                guard.put(ws.cell(row=row, column=col), value if isinstance(value, str) else str(value))
+
+
 def write_template(
     path: Path,
     std: Standard,
@@ -472,11 +493,12 @@ def write_template(
     rejected: dict[str, Any] | None = None,
     source: str | None = None,
     protect: Iterable[Path] = (),
+    activity: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Build and save the workbook atomically; never over an input file. Characters a workbook cannot
     hold are written as U+FFFD, and a warning on stderr names their cells."""
     guard = TextGuard()
-    wb = template_workbook(std, lang, values, rejected, source, guard)
+    wb = template_workbook(std, lang, values, rejected, source, guard, activity)
     written = atomic_write(Path(path), lambda tmp: wb.save(tmp), protect)
     guard.warn(written, source)
     return written
