@@ -203,16 +203,28 @@ def live(path: Path) -> tuple[int, float, set[str], dict[str, int]]:
     )
 
 
+def _without_tables(path: Path) -> Any:
+    """check's evaluation of a workbook as its formulas can know it: without the activity tables its
+    `activity` sheet lists (Annex D; reading files is beyond a formula, README)."""
+    from reportgen.evaluation.pipeline import evaluate_raw
+    from reportgen.inputs import read_input
+
+    raw = read_input(path)
+    raw.meta.pop("activity", None)
+    return evaluate_raw(raw, standard=raw.standard)
+
+
 def test_the_workbook_counts_what_check_counts_on_every_workbook(workbooks, recalculated):
     assert len(workbooks) >= 18
+    assert evaluate_file(workbooks["acme-assistant-7b-metered-en"]).status == "complete"  # with its tables
     for name, path in recalculated.items():
-        ev = evaluate_file(workbooks[name])
+        ev = _without_tables(workbooks[name])
         count, completeness, missing, _ = live(path)
         assert missing == set(ev.missing), name
         assert count == len(ev.missing_items), name
         assert completeness == pytest.approx(ev.completeness, rel=1e-9, abs=1e-12), name
         # the recalculated file is read by check as the original is: same inputs, same missing items
-        assert set(evaluate_file(path).missing) == set(ev.missing), name
+        assert set(_without_tables(path).missing) == set(ev.missing), name
 
 
 def test_highlighting_follows_the_boundary_the_scope_and_derivations(recalculated):
