@@ -262,7 +262,7 @@ def test_every_printed_field_figure_is_checked(report, capsys):
     from reportgen.proof.printed import _figures
 
     ev = evaluate_file(ACME)
-    figures = {what for what, *_ in _figures(build_view(ev), "en")}
+    figures = {what for what, *_ in _figures(build_view(ev), ev)}
     numeric = {
         fid
         for fid, v in ev.values.items()

@@ -18,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date
 
 from reportgen.errors import StandardError
-from reportgen.evaluation.model import Evaluation, FieldValue
+from reportgen.evaluation.model import Evaluation, FieldValue, Location
 from reportgen.presentation import fmt, view_cover
 from reportgen.presentation import view_published as published_mod
 from reportgen.presentation.summary import Presentation, present
@@ -27,6 +27,9 @@ from reportgen.resources import t
 from reportgen.standard import Field, Standard
 
 ID_GROUPS = ("report", "organization", "system")
+LARGE_COUNT = (
+    10**9
+)  # counts from here on print as m × 10ⁿ, all alike (7.2 × 10⁹ parameters, 1.5 × 10¹² tokens)
 
 Row = dict[str, Any]
 
@@ -74,6 +77,7 @@ class _View:
     def __init__(self, p: Presentation) -> None:
         self.p, self.ev, self.std, self.lang = p, p.ev, p.std, p.lang
         self.units = p.units
+        self.report_units = {i.unit: i.report_unit for i in self.std.indicators.values()}
 
     # -- small formatters ------------------------------------------------------------------------
     def s(self, key: str, **kw: Any) -> str:
@@ -139,6 +143,8 @@ class _View:
         if f.type == "country":
             name = _territories(fmt.LOCALES[self.lang]).get(str(value).upper())
             return f"{name} ({value})" if name else str(value)
+        if f.type == "count" and isinstance(value, (int, float)) and abs(value) >= LARGE_COUNT:
+            return fmt.scientific(value, self.lang)  # tokens, parameters, requests: one notation
         if f.type in ("quantity", "decimal", "count", "ratio") and isinstance(value, (int, float)):
             return self.num(value)
         return str(value)
@@ -184,8 +190,9 @@ class _View:
                     )
                 )
             else:
-                row["value"] = self.value_text(f, fv.value)
-                row["unit"] = self.unit(fv.unit) if fv.unit and fv.value is not None else ""
+                value, unit = self.displayed(fv.value, fv.unit)
+                row["value"] = self.value_text(f, value)
+                row["unit"] = self.unit(unit) if unit and value is not None else ""
                 row["numeric"] = f.type in ("quantity", "decimal", "count", "ratio") and fv.value is not None
             if fv.method:
                 row["method"] = self.std.enum_label("method", fv.method, self.lang)
@@ -207,6 +214,26 @@ class _View:
                 notes.append(self.s("rpt_not_counted"))
         row["note"] = " · ".join(notes)
         return row
+
+    def displayed(self, value: Any, unit: str | None) -> tuple[Any, str | None]:
+        """A value in the unit every table shows for its indicator (MWh, tCO₂e, m³, kg Sb eq), so that a
+        phase table and the summary never print one figure in two units; other units as they are."""
+        report_unit = self.report_units.get(unit or "")
+        if report_unit is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return value, unit
+        return self.units.convert(value, unit or "", report_unit), report_unit
+
+    def where(self, loc: Location | None) -> str:
+        """Where a finding was read, without the input's file name (a report never reveals it)."""
+        if loc is None:
+            return ""
+        if loc.cell:
+            return loc.cell
+        if loc.line:
+            return self.s("rpt_line", line=fmt.number(loc.line, self.lang)) + (
+                f" ({loc.path})" if loc.path else ""
+            )
+        return loc.path or ""
 
     def rows(self, gid: str, skip: tuple[str, ...] = (), applies: bool = True) -> list[Row]:
         return [self.row(f, applies) for f in self.std.fields_of(gid) if f.id not in skip]
@@ -237,7 +264,7 @@ class _View:
                 "keywords": [f"{sid} {edition}", sid, "AI", "LCA", "GHG", *([system] if system else [])],
             },
             "created": created.isoformat() if isinstance(created, dt.date) else None,
-            "generated": self.s("rpt_generated", version=self.ev.tool_version, source=self.ev.source or "—"),
+            "generated": self.s("rpt_generated", version=self.ev.tool_version),
             "standard_title": f"{sid} {edition} — {self.std.title.get(self.lang)}",
         }
 
@@ -368,6 +395,9 @@ class _View:
         return {"phases": phases, "rows": self.rows("boundary", skip=shown), "narrow": narrow}
 
     def phases(self) -> list[Row]:
+        """Per phase (clause 11 item 4). An included phase lists its fields with a value and its missing
+        mandatory items; the empty recommended and optional ones are named on one line. A phase outside
+        the boundary takes one line (status and justification), plus any value given for it anyway."""
         out: list[Row] = []
         for g in self.std.phases:
             status = self.ev.boundary.get(g.id)
@@ -377,6 +407,10 @@ class _View:
                 if status
                 else self.s("rpt_not_supplied")
             )
+            rows = self.rows(g.id, applies=included or status is None)
+            shown = [r for r in rows if r["origin"] != "missing" or r["note"] or r["id"] in self.ev.missing]
+            empty = [{"id": r["id"], "label": r["label"]} for r in rows if r not in shown]
+            justification = self.value(f"boundary.justifications.{g.id}")
             out.append(
                 {
                     "id": g.id,
@@ -384,13 +418,18 @@ class _View:
                     "clause": g.clause,
                     "status": status_label,
                     "included": included,
+                    "one_line": not included and status is not None,
+                    "justification": str(justification) if justification else "",
                     "out_note": ""
-                    if included or status is None
+                    if included or status is None or not shown
                     else self.s("rpt_phase_out", status=status_label),
-                    "rows": self.rows(g.id, applies=included or status is None),
+                    "rows": shown,
+                    "empty": empty,
+                    "empty_title": (self.s("rpt_empty_fields") if included or status is None else "")
+                    if empty
+                    else "",
                 }
             )
-            out[-1]["empty"] = all(r["origin"] == "missing" and not r["note"] for r in out[-1]["rows"])
         return out
 
     def functional_units(self) -> Row:
@@ -508,7 +547,7 @@ class _View:
                 "clause": f.clause,
                 "message": f.message,
                 "fix": f.fix,
-                "location": str(f.location) if f.location else "",
+                "location": self.where(f.location),
                 "follows": cause.code if (cause := self.p.cause(f)) is not None else "",
             }
             for f in self.p.findings

@@ -39,9 +39,15 @@ def per_unit(view: Any) -> dict[str, Any] | None:
 
 
 def sections(view: Any, shown: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The sections not in `shown` (those the view lays out itself): A6's aggregate and functional_unit."""
-    return [
-        {"id": g.id, "label": view.group_label(g.id), "rows": view.rows(g.id)}
-        for g in view.std.sections
-        if g.id not in shown
-    ]
+    """The sections not in `shown` (those the view lays out itself): A6's aggregate and functional_unit;
+    `empty` when none of their items was given nor is missing (the report names them on one line)."""
+    out = []
+    for g in view.std.sections:
+        if g.id in shown:
+            continue
+        rows = view.rows(g.id)
+        empty = all(
+            r["origin"] == "missing" and not r["note"] and r["id"] not in view.ev.missing for r in rows
+        )
+        out.append({"id": g.id, "label": view.group_label(g.id), "rows": rows, "empty": empty})
+    return out

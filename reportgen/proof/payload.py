@@ -45,13 +45,28 @@ def payload(
         "fingerprint": ev.fingerprint,
         "inputs": ev.inputs,
         "rejected": ev.rejected,
-        "evaluation": ev.model_dump(mode="json"),
+        "evaluation": without_file_names(ev.model_dump(mode="json")),
         **extra,
     }
     unread = unread_keys(ev)
     if unread:
         data["unread"] = unread
     return data
+
+
+def without_file_names(node: Any) -> Any:
+    """The evaluation without the input's file name (its `source`, each location's `file`): a published
+    report never tells what the reporter's file was called (issue 13). Lines, cells and key paths stay."""
+    if isinstance(node, list):
+        return [without_file_names(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: without_file_names(v) for k, v in node.items()}
+    if "format_version" in out:  # the evaluation itself
+        out["source"] = None
+    if {"file", "line", "cell"} <= out.keys():  # a location
+        out["file"] = None
+    return out
 
 
 def unread_keys(ev: Evaluation) -> dict[str, list[str]]:

@@ -99,7 +99,7 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
     )
     diffs = [
         Difference(where, expected, _after(flat, anchor))
-        for where, expected, anchor, pattern in _figures(view, reeval.language)
+        for where, expected, anchor, pattern in _figures(view, reeval)
         if re.search(pattern, flat) is None
     ]
     checks.append(
@@ -144,9 +144,25 @@ def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> tuple[str, str
     return " ".join([row["label"], *marks, total, *phases]), pattern
 
 
-def _figures(view: dict[str, Any], lang: str) -> Iterator[tuple[str, str, str, str]]:
+def _earlier(fid: str, reeval: Evaluation) -> str | None:
+    """A field's figure as reports of reportgen before issue 13 printed it: in the field's canonical unit
+    (kWh, kgCO₂e, L) and every number below 10¹² with grouped digits. Those reports must keep verifying;
+    the figure must still equal the re-evaluation, only its unit and notation differ."""
+    fv = reeval.values.get(fid)
+    if fv is None or not isinstance(fv.value, (int, float)) or isinstance(fv.value, bool):
+        return None
+    x, lang = fv.value, reeval.language
+    number = (
+        fmt.scientific(x, lang) if x != 0 and (abs(x) >= 1e12 or abs(x) < 1e-6) else fmt.number(x, lang, 4)
+    )
+    unit = t(f"rpt_unit_{fv.unit}", lang) if fv.unit in ("years", "days") else fmt.pretty_unit(fv.unit)
+    return f"{number} {unit}".strip()
+
+
+def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, str, str, str]]:
     """Each figure the PDF prints outside the totals table, as (what, expected text, anchor, pattern):
     the anchor is what the template prints just before the figure, squashed like the page text."""
+    lang = reeval.language
 
     def rows() -> Iterator[dict[str, Any]]:
         for group in view["identification"]["groups"]:
@@ -161,11 +177,13 @@ def _figures(view: dict[str, Any], lang: str) -> Iterator[tuple[str, str, str, s
         if r["numeric"]:
             anchor = _squash(f"{r['id']} · {r['obligation']}")
             shown = f"{r['value']} {r['unit']}".strip()
+            earlier = _earlier(r["id"], reeval)
+            texts = [shown] + ([earlier] if earlier and earlier != shown else [])
             yield (
                 f"printed value {r['id']}",
                 shown,
                 anchor,
-                re.escape(anchor) + re.escape(_squash(shown)) + _END,
+                re.escape(anchor) + "(?:" + "|".join(re.escape(_squash(x)) for x in texts) + ")" + _END,
             )
     for tr in view["traces"]:
         anchor = _squash(f"{tr['label']} =")
