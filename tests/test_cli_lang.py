@@ -99,7 +99,7 @@ def test_export_eu_ai_act_in_french(capsys, fmt):
         return
     assert out.startswith("# Règlement européen sur l'IA, annexe XI §1 2(d)–(e) — Llama-3.1-405B 3.1\n")
     assert "| Élément | Réponse | Obtention | Champ AILD |" in out
-    assert "| 21\u202f600 MWh | calculé par reportgen\u00a0; clause 8.1\u00a0: énergie = " in out
+    assert "| 21\u202f600 MWh | calculé par reportgen\u00a0; article 8.1\u00a0: énergie = " in out
     assert "| 3,80 × 10^25 FLOP | fourni\u00a0; Dubey et al. 2024" in out
     assert (
         "## Manquants (1)\n\n- 2(d) training time: Durée calendaire de l'entraînement (`training.wallclock_days`)"

@@ -25,6 +25,7 @@ from reportgen.commands import (
 )
 from reportgen.errors import ReportgenError
 from reportgen.output import atomic_write
+from reportgen.presentation import fmt
 from reportgen.proof import signing
 from reportgen.proof.checks import Check, show
 from reportgen.proof.verify import VerifyResult, verify_report
@@ -167,8 +168,10 @@ def verify_text(result: VerifyResult, lang: str = "en") -> str:
     kind = t("verify_kind_pdf" if result.kind == "pdf" else "verify_kind_xlsx", lang)
     made = t("verify_made_by", lang).format(version=result.tool_version) if result.tool_version else ""
     out = [
-        t("verify_heading", lang).format(
-            report=result.report, kind=kind, standard=result.standard, made=made
+        fmt.fill(
+            t("verify_heading", lang),
+            {"report": result.report, "kind": kind, "standard": result.standard, "made": made},
+            lang,
         ),
         f"{colon(t('fingerprint', lang), lang)} {result.fingerprint}",
     ]

@@ -22,6 +22,7 @@ from reportgen.evaluation.model import (
     UnitValue,
 )
 from reportgen.presentation import fmt
+from reportgen.resources import t
 
 
 def _g(ctx: Context, x: float) -> str:
@@ -32,7 +33,9 @@ def _g(ctx: Context, x: float) -> str:
 def _input(ctx: Context, fid: str) -> TraceInput:
     v = ctx.values[fid]
     source = (
-        v.source if v.origin == "supplied" else (f"derived by clause {v.trace.clause}" if v.trace else None)
+        v.source
+        if v.origin == "supplied"
+        else (t("derived_by_clause", ctx.lang).format(clause=v.trace.clause) if v.trace else None)
     )
     return TraceInput(field=fid, value=float(v.value), unit=v.unit, origin=v.origin, source=source)
 

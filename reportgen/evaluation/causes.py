@@ -13,6 +13,7 @@ from __future__ import annotations
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import Finding, MissingItem
 from reportgen.evaluation.remedy import derivation_gaps
+from reportgen.presentation import fmt
 from reportgen.resources import t
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -81,4 +82,4 @@ def order(ctx: Context, items: list[Finding], missing: list[MissingItem]) -> lis
 
 def _follows(root: Finding, lang: str) -> str:
     where = str(root.location) if root.location else root.field or ""
-    return t("fix_follows", lang).format(code=root.code, where=where, fix=root.fix)
+    return fmt.fill(t("fix_follows", lang), {"code": root.code, "where": where, "fix": root.fix}, lang)

@@ -91,6 +91,15 @@ class Findings:
             out[self.standard.findings[code].severity] += n
         return out
 
+    def _shown(self, value: Any) -> Any:
+        """A number in a message as the report language writes it (104 289 W, 0,9 in French): callers pass
+        numbers, never text formatted in English."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            from reportgen.presentation import fmt  # Babel: loaded only when a message has a number
+
+            return fmt.number(value, self.lang, 6)
+        return value
+
     def add(
         self,
         code: str,
@@ -114,7 +123,9 @@ class Findings:
         var = spec.variants.get(variant) if variant else None
         message = (var.message if var and var.message else spec.message).get(self.lang)
         fix = (var.fix if var and var.fix else spec.fix).get(self.lang)
-        values = _Blank(params)
+        from reportgen.presentation import fmt  # Babel: numbers and elision in the report language
+
+        values = _Blank({k: self._shown(v) for k, v in params.items()})
         if self.words is not None:  # a workbook: its cells, columns and labels (issue 14 item 3)
             own = spec.workbook.get(variant or "default")
             message = own.message.get(self.lang) if own and own.message else message
@@ -133,8 +144,8 @@ class Findings:
             field=field,
             clause=clause or spec.clause,
             location=location,
-            message=_FMT.vformat(message, (), values),
-            fix=_FMT.vformat(fix, (), values),
+            message=fmt.fill(message, values, self.lang),
+            fix=fmt.fill(fix, values, self.lang),
             caused_by=None,  # set by causes.order once every finding is known
         )
         self.items.append(finding)

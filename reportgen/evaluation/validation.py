@@ -32,11 +32,19 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
         if ctx.satisfied(f.id):
             satisfied += 1
             if v is not None and v.origin == "withheld":
-                ctx.findings.add("W-WITHHELD", f.id, v.location, reason=v.withheld, note=v.note)
+                ctx.findings.add(
+                    "W-WITHHELD",
+                    f.id,
+                    v.location,
+                    reason=std.enum_label("withheld_reason", v.withheld, lang),
+                    note=v.note,
+                )
             continue
         why = ""
         if v is not None and v.origin == "withheld":
-            why = t("why_withheld" if v.note else "why_withheld_no_note", lang).format(reason=v.withheld)
+            why = t("why_withheld" if v.note else "why_withheld_no_note", lang).format(
+                reason=std.enum_label("withheld_reason", v.withheld, lang)
+            )
         elif f.id in ctx.rejected:
             why = t("why_rejected", lang)
         hint = t("hint_derivable", lang).format(clause=f.derivable_by) if f.derivable_by else ""
@@ -87,7 +95,13 @@ def boundary_values(ctx: Context, lang: str) -> None:
         status = ctx.status(f.group)
         if status is not None and v.origin != "derived":
             ctx.findings.add(
-                "W-BND-1", fid, v.location, phase=f.group, status=std.enum_label("phase_status", status, lang)
+                "W-BND-1",
+                fid,
+                v.location,
+                phase=f.group,
+                phase_label=std.group(f.group).label.get(lang),
+                status=std.enum_label("phase_status", status, lang),
+                included=std.enum_label("phase_status", "included", lang),
             )
 
 
@@ -107,7 +121,7 @@ def ranges(ctx: Context) -> None:
         hit = rules.first_match(float(v.value), table, applies)
         if hit:
             extra = hit.get("extra", {}).get(ctx.findings.lang, "")
-            ctx.findings.add(hit["code"], fid, v.location, value=f"{v.value:g}", extra=extra)
+            ctx.findings.add(hit["code"], fid, v.location, value=float(v.value), extra=extra)
     spec = std.rules["date_order"]
     start, end = ctx.raw(spec["start"]), ctx.raw(spec["end"])
     if start and end and end < start:
@@ -168,7 +182,7 @@ def arithmetic(ctx: Context, lang: str) -> None:
                 f"{phase}.energy",
                 loc,
                 phase_label=std.group(phase).label.get(lang),
-                power=f"{watts:,.0f}",
+                power=round(watts),
                 energy_field=f"{phase}.energy",
                 hours_field=hours_id,
             )
@@ -188,9 +202,9 @@ def arithmetic(ctx: Context, lang: str) -> None:
                 tol["code"],
                 fid,
                 v.location,
-                value=f"{v.value:,.6g}",
-                expected=f"{expected:,.6g}",
-                diff=f"{gap * 100:.1f}",
+                value=float(v.value),
+                expected=float(f"{expected:.6g}"),
+                diff=round(gap * 100, 1),
             )
 
 

@@ -5,8 +5,15 @@ Formatting is for display only: nothing formatted is ever parsed back for arithm
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
+import string
+from collections.abc import Mapping
+from typing import Any
 
+from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from reportgen.evaluation.model import Evaluation
@@ -91,3 +98,46 @@ def system_title(ev: Evaluation) -> str:
     """`<system name> <model version>` as reports and the CLI title a disclosure ("" when neither is given)."""
     parts = [ev.values.get(fid) for fid in ("system.name", "system.model_version")]
     return " ".join(str(v.value) for v in parts if v is not None and v.value not in (None, ""))
+
+
+def long_date(value: dt.date, lang: str = "en") -> str:
+    """A date written out: 1 July 2025, 1er juillet 2025 (French writes the first of the month as an
+    ordinal), 15 septembre 2026."""
+    text = format_date(value, format="long", locale=LOCALES.get(lang, "en_GB"))
+    if lang == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
+
+
+def language_name(lang: str) -> str:
+    """A language named in itself, as a report names the language it is written in: English, Français."""
+    name = Locale.parse(LOCALES.get(lang, lang)).get_language_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+_ELIDED = {"de": "d'", "que": "qu'", "le": "l'", "la": "l'"}
+_BEFORE = re.compile(r"(?:^|(?<=[\s(«“]))(de|que|le|la) $", re.IGNORECASE)
+_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+_FORMATTER = string.Formatter()
+
+
+def fill(template: str, values: Mapping[str, Any], lang: str = "en") -> str:
+    """`template.format_map(values)`, with French elision where a value follows "de", "que", "le" or "la":
+    « d'Acme », « qu'Inference », not « de Acme ». The template is data (standard, UI strings), so the rule
+    is applied where the value is known, never by rewriting the text around it."""
+    if lang != "fr":
+        return _FORMATTER.vformat(template, (), values)
+    out: list[str] = []
+    for literal, name, spec, conv in _FORMATTER.parse(template):
+        if name is None:
+            out.append(literal)
+            continue
+        value = _FORMATTER.convert_field(_FORMATTER.get_field(name, (), values)[0], conv)
+        text = _FORMATTER.format_field(value, spec or "")
+        m = _BEFORE.search(literal)
+        if m and _VOWEL.match(text):
+            word = m.group(1)
+            elided = _ELIDED[word.lower()]
+            literal = literal[: m.start()] + (elided.capitalize() if word[0].isupper() else elided)
+        out.append(literal + text)
+    return "".join(out)

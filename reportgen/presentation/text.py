@@ -34,21 +34,24 @@ def evaluation_text(ev: Evaluation) -> str:
     out.append(f"{t('other_findings', lang)} ({len(p.findings)})")
     if not p.findings:
         out.append(f"  {t('no_findings', lang)}")
+    severity = {sev: t(f"severity_{sev}", lang).upper() for sev in ("error", "warning", "info")}
+    w = max(len(x) for x in severity.values())  # ERROR/WARNING, ERREUR/AVERTISSEMENT
+    pad = " " * (w + 3)
     for f in p.findings:
         if p.cause(f) is not None:
             continue  # listed under its root cause
         where = f" ({f.location})" if f.location else ""
-        out.append(f"  {f.severity.upper():7} {f.code:10} {f.message}{where}")
-        out.append(f"          {'':10} {colon(t('fix', lang), lang)} {f.fix}")
+        out.append(f"  {severity[f.severity]:{w}} {f.code:10} {f.message}{where}")
+        out.append(f"{pad}{'':10} {colon(t('fix', lang), lang)} {f.fix}")
         following = p.following(f)
         if following:
-            out.append(f"          {'':10} {t('follows_from_it', lang)}")
+            out.append(f"{pad}{'':10} {t('follows_from_it', lang)}")
         for c in following:
             if isinstance(c, Finding):
                 at = f" ({c.location})" if c.location else ""
-                out.append(f"          {'':10}   ↳ {c.severity.upper()} {c.code}: {c.message}{at}")
+                out.append(f"{pad}{'':10}   ↳ {severity[c.severity]} {c.code}: {c.message}{at}")
             else:
-                out.append(f"          {'':10}   ↳ {t('follows_missing', lang)} {c.label} [{c.field}]")
+                out.append(f"{pad}{'':10}   ↳ {t('follows_missing', lang)} {c.label} [{c.field}]")
     out.append("")
     out += _totals_lines(p)
     if ev.activity is not None:

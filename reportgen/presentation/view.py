@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 from babel import Locale
-from babel.dates import format_date
 
 from reportgen.errors import StandardError
 from reportgen.evaluation.model import Evaluation, FieldValue, Location
@@ -82,7 +81,7 @@ class _View:
     # -- small formatters ------------------------------------------------------------------------
     def s(self, key: str, **kw: Any) -> str:
         text = t(key, self.lang)
-        return text.format(**kw) if kw else text
+        return fmt.fill(text, kw, self.lang) if kw else text
 
     def num(self, x: float | int | None, sig: int = 4) -> str:
         """Locale number; huge or tiny magnitudes (FLOP, token counts) as m × 10ⁿ, not 15+ digits.
@@ -117,7 +116,7 @@ class _View:
                 return value
         if isinstance(value, dt.datetime):
             value = value.date()
-        return format_date(value, format="long", locale=fmt.LOCALES[self.lang])
+        return fmt.long_date(value, self.lang)
 
     def label(self, fid: str) -> str:
         f = self.std.fields.get(fid)
@@ -292,6 +291,7 @@ class _View:
             (t("reporting_period", self.lang), period),
             (t("standard", self.lang), self.meta()["standard_title"]),
             (t("report_date", self.lang), self.date(pub) if pub else self.s("rpt_not_dated")),
+            (self.s("rpt_language"), fmt.language_name(self.lang)),  # named in itself: Français
         ]
         published = published_mod.aggregates(self)
         keyed = [{"key": "", "label": a, "value": b} for a, b in facts]
@@ -434,7 +434,7 @@ class _View:
 
     def functional_units(self) -> Row:
         def cell(uv: tuple[float, str] | None) -> str:
-            return fmt.quantity(uv[0], uv[1], self.lang) if uv else self.s("rpt_not_derivable")
+            return view_cover.per_unit_text(uv, self.lang) or self.s("rpt_not_derivable")
 
         rows = [
             {"label": u.label, "per_request": cell(u.per_request), "per_1k": cell(u.per_1k)}

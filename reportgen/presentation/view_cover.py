@@ -28,12 +28,8 @@ def cover(view: Any, identification: dict[str, Any]) -> dict[str, Any]:
         "per_unit": [
             {
                 "label": u.label,
-                "per_request": fmt.quantity(u.per_request[0], u.per_request[1], view.lang)
-                if u.per_request
-                else view.s("rpt_dash"),
-                "per_1k": fmt.quantity(u.per_1k[0], u.per_1k[1], view.lang)
-                if u.per_1k
-                else view.s("rpt_dash"),
+                "per_request": per_unit_text(u.per_request, view.lang) or view.s("rpt_dash"),
+                "per_1k": per_unit_text(u.per_1k, view.lang) or view.s("rpt_dash"),
             }
             for u in p.per_unit
         ],
@@ -42,6 +38,13 @@ def cover(view: Any, identification: dict[str, Any]) -> dict[str, Any]:
         "published_per_unit": published_mod.per_unit(view),
         "missing": _missing(view),
     }
+
+
+def per_unit_text(uv: tuple[float, str] | None, lang: str) -> str:
+    """A per-unit figure whose unit never breaks across lines (0,0003333 mg Sb eq in a narrow column)."""
+    if uv is None:
+        return ""
+    return f"{fmt.number(uv[0], lang, 4)} {fmt.pretty_unit(uv[1]).replace(' ', chr(0xA0))}"
 
 
 def _card(view: Any, total: Any) -> dict[str, Any]:

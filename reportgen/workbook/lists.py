@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
+from reportgen.presentation import fmt
 from reportgen.resources import strings, t
 from reportgen.standard import Standard
 from reportgen.workbook.layout import (
@@ -149,7 +150,7 @@ def instructions(
         ),
     )
     if source:
-        put(None, t("wb_prefilled", lang).format(source=source))
+        put(None, fmt.fill(t("wb_prefilled", lang), {"source": source}, lang))
     heading("wb_purpose_h")
     put(None, t("wb_purpose", lang))
     heading("wb_sheets_h")
