@@ -185,6 +185,8 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
                 anchor,
                 re.escape(anchor) + "(?:" + "|".join(re.escape(_squash(x)) for x in texts) + ")" + _END,
             )
+    # French reports made before issue 13 call a part of the standard "clause", later ones "article"
+    clause_words = sorted({_squash(t("clause", lang)), "clause"})
     for tr in view["traces"]:
         anchor = _squash(f"{tr['label']} =")
         yield (
@@ -192,7 +194,11 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
             tr["value"],
             anchor,
             re.escape(anchor)
-            + re.escape(_squash(f"{tr['value']} {t('clause', lang)} {tr['clause']} {tr['id']}")),
+            + re.escape(_squash(tr["value"]))
+            + "(?:"
+            + "|".join(re.escape(w) for w in clause_words)
+            + ")"
+            + re.escape(_squash(f"{tr['clause']} {tr['id']}")),
         )
         for i in tr["inputs"]:
             anchor = _squash(f"{i['label']} {i['id']}")
