@@ -222,3 +222,30 @@ def test_json_duplicate_keys_keep_the_first(capsys, tmp_path):
     d = json.loads(out)
     assert d["values"]["training.energy"]["value"] == 5
     assert any(f["code"] == "E-TYPE" and f["location"]["line"] == 2 for f in d["findings"])
+
+
+@pytest.mark.parametrize(
+    ("edit", "lang", "status"),
+    [
+        (
+            lambda t: t.replace("  cut_off_rule:", "  cut_of_rule:", 1),
+            "en",
+            "Incomplete — 1 error to correct",
+        ),
+        (
+            lambda t: t.replace("  cut_off_rule:", "  cut_of_rule:", 1),
+            "fr",
+            "Incomplet — 1 erreur à corriger",
+        ),
+        (
+            lambda t: t.replace("  cut_off_rule:", "  cut_of_rule:", 1) + "\nsystem.colour: blue\n",
+            "en",
+            "Incomplete — 2 errors to correct",
+        ),
+    ],
+)
+def test_status_with_errors_agrees_in_number(capsys, tmp_path, edit, lang, status):
+    src = tmp_path / "typo.yaml"
+    src.write_text(edit((SAMPLES / "acme-assistant-7b.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, _ = cli(capsys, "check", str(src), "--lang", lang)
+    assert code == 1 and status in out

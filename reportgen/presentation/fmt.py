@@ -90,7 +90,10 @@ def status_text(ev: Evaluation) -> str:
         return t("status_complete", lang)
     n = len(ev.missing)
     if n == 0:
-        return t("status_incomplete_errors", lang).format(n=ev.counts["error"])
+        errors = ev.counts["error"]
+        if errors == 1:
+            return t("status_incomplete_error_one", lang)
+        return t("status_incomplete_errors", lang).format(n=errors)
     return t("status_incomplete_one", lang) if n == 1 else t("status_incomplete", lang).format(n=n)
 
 
