@@ -199,7 +199,7 @@ class ActivityMonth(BaseModel):
     month: str  # YYYY-MM, UTC
     energy_kwh: float
     ghg_kg: float | None  # hourly-matched GHG of the month's matched energy
-    average_ghg_kg: float | None = None  # the same energy at the period-average intensities (I-ACT-5), 1.6
+    average_ghg_kg: float | None = None  # the same energy at the period-average intensities (I-ACT-5), 1.7
 
 
 class ActivityReport(BaseModel):
