@@ -136,3 +136,29 @@ def recalculate(paths: list[Path], outdir: Path) -> dict[Path, Path]:
     missing = [p for p, q in out.items() if not q.exists()]
     assert not missing, f"LibreOffice did not convert {missing}"
     return out
+
+
+# -- the web page's API (tests/test_web_*.py) ---------------------------------------------------------------
+WEB_BASE_URL = "http://127.0.0.1:8765"
+
+
+@pytest.fixture
+def tmp_root(tmp_path):
+    """The server's folder for uploads; every request must leave it empty."""
+    d = tmp_path / "uploads"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def client(tmp_root):
+    """A TestClient of `reportgen serve`'s app (skipped without starlette/httpx)."""
+    pytest.importorskip("starlette")
+    pytest.importorskip("httpx")
+    from starlette.testclient import TestClient
+
+    from reportgen.web.app import create_app
+
+    with TestClient(create_app(tmp_root=tmp_root), base_url=WEB_BASE_URL) as c:
+        yield c
+    assert list(tmp_root.iterdir()) == [], "a request left its temporary folder behind"

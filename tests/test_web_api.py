@@ -29,20 +29,6 @@ ACME_XLSX = SAMPLES / "acme-assistant-7b.xlsx"
 LOCAL = "http://127.0.0.1:8765"
 
 
-@pytest.fixture
-def tmp_root(tmp_path):
-    d = tmp_path / "uploads"
-    d.mkdir()
-    return d
-
-
-@pytest.fixture
-def client(tmp_root):
-    with TestClient(create_app(tmp_root=tmp_root), base_url=LOCAL) as c:
-        yield c
-    assert list(tmp_root.iterdir()) == [], "a request left its temporary folder behind"
-
-
 def cli_json(capsys, *argv: str) -> tuple[int, dict]:
     capsys.readouterr()
     code = main(list(argv))

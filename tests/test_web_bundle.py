@@ -12,30 +12,14 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
-from starlette.testclient import TestClient  # noqa: E402
 
 from reportgen.commands.main import main  # noqa: E402
 from reportgen.inputs import bundle  # noqa: E402
-from reportgen.web.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 METERED = SAMPLES / "acme-assistant-7b-metered.yaml"
 LOCAL = "http://127.0.0.1:8765"
-
-
-@pytest.fixture
-def tmp_root(tmp_path):
-    d = tmp_path / "uploads"
-    d.mkdir()
-    return d
-
-
-@pytest.fixture
-def client(tmp_root):
-    with TestClient(create_app(tmp_root=tmp_root), base_url=LOCAL) as c:
-        yield c
-    assert list(tmp_root.iterdir()) == [], "a request left its temporary folder behind"
 
 
 def zipped(members: dict[str, bytes]) -> bytes:
