@@ -13,6 +13,21 @@ import pytest
 from reportgen import evaluate_mapping
 
 UTC = dt.UTC
+
+
+def _sample_generator():
+    """The script that makes the sample's tables: the test tables share its Electricity Maps layout."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "samples" / "activity" / "make_tables.py"
+    spec = importlib.util.spec_from_file_location("make_tables", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ELECTRICITY_MAPS_HEADER = _sample_generator().ELECTRICITY_MAPS_HEADER
 T0 = dt.datetime(2025, 3, 1, tzinfo=UTC)
 
 
@@ -54,19 +69,7 @@ def em_grid(path: Path, intensities: dict[tuple[str, dt.datetime], list[float]])
             )
     return write_csv(
         path,
-        [
-            "Datetime (UTC)",
-            "Country",
-            "Zone Name",
-            "Zone Id",
-            "Carbon Intensity gCO₂eq/kWh (direct)",
-            "Carbon Intensity gCO₂eq/kWh (Life cycle)",
-            "Low Carbon Percentage",
-            "Renewable Percentage",
-            "Data Source",
-            "Data Estimated",
-            "Data Estimation Method",
-        ],
+        ELECTRICITY_MAPS_HEADER,
         rows,
     )
 

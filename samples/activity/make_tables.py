@@ -30,6 +30,20 @@ Q_END = dt.datetime(2025, 10, 1, tzinfo=UTC)
 TRAIN_START = dt.datetime(2025, 8, 4, 6, tzinfo=UTC)
 TRAIN_HOURS = 21 * 24
 H = dt.timedelta(hours=1)
+# The columns of an Electricity Maps hourly export, as published (D.2 reads two of them by name).
+ELECTRICITY_MAPS_HEADER = [
+    "Datetime (UTC)",
+    "Country",
+    "Zone Name",
+    "Zone Id",
+    "Carbon Intensity gCO₂eq/kWh (direct)",
+    "Carbon Intensity gCO₂eq/kWh (Life cycle)",
+    "Low Carbon Percentage",
+    "Renewable Percentage",
+    "Data Source",
+    "Data Estimated",
+    "Data Estimation Method",
+]
 
 
 def z(t: dt.datetime) -> str:
@@ -70,19 +84,7 @@ def main(out: Path = HERE) -> None:
     write(
         out,
         "grid-fr-de-2025q3.csv",
-        [
-            "Datetime (UTC)",
-            "Country",
-            "Zone Name",
-            "Zone Id",
-            "Carbon Intensity gCO₂eq/kWh (direct)",
-            "Carbon Intensity gCO₂eq/kWh (Life cycle)",
-            "Low Carbon Percentage",
-            "Renewable Percentage",
-            "Data Source",
-            "Data Estimated",
-            "Data Estimation Method",
-        ],
+        ELECTRICITY_MAPS_HEADER,
         [
             [
                 t.strftime("%Y-%m-%d %H:%M:%S"),
