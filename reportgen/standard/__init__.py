@@ -19,12 +19,14 @@ from reportgen.standard.model import (
     resolve_edition,
     shipped_editions,
 )
+from reportgen.standard.roles import Roles
 
 __all__ = [
     "Condition",
     "Dimension",
     "Field",
     "Localized",
+    "Roles",
     "Standard",
     "available_editions",
     "editions_root",

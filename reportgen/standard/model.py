@@ -25,6 +25,7 @@ from reportgen.standard.editions import (  # noqa: F401  (the edition registry i
     resolve_edition,
     shipped_editions,
 )
+from reportgen.standard.roles import Roles
 from reportgen.standard.schemas import Crosswalk, Rules, checked_crosswalk, checked_rules
 
 Obligation = Literal["M", "M*", "R", "O"]
@@ -178,6 +179,7 @@ class Standard(_Strict):
     indicators: dict[str, Indicator]
     per_tokens: int
     inference_share_indicator: str
+    roles: Roles  # the fields the code gives a meaning to, by role (standard/roles.py)
     fields: dict[str, Field]
     findings: dict[str, FindingCode]
     rules: Annotated[dict[str, Any], AfterValidator(checked_rules)]  # read as mappings by evaluation/rules.py
@@ -277,6 +279,7 @@ class Standard(_Strict):
             for ref in (self.published.scope, self.published.definition):
                 if ref not in self.fields:
                     problems.append(f"published: '{ref}' is not a field")
+        problems += self.roles.problems(self.fields, self.phase_ids)
         if self.semantics.basis and "basis" not in self.enums:
             problems.append("semantics.basis needs the enumeration `basis` (strongest first)")
         rules = Rules.model_validate(self.rules)

@@ -1,0 +1,62 @@
+"""The `roles:` of an edition (reportgen/standard/roles.py): typed, checked when the edition loads."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from reportgen.errors import StandardError
+from reportgen.standard import load_from_directory, load_standard
+
+
+@pytest.fixture
+def edition_copy(tmp_path):
+    target = tmp_path / "aild-d1"
+    shutil.copytree(load_standard("D1").directory, target)
+    return target
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edition", ["D1", "D1.1"])
+def test_every_role_names_a_field_of_the_edition(edition):
+    std = load_standard(edition)
+    for name, fid in std.roles.model_dump().items():
+        if "PHASE" in fid:
+            assert all(std.roles.status_of(p) in std.fields for p in std.phase_ids), name
+        else:
+            assert fid in std.fields, name
+    assert std.roles.status_of("training") == "boundary.phases.training"
+    assert std.roles.justification_of("inference") == "boundary.justifications.inference"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("  system_name: system.name\n", "", "roles.system_name"),  # a role the code needs
+        ("system_name: system.name", "system_name: system.title", "roles.system_name: 'system.title'"),
+        ("phase_status: boundary.phases.PHASE", "phase_status: boundary.phases", "roles.phase_status"),
+        ("energy_scope: boundary.energy_scope", "energy_scope: boundary.PHASE", "roles.energy_scope"),
+        (
+            "phase_justification: boundary.justifications.PHASE",
+            "phase_justification: boundary.justification.PHASE",
+            "'boundary.justification.training' is not a field",
+        ),
+    ],
+)
+def test_a_missing_or_dangling_role_fails_when_the_edition_loads(edition_copy, old, new, named):
+    _edit(edition_copy / "standard.yaml", old, new)
+    with pytest.raises(StandardError) as exc:
+        load_from_directory(edition_copy)
+    assert named in str(exc.value) and str(edition_copy) in str(exc.value)
+
+
+def test_an_unknown_role_is_refused(edition_copy):
+    _edit(edition_copy / "standard.yaml", "roles:\n", "roles:\n  system_colour: system.name\n")
+    with pytest.raises(StandardError, match="roles.system_colour"):
+        load_from_directory(edition_copy)
