@@ -41,6 +41,19 @@ class Context:
     def facility(self) -> bool:
         return self.raw("boundary.energy_scope") == self.standard.facility_energy_scope
 
+    def it_energy(self, phase: str) -> tuple[float, list[str]] | None:
+        """IT energy of a phase and the fields it rests on: energy ÷ pue under the facility scope, else
+        energy. Asked by a formula (8.3) and by a check (8.6, W-RNG-5) alike, so it lives with both."""
+        energy = self.num(f"{phase}.energy")
+        if energy is None:
+            return None
+        if not self.facility:
+            return energy, [f"{phase}.energy"]
+        pue = self.num(f"{phase}.pue")
+        if not pue:
+            return None
+        return energy / pue, [f"{phase}.energy", f"{phase}.pue"]
+
     # -- values ------------------------------------------------------------------------------------
     def raw(self, fid: str) -> Any:
         v = self.values.get(fid)

@@ -97,7 +97,7 @@ class FieldValue(BaseModel):
     location: Location | None = None
 
 
-class Published(BaseModel):
+class PublishedAggregate(BaseModel):
     """A6: a lifecycle aggregate as published, shown beside the computed total, never added to it."""
 
     value: float
@@ -123,7 +123,7 @@ class Total(BaseModel):
     by_basis: dict[str, float] = PydField(
         default_factory=dict, description="A4 (D1.1): the total split by the basis of each phase's value"
     )
-    published: Published | None = None
+    published: PublishedAggregate | None = None
 
 
 class UnitValue(BaseModel):
@@ -160,7 +160,9 @@ class MissingItem(BaseModel):
     )
 
 
-class Standard(BaseModel):
+class EditionRef(BaseModel):
+    """The edition an evaluation was made under, by name (the encoded edition is standard.Standard)."""
+
     id: str
     edition: str
 
@@ -216,7 +218,7 @@ class Evaluation(BaseModel):
     format_version: str = PydField(
         FORMAT_VERSION, description="version of this JSON's shape (MAJOR.MINOR): a new minor adds keys only"
     )
-    standard: Standard
+    standard: EditionRef
     tool_version: str
     source: str | None
     language: Literal["en", "fr"]

@@ -16,12 +16,12 @@ from typing import Any
 
 from reportgen.evaluation import calculation as calc
 from reportgen.evaluation import causes
+from reportgen.evaluation import totals as sums_of
 from reportgen.evaluation import validation as validate
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.fingerprint import canonical_tree, fingerprint
-from reportgen.evaluation.model import Evaluation, Location, MissingItem
-from reportgen.evaluation.model import Standard as StandardRef
+from reportgen.evaluation.model import EditionRef, Evaluation, Location, MissingItem
 from reportgen.evaluation.values import TypeProblem, ValueParser, parse_all
 from reportgen.evaluation.wording import WorkbookWords
 from reportgen.inputs import RawInput, from_mapping, read_input
@@ -93,13 +93,13 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         activity, tables = activity_mod.apply(raw, ctx)
         if tables:
             inputs["activity"] = tables
-    calc.derive(ctx, language)
+    calc.apply_formulas(ctx, language)
     if std.semantics.basis:
-        calc.assign_bases(ctx)
+        sums_of.assign_bases(ctx)
     missing, applicable, satisfied, coverage = validate.obligations(ctx, language)
     missing = _locate_missing(missing, raw)
     validate.run_checks(ctx, language)
-    sums = calc.totals(ctx)
+    sums = sums_of.totals(ctx)
     validate.published_aggregates(ctx, sums, language)
     share_total = sums.get(std.inference_share_indicator)
 
@@ -107,7 +107,7 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
     ordered = causes.order(ctx, findings.items, missing)  # root causes first, what follows under them
     complete = not missing and counts["error"] == 0
     return Evaluation(
-        standard=StandardRef(id=std.id, edition=std.edition),
+        standard=EditionRef(id=std.id, edition=std.edition),
         tool_version=__version__,
         source=raw.source,
         language=language,
@@ -125,12 +125,12 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         boundary={p: ctx.status(p) for p in std.phase_ids},
         values={fid: ctx.values[fid] for fid in std.fields if fid in ctx.values},
         totals=sums,
-        functional_units=calc.functional_units(ctx).model_copy(
-            update={"published": calc.published_per_unit(ctx)}
+        functional_units=sums_of.functional_units(ctx).model_copy(
+            update={"published": sums_of.published_per_unit(ctx)}
         ),
-        inference_share=calc.inference_share(ctx, sums),
+        inference_share=sums_of.inference_share(ctx, sums),
         inference_share_partial=share_total.partial if std.semantics.partial_shares and share_total else None,
-        data_quality=calc.data_quality(ctx, sums),
+        data_quality=sums_of.quality_shares(ctx, sums),
         inputs=inputs,
         rejected={k: _jsonable(v) for k, v in parsed.rejected.items()},
         activity=activity,

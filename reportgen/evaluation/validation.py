@@ -7,7 +7,6 @@ rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is
 from __future__ import annotations
 
 from reportgen.evaluation import rules
-from reportgen.evaluation.calculation import it_energy
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import Location, MissingItem, Total
 from reportgen.evaluation.remedy import missing_fix
@@ -171,7 +170,7 @@ def arithmetic(ctx: Context, lang: str) -> None:
         hours_id = f"{phase}.accelerator_hours"
         if hours_id not in std.fields or not ctx.included(phase):
             continue
-        hours, it = ctx.num(hours_id), it_energy(ctx, phase)
+        hours, it = ctx.num(hours_id), ctx.it_energy(phase)
         if not hours or it is None:
             continue
         watts = it[0] * std.calculations.formulas["8.1"].parameters["w_per_kw"] / hours

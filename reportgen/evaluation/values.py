@@ -16,6 +16,7 @@ from typing import Any
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import FieldValue, Location
 from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
+from reportgen.inputs.raw import FORMULA_MARKER
 from reportgen.standard import Field, Standard
 from reportgen.standard.units import NumberError, UnitError, Units, parse_number
 
@@ -162,7 +163,7 @@ class ValueParser:
         """Return the typed value, None when nothing was supplied, or raise TypeProblem."""
         v = raw.value
         loc = raw.location
-        if isinstance(v, dict) and "__formula__" in v:  # a workbook formula with no cached result
+        if isinstance(v, dict) and FORMULA_MARKER in v:  # a workbook formula with no cached result
             raise TypeProblem("formula")
         if isinstance(v, dict) and "withheld" in v:
             extra = set(v) - WITHHELD_KEYS

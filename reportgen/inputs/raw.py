@@ -11,6 +11,9 @@ from reportgen.standard import Standard
 # The keys of a value written as a mapping (SPEC 4.2 quantity, 4.3 withheld), as opposed to a group.
 QUANTITY_KEYS = frozenset({"value", "unit", "method", "source", "uncertainty_pct", "note"})
 WITHHELD_KEYS = frozenset({"withheld", "note"})
+# The value a workbook reader delivers for a formula whose result was never saved ({MARKER: "=A1+B2"}):
+# the evaluation refuses it with the E-TYPE variant `formula`, whose fix says to open and save the file.
+FORMULA_MARKER = "__formula__"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
@@ -28,21 +28,8 @@ from reportgen.workbook.layout import (
     PROP_EDITION,
     PROP_STANDARD,
 )
+from reportgen.workbook.styles import HEADING_FONT, TITLE_FONT, WRAP_TOP, cell_font
 from reportgen.workbook.xml_text import TextGuard
-
-FONT_NAME = (
-    "Calibri"  # the default of Excel; named explicitly so that LibreOffice does not fall back to a serif
-)
-
-
-def _font(**kw: Any) -> Font:
-    return Font(name=FONT_NAME, **kw)
-
-
-TITLE_FONT = _font(bold=True, size=14, color="1F3864")
-HEADING_FONT = _font(bold=True, size=11, color="1F3864")
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-BAND = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 
 
 class Lists:
@@ -66,7 +53,7 @@ class Lists:
 
     def _add(self, name: str, heading: str, values: list[str]) -> None:
         col = get_column_letter(self._col)
-        self.ws.cell(row=2, column=self._col, value=heading).font = _font(bold=True)
+        self.ws.cell(row=2, column=self._col, value=heading).font = cell_font(bold=True)
         for i, v in enumerate(values, start=3):
             self.ws.cell(row=i, column=self._col, value=v)
         ref = f"{quote_sheetname(LISTS_SHEET)}!${col}$3:${col}${2 + max(len(values), 1)}"
@@ -127,7 +114,7 @@ def instructions(
             if value is not None:
                 guard.put(c, value)
             c.alignment = WRAP_TOP if wrap else Alignment(vertical="top")  # headings overflow into B
-            c.font = font or _font()
+            c.font = font or cell_font()
         lines = max(len(str(b or "")) // 105, len(str(a or "")) // 24 if wrap else 0) + 1
         ws.row_dimensions[row].height = height or 15.0 * lines
         row += 1
@@ -173,7 +160,7 @@ def instructions(
     heading("wb_obligations_h")
     for code in ("M", "M*", "R", "O"):
         put(code, t(f"wb_obl_{code}", lang))
-        ws.cell(row=row - 1, column=1).font = _font(bold=True)
+        ws.cell(row=row - 1, column=1).font = cell_font(bold=True)
     heading("wb_methods_h")
     known = strings()
     for code in std.enum_values("method"):

@@ -12,9 +12,8 @@ what to do, never a traceback. Reading stops, with a warning naming the cell, af
 a sheet or MAX_ROWS in all: a stray cell in row 1,048,576 costs nothing. openpyxl parses XML through
 defusedxml, which is installed with reportgen.
 
-A formula whose result was never saved (a file written by a program and never opened in a spreadsheet)
-is delivered as the value `{"__formula__": "=A1+B2"}`; values.py turns that marker into E-TYPE variant
-`formula`, whose fix says to open and save the file.
+A formula whose result was never saved is looked for in a second pass (unsaved_formulas.py); the
+`activity` sheet of Annex D has a layout of its own (activity_sheet.py).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from reportgen.inputs.xlsx_zip import (
 )
 from reportgen.resources import t
 from reportgen.standard import Standard, available_editions
+from reportgen.workbook.activity_sheet import is_activity_sheet, read_activity_sheet
 from reportgen.workbook.layout import (
     COLUMNS,
     EDITION_ROW,
@@ -51,13 +51,13 @@ from reportgen.workbook.layout import (
     PROP_EDITION,
     PROP_STANDARD,
 )
+from reportgen.workbook.unsaved_formulas import formulas_at, mark_formulas
 from reportgen.workbook.xml_text import warn
 
 HEADER_SCAN_ROWS = 50
 HEADER_SCAN_COLUMNS = 100
 MAX_SHEET_ROWS = 5_000  # rows read per sheet; the longest sheet of a filled template has about 60
 MAX_ROWS = 50_000  # rows read in a whole workbook, which has about 250
-FORMULA_MARKER = "__formula__"
 
 
 _ID_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
@@ -78,31 +78,6 @@ def header_names() -> dict[str, str]:
         out[_norm(key)] = key
     out[_norm("uncertainty_pct")] = "uncertainty"
     return out
-
-
-# -- the raw file -----------------------------------------------------------------------------------
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f[\s>/]')
-_FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
-
-
-def _formulas_at(archive: zipfile.ZipFile, member: str, cells: set[str]) -> bool:
-    """Cheap test on one sheet's XML, so that the second (formula) pass runs only when needed: whether a
-    formula sits in one of `cells` (the empty Value cells; the template's own status formulas are
-    elsewhere). A formula in a cell whose reference cannot be read counts as a yes."""
-    member = member.lstrip("/")
-    if member not in archive.namelist():
-        return True
-    with archive.open(member) as fh:  # sizes proven by check_container: streamed, never whole
-        tail = b""
-        while chunk := fh.read(1 << 16):
-            text = tail + chunk
-            found = {m.decode() for m in _FORMULA_CELL.findall(text)}
-            if found & cells:
-                return True
-            if any(mark in text for mark in _FORMULA_MARKS) and not found and b' r="' not in text:
-                return True
-            tail = text[-1024:]
-    return False
 
 
 def _edition_mark(wb: Any) -> tuple[str | None, str | None]:
@@ -254,9 +229,9 @@ def _read_workbook(p: Path, data: bytes, std: Standard) -> RawInput:
     by_sheet: dict[str, set[str]] = {}
     for _, sheet, row, col in pending:
         by_sheet.setdefault(sheet, set()).add(f"{_letter(col)}{row}")
-    if any(_formulas_at(archive, members.get(sheet, ""), cells) for sheet, cells in by_sheet.items()):
+    if any(formulas_at(archive, members.get(sheet, ""), cells) for sheet, cells in by_sheet.items()):
         try:
-            _mark_formulas(p, data, raw, pending, tags)
+            mark_formulas(p, data, raw, pending, tags)
         except TooManyTags as exc:  # the values were read: say what was not done rather than refuse
             warn(
                 f"{p.name}: formulas without a saved result were not looked for: the workbook holds more "
@@ -311,8 +286,9 @@ def _read_sheets(
             continue
         ws.reset_dimensions()  # some writers store a wrong <dimension>; read every stored row
         stream = budget.rows(ws)
-        if ws.title.strip().lower() == "activity" and std.activity is not None:
-            _read_activity(ws.title, stream, p, std, raw)
+        if is_activity_sheet(ws.title) and std.activity is not None:
+            values = (tuple(_cell_value(c, "value") for c in row) for row in stream)
+            read_activity_sheet(ws.title, values, p.name, std.activity.declaration.keys, raw)
             continue
         top = list(itertools.islice(stream, HEADER_SCAN_ROWS))
         found = _find_header(top, names)
@@ -365,63 +341,3 @@ def _read_sheets(
                 raw.duplicates.append(entry)
             else:
                 raw.entries[fid] = entry
-
-
-def _read_activity(
-    title: str, rows: Iterator[tuple[Any, ...]], p: Path, std: Standard, raw: RawInput
-) -> None:
-    """D.1: the `activity` sheet lists the tables, one row per table, the declaration keys as headers
-    (found in the first rows, without regard to case); empty rows are skipped."""
-    from reportgen.activity.declare import Declared
-
-    keys = std.activity.declaration.keys if std.activity else []
-    header: dict[int, str] | None = None
-    tables: list[dict[str, Any]] = []
-    cells: dict[tuple[str, ...], str] = {("activity",): f"{title}!A1"}
-    for r, cells_row in enumerate(rows, start=1):
-        row = tuple(_cell_value(c, "value") for c in cells_row)
-        texts = [str(c).strip() if c is not None else "" for c in row]
-        if header is None:
-            found = {i: t.lower() for i, t in enumerate(texts) if t}
-            if "table" in found.values() and "path" in found.values():
-                header = found
-            continue
-        entry = {name: row[i] for i, name in header.items() if i < len(row) and row[i] is not None}
-        if entry:
-            cells[("activity", str(len(tables)))] = f"{title}!A{r}"
-            tables.append(
-                {
-                    k: (str(v) if k in keys and not isinstance(v, str) and k != "table" else v)
-                    for k, v in entry.items()
-                }
-            )
-    raw.meta["activity"] = Declared(value=tables, source=p.name, lines={}, cells=cells)
-
-
-def _mark_formulas(
-    p: Path, data: bytes, raw: RawInput, pending: Iterable[tuple[str, str, int, int]], tags: TagBudget
-) -> None:
-    """Second pass, formulas only: a formula cell whose saved result is empty becomes the marker value."""
-    wb = load_checked(p, data, data_only=False, budget=tags)
-    try:
-        wanted: dict[str, dict[tuple[int, int], str]] = {}
-        for fid, sheet, row, col in pending:
-            wanted.setdefault(sheet, {})[(row, col)] = fid
-        for sheet, cells in wanted.items():
-            ws = wb[sheet]
-            ws.reset_dimensions()
-            last_row, last_col = max(r for r, _ in cells), max(c for _, c in cells)
-            formulas = {}  # only the cells asked for are kept
-            for r, values in enumerate(
-                rows_of(p, ws, max_row=last_row, max_col=last_col, values_only=True), 1
-            ):
-                for c, value in enumerate(values, 1):
-                    if (r, c) in cells:
-                        formulas[(r, c)] = value
-            for (row, col), fid in cells.items():
-                formula = formulas.get((row, col))
-                if isinstance(formula, str) and formula.startswith("=") and fid not in raw.entries:
-                    where = Location(file=p.name, cell=f"{sheet}!{_letter(col)}{row}", path=fid)
-                    raw.entries[fid] = RawEntry(fid, {FORMULA_MARKER: formula}, where)
-    finally:
-        wb.close()

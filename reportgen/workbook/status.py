@@ -18,7 +18,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from reportgen.resources import t
 from reportgen.standard import Standard
 from reportgen.workbook.layout import LISTS_SHEET
-from reportgen.workbook.lists import HEADING_FONT, TITLE_FONT, WRAP_TOP, Lists, _font
+from reportgen.workbook.lists import Lists
+from reportgen.workbook.styles import HEADING_FONT, TITLE_FONT, WRAP_TOP, cell_font
 from reportgen.workbook.xml_text import TextGuard
 
 NAME_MISSING = "aild_missing_count"
@@ -82,7 +83,7 @@ def status_sheet(
         note += " " + t("wb_status_note_activity", lang)
     guard.put(ws["A2"], note)
     ws["A2"].alignment = WRAP_TOP
-    ws["A2"].font = _font(italic=True, color="595959")
+    ws["A2"].font = cell_font(italic=True, color="595959")
     ws.merge_cells("A2:D2")
     ws.row_dimensions[2].height = 62
     per_sheet = [f"COUNTIF({quote_sheetname(n)}!${status}:${status},1)" for n in sheet_names]
@@ -94,9 +95,9 @@ def status_sheet(
     ]
     for i, (key, formula) in enumerate(labels, start=4):
         ws[f"A{i}"] = t(key, lang)
-        ws[f"A{i}"].font = _font(bold=True)
+        ws[f"A{i}"].font = cell_font(bold=True)
         ws[f"B{i}"] = formula
-        ws[f"B{i}"].font = _font(bold=True, size=12, color="9C5700")
+        ws[f"B{i}"].font = cell_font(bold=True, size=12, color="9C5700")
         ws[f"B{i}"].alignment = Alignment(horizontal="left")
     ws["B5"].number_format = "0.0%"
     sheet_ref = quote_sheetname(ws.title)
@@ -108,7 +109,7 @@ def status_sheet(
     for name, count in zip(sheet_names, per_sheet, strict=True):
         row += 1
         ws[f"A{row}"] = f"=HYPERLINK({_q('#' + quote_sheetname(name) + '!A1')},{_q(name)})"
-        ws[f"A{row}"].font = _font(color="0563C1", underline="single")
+        ws[f"A{row}"].font = cell_font(color="0563C1", underline="single")
         ws[f"B{row}"] = f"={count}"
     row += 2
     ws[f"A{row}"] = t("wb_status_list", lang)
@@ -125,13 +126,13 @@ def status_sheet(
         ws[f"C{row}"] = (
             f'=IF({shown},HYPERLINK("#"&INDEX({cat["address"]},{m}),INDEX({cat["address"]},{m})),"")'
         )
-        ws[f"C{row}"].font = _font(color="0563C1", underline="single")
-        ws[f"B{row}"].font = _font(color="595959", size=9)
+        ws[f"C{row}"].font = cell_font(color="0563C1", underline="single")
+        ws[f"B{row}"].font = cell_font(color="595959", size=9)
     ws.protection.sheet = True  # formulas only; no password
 
 
 def _header(ws: Any, row: int, labels: list[str]) -> None:
     for col, label in enumerate(labels, start=1):
         c = ws.cell(row=row, column=col, value=label)
-        c.font = _font(bold=True, color="FFFFFF")
+        c.font = cell_font(bold=True, color="FFFFFF")
         c.fill = HEAD_FILL
