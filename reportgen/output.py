@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reportgen.errors import OutputError
+from reportgen.evaluation.declared import standard_of, text_of
 from reportgen.evaluation.model import Evaluation
 
 
@@ -49,12 +50,9 @@ def safe_name(text: str, fallback: str = "disclosure", max_bytes: int = 80) -> s
 def report_stem(ev: Evaluation) -> str:
     """`<system>-<model version>-AILD-D1`, each part made safe (SPEC-independent naming of issue 4)."""
 
-    def text(fid: str, fallback: str) -> str:
-        v = ev.values.get(fid)
-        return str(v.value) if v is not None and v.value not in (None, "") else fallback
-
-    system = safe_name(text("system.name", "system"), "system")
-    version = safe_name(text("system.model_version", "unversioned"), "unversioned")
+    roles = standard_of(ev).roles
+    system = safe_name(text_of(ev, roles.system_name) or "system", "system")
+    version = safe_name(text_of(ev, roles.model_version) or "unversioned", "unversioned")
     return f"{system}-{version}-{ev.standard.id}-{ev.standard.edition}"
 
 
@@ -189,7 +187,8 @@ EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # when a disclosure carries no d
 def document_date(ev: Evaluation) -> dt.datetime:
     """The date stamped into reports (UTC): publication date, else reporting period end, else
     SOURCE_DATE_EPOCH, else 1980-01-01. Never the wall clock, so the same inputs give the same bytes."""
-    for fid in ("report.publication_date", "report.reporting_period_end"):
+    roles = standard_of(ev).roles
+    for fid in (roles.publication_date, roles.period_end):
         fv = ev.values.get(fid)
         if fv is not None and isinstance(fv.value, dt.date):
             return dt.datetime.combine(fv.value, dt.time(), tzinfo=dt.UTC)

@@ -60,3 +60,81 @@ def test_an_unknown_role_is_refused(edition_copy):
     _edit(edition_copy / "standard.yaml", "roles:\n", "roles:\n  system_colour: system.name\n")
     with pytest.raises(StandardError, match="roles.system_colour"):
         load_from_directory(edition_copy)
+
+
+@pytest.fixture
+def renamed_edition(tmp_path, monkeypatch):
+    """The shipped editions, with `system.name` renamed `system.title` in the data only."""
+    from reportgen.standard import editions as editions_module
+    from reportgen.standard import model as standard_module
+
+    root = tmp_path / "standard"
+    shutil.copytree(load_standard("D1").directory.parent, root)
+    for path in root.rglob("*.yaml"):
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("system.name", "system.title"), encoding="utf-8"
+        )
+    monkeypatch.setattr(editions_module, "editions_root", lambda: root)
+    standard_module.load_standard.cache_clear()
+    editions_module.shipped_editions.cache_clear()
+    yield load_standard("D1.1")
+    standard_module.load_standard.cache_clear()
+    editions_module.shipped_editions.cache_clear()
+
+
+def test_renaming_a_field_needs_no_python(renamed_edition):
+    """Issue 11 item 3: file names, titles and the identification blocks follow the edition's data."""
+    from reportgen.evaluation.pipeline import evaluate
+    from reportgen.inputs import from_mapping
+    from reportgen.output import report_stem
+    from reportgen.presentation.fmt import system_title
+    from reportgen.presentation.view import build_view
+
+    std = renamed_edition
+    assert "system.title" in std.fields and "system.name" not in std.fields
+    given = {"system": {"title": "Orca", "model_version": "3"}, "organization": {"name": "Whale Ltd"}}
+    ev = evaluate(from_mapping(given, std), standard=std)
+    assert not [f for f in ev.findings if f.code == "E-FIELD"]
+    assert report_stem(ev) == "Orca-3-AILD-D1.1"
+    assert system_title(ev) == "Orca 3"
+    view = build_view(ev, std)
+    facts = {f["label"]: f["value"] for f in view["identification"]["facts"]}
+    assert facts["System"] == "Orca" and facts["Organization"] == "Whale Ltd"
+    assert view["meta"]["system"] == "Orca"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        (
+            "identification: [report, organization, system]",
+            "identification: [report, organisation]",
+            "'organisation'",
+        ),
+        (
+            "- {label: model_version, fields: [system.model_version]}",
+            "- {label: model_version, fields: [system.version]}",
+            "'system.version' is not a field",
+        ),
+        (
+            "- {label: standard, show: standard}",
+            "- {label: standards, show: standard}",
+            "'standards' is not a UI string",
+        ),
+        (
+            "- {label: rpt_language, show: language}",
+            "- {label: rpt_language, show: language, fields: [system.model_name]}",
+            "takes no fields",
+        ),
+        (
+            "show: period, fields: [report.reporting_period_start, report.reporting_period_end]}",
+            "show: period, fields: [report.reporting_period_start]}",
+            "takes two fields",
+        ),
+    ],
+)
+def test_a_broken_display_entry_fails_when_the_edition_loads(edition_copy, old, new, named):
+    _edit(edition_copy / "standard.yaml", old, new)
+    with pytest.raises(StandardError) as exc:
+        load_from_directory(edition_copy)
+    assert named in str(exc.value) and "display" in str(exc.value)

@@ -30,6 +30,7 @@ from reportgen.proof import signing
 from reportgen.proof.checks import Check, show
 from reportgen.proof.verify import VerifyResult, verify_report
 from reportgen.resources import strings, t
+from reportgen.standard import load_standard
 from reportgen.version import __version__
 
 LANG_HELP = "language of the messages (default: en)"
@@ -228,15 +229,16 @@ def run_sign(args: argparse.Namespace) -> int:
         v = values.get(fid)
         return str(v["value"]) if isinstance(v, dict) and v.get("value") not in (None, "") else None
 
-    verifier = args.verifier or declared("verification.provider")
+    standard, edition = result.standard.split(" ", 1)
+    roles = load_standard(edition, standard).roles  # a report that verifies is of a shipped edition
+    verifier = args.verifier or declared(roles.verification_provider)
     if not verifier:
         raise ReportgenError(
-            f"{report} names no verifier (verification.provider); say who signs with --verifier NAME."
+            f"{report} names no verifier ({roles.verification_provider}); say who signs with --verifier NAME."
         )
-    level = args.level or declared("verification.level")
+    level = args.level or declared(roles.verification_level)
     if not level:
         raise ReportgenError(f"{report} declares no verification level; give it with --level.")
-    standard, edition = result.standard.split(" ", 1)
     statement = {
         "fingerprint": result.fingerprint,
         "report_sha256": signing.sha256_file(report),

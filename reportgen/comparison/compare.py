@@ -10,8 +10,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from reportgen.comparison.notes import Note, comparability_notes, is_blocking, period_days
+from reportgen.evaluation.declared import standard_of
 from reportgen.evaluation.model import Evaluation, UnitValue
-from reportgen.standard import Standard, load_standard
 from reportgen.standard.units import Units
 
 FU_KINDS = ("per_request", "per_1k_output_tokens")
@@ -50,10 +50,6 @@ def line(baseline: float | None, current: float | None, unit: str) -> Line:
     change = current - baseline if baseline is not None and current is not None else None
     pct = change / baseline * 100 if change is not None and baseline else None
     return Line(baseline=baseline, current=current, change=change, change_pct=pct, unit=unit)
-
-
-def standard_of(ev: Evaluation) -> Standard:
-    return load_standard(ev.standard.edition, ev.standard.id)
 
 
 def compare(baseline: Evaluation, current: Evaluation, lang: str = "en") -> Comparison:

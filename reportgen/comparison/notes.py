@@ -13,6 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from reportgen.evaluation.declared import standard_of, value_of
 from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 from reportgen.standard import Standard
@@ -29,11 +30,12 @@ CODES: dict[str, bool] = {
     "basis_mix": False,
     "period_length": False,
 }
-# Boundary fields compared as they are, with the enumeration that labels them
-BOUNDARY_FIELDS = {
-    "lca_scope": ("boundary.lca_scope", "lca_scope"),
-    "energy_scope": ("boundary.energy_scope", "energy_scope"),
-    "accounting": ("boundary.electricity_accounting", "electricity_accounting"),
+# Boundary declarations compared as they are (note code: the field's role, standard/roles.py); each is
+# labelled with its field's enumeration
+BOUNDARY_ROLES = {
+    "lca_scope": "lca_scope",
+    "energy_scope": "energy_scope",
+    "accounting": "electricity_accounting",
 }
 
 
@@ -48,21 +50,12 @@ def is_blocking(code: str) -> bool:
 
 def period_days(ev: Evaluation) -> int | None:
     """Days of the reporting period, both ends counted; None when either end is missing."""
-    start, end = (ev.values.get(f"report.reporting_period_{k}") for k in ("start", "end"))
-    if (
-        start is None
-        or end is None
-        or not isinstance(start.value, dt.date)
-        or not isinstance(end.value, dt.date)
-    ):
+    roles = standard_of(ev).roles
+    start, end = value_of(ev, roles.period_start), value_of(ev, roles.period_end)
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
         return None
-    days = (end.value - start.value).days + 1
+    days = (end - start).days + 1
     return days if days > 0 else None
-
-
-def _raw(ev: Evaluation, fid: str) -> object:
-    v = ev.values.get(fid)
-    return v.value if v is not None and v.origin == "supplied" else None
 
 
 def comparability_notes(
@@ -74,8 +67,8 @@ def comparability_notes(
     def add(code: str, **kw: object) -> None:
         notes.append(Note(code=code, message=t(f"cmp_note_{code}", lang).format(**kw)))
 
-    def label(enum: str, value: object) -> str:
-        return t("cmp_not_stated", lang) if value is None else std_c.enum_label(enum, value, lang)
+    def label(enum: str | None, value: object) -> str:
+        return t("cmp_not_stated", lang) if value is None else std_c.enum_label(enum or "", value, lang)
 
     if (baseline.standard.id, baseline.standard.edition) != (current.standard.id, current.standard.edition):
         add("edition", baseline=std_b.name, current=std_c.name)
@@ -88,16 +81,26 @@ def comparability_notes(
                 baseline=label("phase_status", sb),
                 current=label("phase_status", sc),
             )
-    for code, (fid, enum) in BOUNDARY_FIELDS.items():
-        vb, vc = _raw(baseline, fid), _raw(current, fid)
+
+    def both(role: str) -> tuple[object, object, str | None]:
+        """The supplied values of the field playing `role` in each edition, and its enumeration."""
+        fb, fc = getattr(std_b.roles, role), getattr(std_c.roles, role)
+        return (
+            value_of(baseline, fb, supplied_only=True),
+            value_of(current, fc, supplied_only=True),
+            std_c.fields[fc].enum,
+        )
+
+    for code, role in BOUNDARY_ROLES.items():
+        vb, vc, enum = both(role)
         if vb != vc:
             add(code, baseline=label(enum, vb), current=label(enum, vc))
-    rb, rc = _raw(baseline, "inference.per_request_basis"), _raw(current, "inference.per_request_basis")
+    rb, rc, enum = both("per_request_basis")
     if rb != rc and (baseline.functional_units.per_request or current.functional_units.per_request):
         add(
             "per_request_basis",
-            baseline=label("per_request_basis", rb),
-            current=label("per_request_basis", rc),
+            baseline=label(enum, rb),
+            current=label(enum, rc),
         )
     for name in std_c.indicators:
         states = [

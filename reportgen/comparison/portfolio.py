@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from reportgen.comparison.compare import standard_of
+from reportgen.evaluation.declared import standard_of, text_of
 from reportgen.evaluation.model import Evaluation, UnitValue
 from reportgen.standard.units import Units
 
@@ -60,13 +60,9 @@ class Consolidation:
         return own.value / total.value
 
 
-def _text(ev: Evaluation, fid: str) -> str | None:
-    v = ev.values.get(fid)
-    return str(v.value) if v is not None and v.value not in (None, "") else None
-
-
 def _period(ev: Evaluation) -> str:
-    start, end = _text(ev, "report.reporting_period_start"), _text(ev, "report.reporting_period_end")
+    roles = standard_of(ev).roles
+    start, end = text_of(ev, roles.period_start), text_of(ev, roles.period_end)
     return f"{start}/{end}" if start and end else "period not stated"
 
 
@@ -91,8 +87,8 @@ def consolidate(evaluations: list[Evaluation], lang: str = "en") -> Consolidatio
             )
         systems.append(
             System(
-                name=_text(ev, "system.name"),
-                version=_text(ev, "system.model_version"),
+                name=text_of(ev, std.roles.system_name),
+                version=text_of(ev, std.roles.model_version),
                 fingerprint=ev.fingerprint,
                 status=ev.status,
                 edition=ev.standard.edition,

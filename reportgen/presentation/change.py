@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.comparison.compare import Comparison, Line, compare, standard_of
+from reportgen.comparison.compare import Comparison, Line, compare
 from reportgen.comparison.notes import is_blocking
+from reportgen.evaluation.declared import standard_of, value_of
 from reportgen.evaluation.model import Evaluation
 from reportgen.presentation import fmt
 from reportgen.presentation.comparison_chart import BarRow, bars_svg
@@ -22,10 +23,9 @@ FONT = "Report Sans"
 
 
 def _period(ev: Evaluation, lang: str) -> str:
-    start, end = (ev.values.get(f"report.reporting_period_{k}") for k in ("start", "end"))
-    if start is None or end is None or start.value is None or end.value is None:
-        return ""
-    return f"{start.value} – {end.value}"
+    roles = standard_of(ev).roles
+    start, end = value_of(ev, roles.period_start), value_of(ev, roles.period_end)
+    return "" if start is None or end is None else f"{start} – {end}"
 
 
 def series_names(baseline: Evaluation, current: Evaluation, lang: str) -> list[str]:

@@ -5,8 +5,9 @@ Numbers go through `fmt` (Babel), so 1 287,5 MWh in French; a change carries its
 
 from __future__ import annotations
 
-from reportgen.comparison.compare import Comparison, Line, standard_of
+from reportgen.comparison.compare import Comparison, Line
 from reportgen.comparison.notes import is_blocking
+from reportgen.evaluation.declared import standard_of
 from reportgen.evaluation.model import Evaluation
 from reportgen.presentation import fmt
 from reportgen.resources import t

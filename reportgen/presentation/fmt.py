@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from reportgen.evaluation.declared import standard_of, text_of
 from reportgen.evaluation.model import Evaluation
 from reportgen.resources import t
 
@@ -99,8 +100,9 @@ def status_text(ev: Evaluation) -> str:
 
 def system_title(ev: Evaluation) -> str:
     """`<system name> <model version>` as reports and the CLI title a disclosure ("" when neither is given)."""
-    parts = [ev.values.get(fid) for fid in ("system.name", "system.model_version")]
-    return " ".join(str(v.value) for v in parts if v is not None and v.value not in (None, ""))
+    roles = standard_of(ev).roles
+    parts = (text_of(ev, roles.system_name), text_of(ev, roles.model_version))
+    return " ".join(p for p in parts if p is not None)
 
 
 def long_date(value: dt.date, lang: str = "en") -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from reportgen.comparison.portfolio import Consolidation
+from reportgen.evaluation.declared import standard_of, text_of
 from reportgen.evaluation.model import Evaluation
 from reportgen.output import EPOCH, document_date
 from reportgen.presentation import fmt
@@ -35,8 +36,8 @@ def stamp(evaluations: list[Evaluation]) -> dt.datetime:
 
 
 def organizations(evaluations: list[Evaluation]) -> list[str]:
-    names = [ev.values["organization.name"].value for ev in evaluations if "organization.name" in ev.values]
-    return list(dict.fromkeys(str(n) for n in names if n))
+    names = [text_of(ev, standard_of(ev).roles.organization_name) for ev in evaluations]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> dict[str, Any]:

@@ -208,7 +208,7 @@ def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
             notice=len(included) < len(std.phase_ids),
         )
     ]
-    scope = value("boundary.energy_scope")
+    scope = value(std.roles.energy_scope)
     if scope is not None and scope != std.facility_energy_scope:
         out.append(
             ScopeItem(
@@ -218,7 +218,7 @@ def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
                 notice=True,
             )
         )
-    accounting = value("boundary.electricity_accounting")
+    accounting = value(std.roles.electricity_accounting)
     out.append(
         ScopeItem(
             "accounting",
@@ -229,7 +229,7 @@ def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
             notice=accounting is None,
         )
     )
-    level = value("verification.level")
+    level = value(std.roles.verification_level)
     text = (
         std.enum_label("verification_level", level, lang)
         if level is not None

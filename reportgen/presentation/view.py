@@ -24,8 +24,8 @@ from reportgen.presentation.summary import Presentation, present
 from reportgen.presentation.view_activity import section as activity_section
 from reportgen.resources import t
 from reportgen.standard import Field, Standard
+from reportgen.standard.display import DisplayLine
 
-ID_GROUPS = ("report", "organization", "system")
 LARGE_COUNT = (
     10**9
 )  # counts from here on print as m × 10ⁿ, all alike (7.2 × 10⁹ parameters, 1.5 × 10¹² tokens)
@@ -59,7 +59,7 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "phases": v.phases(),
         "activity": activity_section(ev.activity, v.std, v.lang),  # Annex D, D.6
         "functional_units": v.functional_units(),
-        "published": published_mod.sections(v, (*ID_GROUPS, "boundary", "methodology", "verification")),
+        "published": published_mod.sections(v, tuple(v.std.display.parts.groups())),
         "methodology": v.methodology(),
         "verification": v.verification(),
         "traces": v.traces(),
@@ -237,16 +237,21 @@ class _View:
     def rows(self, gid: str, skip: tuple[str, ...] = (), applies: bool = True) -> list[Row]:
         return [self.row(f, applies) for f in self.std.fields_of(gid) if f.id not in skip]
 
+    def part_rows(self, groups: list[str], skip: tuple[str, ...] = ()) -> list[Row]:
+        """The rows of a part of the report: the fields of its groups (the edition's `display.parts`)."""
+        return [r for g in groups for r in self.rows(g, skip)]
+
     # -- clause 11 sections ----------------------------------------------------------------------
     def self_declared(self) -> bool:
         """Clause 10: self-declared unless a level above internal review is declared."""
         return self.ev.self_declared
 
     def meta(self) -> Row:
-        system = str(self.value("system.name") or "")
-        version = str(self.value("system.model_version") or "")
-        org = str(self.value("organization.name") or "")
-        created = self.value("report.publication_date") or self.value("report.reporting_period_end")
+        roles = self.std.roles
+        system = str(self.value(roles.system_name) or "")
+        version = str(self.value(roles.model_version) or "")
+        org = str(self.value(roles.organization_name) or "")
+        created = self.value(roles.publication_date) or self.value(roles.period_end)
         sid, edition = self.ev.standard.id, self.ev.standard.edition
         name = fmt.system_title(self.ev)
         return {
@@ -276,28 +281,17 @@ class _View:
         }
 
     def identification(self) -> Row:
-        start, end = self.value("report.reporting_period_start"), self.value("report.reporting_period_end")
-        period = (
-            self.s("rpt_period", start=self.date(start), end=self.date(end))
-            if start and end
-            else self.s("rpt_dash")
-        )
-        pub = self.value("report.publication_date")
-        model = " — ".join(str(x) for x in (self.value("system.name"), self.value("system.model_name")) if x)
         facts = [
-            (t("organization", self.lang), str(self.value("organization.name") or self.s("rpt_dash"))),
-            (t("system", self.lang), model or self.s("rpt_dash")),
-            (t("model_version", self.lang), str(self.value("system.model_version") or self.s("rpt_dash"))),
-            (t("reporting_period", self.lang), period),
-            (t("standard", self.lang), self.meta()["standard_title"]),
-            (t("report_date", self.lang), self.date(pub) if pub else self.s("rpt_not_dated")),
-            (self.s("rpt_language"), fmt.language_name(self.lang)),  # named in itself: Français
+            fact for line in self.std.display.report_identification if (fact := self.fact(line)) is not None
         ]
         published = published_mod.aggregates(self)
         keyed = [{"key": "", "label": a, "value": b} for a, b in facts]
         if published:  # A6: on the first page (which shows each beside its total)
             keyed.append({"key": "published", "label": self.s("published_aggregates"), "value": published})
-        groups = [{"id": g, "label": self.group_label(g), "rows": self.rows(g)} for g in ID_GROUPS]
+        groups = [
+            {"id": g, "label": self.group_label(g), "rows": self.rows(g)}
+            for g in self.std.display.parts.identification
+        ]
         return {"facts": keyed, "groups": groups}
 
     def totals(self) -> list[Row]:
@@ -378,21 +372,44 @@ class _View:
             )
         return out
 
+    def fact(self, line: DisplayLine) -> tuple[str, str] | None:
+        """One line of the identification block (the edition's `display`): label and text; None for a
+        line left out when empty."""
+        label = self.s(line.label) if line.label else self.label(line.fields[0])
+        values = [(self.std.fields[fid], self.value(fid)) for fid in line.fields]
+        given = [(f, v) for f, v in values if v]
+        if line.when_given and not given:
+            return None
+        if line.show == "period":
+            start, end = (v for _, v in values)
+            text = self.s("rpt_period", start=self.date(start), end=self.date(end)) if start and end else ""
+        elif line.show == "standard":
+            text = self.meta()["standard_title"]
+        elif line.show == "language":
+            text = fmt.language_name(self.lang)  # named in itself: Français
+        elif line.show == "status":
+            text = self.p.status_text
+        elif line.show in ("completeness", "recommended_coverage"):
+            text = self.pct(getattr(self.ev, line.show))
+        else:
+            text = " — ".join(self.value_text(f, v) for f, v in given)
+        return label, text or self.s(line.empty)
+
     def boundary(self) -> Row:
         phases = []
         for p in self.std.phase_ids:
-            f = self.std.fields[f"boundary.phases.{p}"]
-            jf = self.std.fields[f"boundary.justifications.{p}"]
+            f = self.std.fields[self.std.roles.status_of(p)]
+            jf = self.std.fields[self.std.roles.justification_of(p)]
             phases.append(
                 {"id": p, "label": self.group_label(p), "status": self.row(f), "justification": self.row(jf)}
             )
-        shown = tuple(f"boundary.{k}.{p}" for k in ("phases", "justifications") for p in self.std.phase_ids)
-        scope = self.value("boundary.energy_scope")
+        scope = self.value(self.std.roles.energy_scope)
         narrow = None
         if scope is not None and scope != self.std.facility_energy_scope:
             label = self.std.enum_label("energy_scope", scope, self.lang)
             narrow = {"label": self.s("rpt_narrow_label"), "text": self.s("rpt_narrow_text", scope=label)}
-        return {"phases": phases, "rows": self.rows("boundary", skip=shown), "narrow": narrow}
+        rows = self.part_rows(self.std.display.parts.boundary, skip=self.std.phase_status_fields())
+        return {"phases": phases, "rows": rows, "narrow": narrow}
 
     def phases(self) -> list[Row]:
         """Per phase (clause 11 item 4). An included phase lists its fields with a value and its missing
@@ -410,7 +427,7 @@ class _View:
             rows = self.rows(g.id, applies=included or status is None)
             shown = [r for r in rows if r["origin"] != "missing" or r["note"] or r["id"] in self.ev.missing]
             empty = [{"id": r["id"], "label": r["label"]} for r in rows if r not in shown]
-            justification = self.value(f"boundary.justifications.{g.id}")
+            justification = self.value(self.std.roles.justification_of(g.id))
             out.append(
                 {
                     "id": g.id,
@@ -440,7 +457,7 @@ class _View:
             {"label": u.label, "per_request": cell(u.per_request), "per_1k": cell(u.per_1k)}
             for u in self.p.per_unit
         ]
-        basis_field = self.std.fields["inference.per_request_basis"]
+        basis_field = self.std.fields[self.std.roles.per_request_basis]
         return {
             "rows": rows,
             "basis_label": basis_field.label.get(self.lang),
@@ -464,7 +481,7 @@ class _View:
             if name in self.std.indicators
         ]
         return {
-            "rows": self.rows("methodology"),
+            "rows": self.part_rows(self.std.display.parts.methodology),
             "data_quality": {
                 "methods": [self.std.enum_label(kind, m, self.lang) for m in methods],
                 "rows": dq_rows,
@@ -472,9 +489,13 @@ class _View:
         }
 
     def verification(self) -> Row:
-        level = self.value("verification.level")
+        roles = self.std.roles
+        level = self.value(roles.verification_level)
         level_label = self.std.enum_label("verification_level", level, self.lang) if level else None
-        provider, when, ref = (self.value(f"verification.{k}") for k in ("provider", "date", "statement_ref"))
+        provider, when, ref = (
+            self.value(fid)
+            for fid in (roles.verification_provider, roles.verification_date, roles.verification_statement)
+        )
         if level is None:
             statement = self.s("rpt_no_level")
         elif self.ev.self_declared:
@@ -485,10 +506,10 @@ class _View:
             )
         else:
             statement = self.s("rpt_verified_incomplete", level=level_label)
-        std_applied = self.value("verification.standard")
+        std_applied = self.value(roles.verification_standard)
         if std_applied and not self.ev.self_declared:
             statement += " " + self.s("rpt_verified_standard", standard=std_applied)
-        return {"rows": self.rows("verification"), "statement": statement}
+        return {"rows": self.part_rows(self.std.display.parts.verification), "statement": statement}
 
     def traces(self) -> list[Row]:
         out = []

@@ -52,6 +52,7 @@ from reportgen.presentation.xlsx_sheets import (
 )
 from reportgen.proof.payload import ATTACHMENT_NAME, payload_json
 from reportgen.standard import load_standard
+from reportgen.standard.display import DisplayLine
 from reportgen.version import __version__
 from reportgen.workbook.xml_text import TextGuard, json_legal
 
@@ -187,51 +188,7 @@ def summary_sheet(s: Sheet, c: Ctx) -> None:
         row += 1
 
     row = s.title(row + 1, c.t("sec_identification"))
-    # (label, value, second cell, field whose absence is flagged, number format)
-    ident: list[tuple[str, Any, Any, str | None, str | None]] = [
-        (c.t("organization"), c.value("organization.name"), None, "organization.name", None),
-        (c.t("system"), c.value("system.name"), None, "system.name", None),
-        (c.label("system.model_name"), c.value("system.model_name"), None, "system.model_name", None),
-        (c.t("model_version"), c.value("system.model_version"), None, "system.model_version", None),
-        (
-            c.t("reporting_period"),
-            _date(c, "report.reporting_period_start"),
-            _date(c, "report.reporting_period_end"),
-            "report.reporting_period_start",
-            None,
-        ),
-        (c.t("standard"), f"{std.id} {std.edition}", None, None, None),
-        (c.t("report_date"), _date(c, "report.publication_date"), None, None, None),
-        (c.t("col_status"), pres.status_text, None, None, None),
-        (c.t("completeness"), ev.completeness, pres.completeness_detail, None, PERCENT_FORMAT),
-        (c.t("recommended_coverage"), ev.recommended_coverage, None, None, PERCENT_FORMAT),
-        (
-            c.label("verification.level"),
-            c.enum("verification_level", c.value("verification.level")),
-            None,
-            "verification.level",
-            None,
-        ),
-    ]
-    for vfid in ("verification.provider", "verification.date", "verification.statement_ref"):
-        if c.value(vfid) is not None:
-            ident.append((c.label(vfid), _date(c, vfid), None, None, None))
-    for label, value, extra, fid, number in ident:
-        s.put(row, 1, label, font=BOLD)
-        missing = fid is not None and value in (None, "") and fid in ev.missing
-        status = label == c.t("col_status")
-        s.put(
-            row,
-            2,
-            value,
-            number=number,
-            align=LEFT,
-            fill=MISSING_FILL if missing else None,
-            font=(BANNER_FONT if not ev.is_complete else BOLD) if status else None,
-            measure=isinstance(value, (int, float, dt.date)),
-        )
-        s.put(row, 3, extra, measure=False, align=LEFT)
-        row += 1
+    row = _identification(s, c, row)
 
     row = s.title(row + 1, c.t("sec_summary"))
     row = s.header(
@@ -297,10 +254,55 @@ def _ghg_chart(s: Sheet, c: Ctx, first: int, last: int, row: int) -> int:
     return row + CHART_ROWS
 
 
-def _date(c: Ctx, fid: str) -> Any:
-    """The field's value as a cell holds it (a date cell for date fields)."""
-    f = c.std.fields[fid]
-    return c.display(f, c.ev.values.get(fid))
+def _identification(s: Sheet, c: Ctx, row: int) -> int:
+    """The identification block, line by line as the edition's `display` lists it; an empty mandatory
+    value is highlighted like a missing row."""
+    for line in c.std.display.workbook_identification:
+        cells = _identification_cells(c, line)
+        if cells is None:
+            continue
+        label, value, extra, number = cells
+        s.put(row, 1, label, font=BOLD)
+        flagged = line.fields[0] if line.fields else None
+        missing = flagged is not None and value in (None, "") and flagged in c.ev.missing
+        status = line.show == "status"
+        s.put(
+            row,
+            2,
+            value,
+            number=number,
+            align=LEFT,
+            fill=MISSING_FILL if missing else None,
+            font=(BANNER_FONT if not c.ev.is_complete else BOLD) if status else None,
+            measure=isinstance(value, (int, float, dt.date)),
+        )
+        s.put(row, 3, extra, measure=False, align=LEFT)
+        row += 1
+    return row
+
+
+def _identification_cells(c: Ctx, line: DisplayLine) -> tuple[str, Any, Any, str | None] | None:
+    """One line of the Summary's identification block (the edition's `display`): its label, the value
+    cell, the cell beside it and the value's number format; None for a line left out when empty."""
+    fields = [c.std.fields[fid] for fid in line.fields]
+    label = c.t(line.label) if line.label else fields[0].label.get(c.lang)
+    values = [c.display(f, c.ev.values.get(f.id)) for f in fields]  # as cells hold them: dates as dates
+    if line.when_given and all(v is None for v in values):
+        return None
+    if line.show == "period":
+        return label, values[0], values[1], None
+    if line.show == "standard":
+        return label, f"{c.std.id} {c.std.edition}", None, None
+    if line.show == "language":
+        return label, fmt.language_name(c.lang), None, None
+    if line.show == "status":
+        return label, c.p.status_text, None, None
+    if line.show == "completeness":
+        return label, c.ev.completeness, c.p.completeness_detail, PERCENT_FORMAT
+    if line.show == "recommended_coverage":
+        return label, c.ev.recommended_coverage, None, PERCENT_FORMAT
+    given = [v for v in values if v not in (None, "")]
+    return label, (given[0] if len(given) == 1 else " — ".join(str(v) for v in given) or None), None, None
 
 
 # -- About (clause 11 item 9, and the data that lets a third party re-check the workbook) ---------

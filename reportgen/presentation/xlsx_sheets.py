@@ -408,23 +408,24 @@ def boundary_sheet(s: Sheet, c: Ctx) -> None:
     row = s.header(row, [c.t("col_phase"), c.t("col_status"), c.t("col_justification")])
     for p in c.std.phases:
         status = c.ev.boundary.get(p.id)
-        just = c.value(f"boundary.justifications.{p.id}")
+        just = c.value(c.std.roles.justification_of(p.id))
         row = s.row(row, [p.label.get(c.lang), c.enum("phase_status", status), just])
         if status is None:
             s.put(row - 1, 2, None, fill=MISSING_FILL)
     row += 1
-    scope = c.value("boundary.energy_scope")
+    scope = c.value(c.std.roles.energy_scope)
     narrow = None
     if scope is not None and scope != c.std.facility_energy_scope:
         narrow = c.t("xlsx_narrow_scope").format(scope=c.enum("energy_scope", scope))
     # the scope declarations of 6.2–6.4, then the other declarations of 6.5, as fields.yaml lists them
     declarations = [
         f
-        for f in c.std.fields_of("boundary")
-        if not f.id.startswith(("boundary.phases.", "boundary.justifications."))
+        for g in c.std.display.parts.boundary
+        for f in c.std.fields_of(g)
+        if f.id not in c.std.phase_status_fields()
     ]
     for f in (f for f in declarations if f.clause != "6.5"):
-        row = _declaration(s, c, row, f.id, narrow if f.id == "boundary.energy_scope" else None)
+        row = _declaration(s, c, row, f.id, narrow if f.id == c.std.roles.energy_scope else None)
     row = s.title(row + 1, c.t("xlsx_other_declarations"))
     for f in (f for f in declarations if f.clause == "6.5"):
         row = _declaration(s, c, row, f.id)
@@ -476,7 +477,8 @@ def functional_units_sheet(s: Sheet, c: Ctx) -> None:
     s.put(row, 1, c.t("inference_share"), font=BOLD)
     s.put(row, 2, c.ev.inference_share, number=PERCENT_FORMAT)
     row += 1
-    for fid in ("inference.per_request_basis", "inference.requests", "inference.output_tokens"):
+    roles = c.std.roles
+    for fid in (roles.per_request_basis, roles.requests, roles.output_tokens):
         row = _declaration(s, c, row, fid)
     s.finish(fixed={1: 40, 2: 14, 3: 12, 4: 14, 5: 12}, title_rows="1:2")
 

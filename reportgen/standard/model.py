@@ -17,6 +17,7 @@ from pydantic import AfterValidator, ValidationError, model_validator
 from reportgen.activity.spec import ActivitySpec
 from reportgen.errors import StandardError
 from reportgen.standard.base import Localized, _Strict
+from reportgen.standard.display import Display
 from reportgen.standard.editions import (  # noqa: F401  (the edition registry is part of this module's API)
     available_editions,
     editions_root,
@@ -180,6 +181,7 @@ class Standard(_Strict):
     per_tokens: int
     inference_share_indicator: str
     roles: Roles  # the fields the code gives a meaning to, by role (standard/roles.py)
+    display: Display  # what the reports show where (standard/display.py)
     fields: dict[str, Field]
     findings: dict[str, FindingCode]
     rules: Annotated[dict[str, Any], AfterValidator(checked_rules)]  # read as mappings by evaluation/rules.py
@@ -220,6 +222,12 @@ class Standard(_Strict):
     def basis_order(self) -> list[str]:
         """A4: bases from strongest to weakest (the order of the `basis` enumeration)."""
         return list(self.enums.get("basis", {}))
+
+    def phase_status_fields(self) -> tuple[str, ...]:
+        """Each phase's status in the boundary and its justification (6.1), which reports lay out per
+        phase rather than as declarations."""
+        r = self.roles
+        return tuple(fid for p in self.phase_ids for fid in (r.status_of(p), r.justification_of(p)))
 
     def fields_of(self, gid: str) -> list[Field]:
         return [f for f in self.fields.values() if f.group == gid]
@@ -280,6 +288,7 @@ class Standard(_Strict):
                 if ref not in self.fields:
                     problems.append(f"published: '{ref}' is not a field")
         problems += self.roles.problems(self.fields, self.phase_ids)
+        problems += self.display.problems(set(self.fields), {g.id for g in [*self.sections, *self.phases]})
         if self.semantics.basis and "basis" not in self.enums:
             problems.append("semantics.basis needs the enumeration `basis` (strongest first)")
         rules = Rules.model_validate(self.rules)

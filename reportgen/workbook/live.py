@@ -93,10 +93,10 @@ class LiveFormulas:
         return f"AND({self.supplied_value(fid)},OR({tests}))"
 
     def included(self, phase: str) -> str:
-        return self.code_is(f"boundary.phases.{phase}", ["included"])
+        return self.code_is(self.std.roles.status_of(phase), ["included"])
 
     def facility(self) -> str:
-        return self.code_is("boundary.energy_scope", [self.std.facility_energy_scope])
+        return self.code_is(self.std.roles.energy_scope, [self.std.facility_energy_scope])
 
     def applies(self, f: Field) -> str:
         return self.included(f.group) if self.std.is_phase(f.group) else "TRUE"
