@@ -1,6 +1,6 @@
 """The checks of a report's embedded data against its re-evaluation (verify (a) and (b), data side): the
-edition's encoding, the fingerprint of the embedded inputs, the status, missing items, totals and every
-stored number.
+fingerprint of the embedded inputs, the status, missing items, totals and every stored number (the
+edition's encoding is checked by edition.py).
 
 What is printed on the page or in the cells is checked by printed.py; these checks read only the
 embedded `disclosure.json`, the part other tools consume.
@@ -12,33 +12,8 @@ from typing import Any
 
 from reportgen.evaluation.model import Evaluation
 from reportgen.evaluation.pipeline import fingerprint
-from reportgen.proof import payload as embed
 from reportgen.proof.checks import Check, Difference, close
 from reportgen.standard import Standard
-
-
-def edition_check(payload: dict[str, Any], std: Standard) -> Check:
-    """The report was evaluated with the very encoding of the edition that this reportgen ships."""
-    shipped = embed.edition_digest(std.directory)
-    claimed = payload.get("edition_digest")
-    name = f"{std.id} {std.edition}"
-    if claimed is None:
-        return Check(
-            "edition",
-            True,
-            f"re-evaluated with the {name} that this reportgen ships (the report "
-            "predates edition digests, reportgen 0.1.0, so it does not name the encoding it used)",
-        )
-    ok = claimed == shipped
-    return Check(
-        "edition",
-        ok,
-        f"the report was evaluated with the {name} that this reportgen ships"
-        if ok
-        else f"the report was evaluated with another encoding of {name} than the one this reportgen "
-        "ships: a modified copy of the edition, or a reportgen version whose encoding differs",
-        [] if ok else [Difference("edition_digest", shipped, claimed)],
-    )
 
 
 def inputs_fingerprint(payload: dict[str, Any], std: Standard) -> tuple[str | None, Check | None]:

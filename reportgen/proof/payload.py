@@ -3,23 +3,19 @@
 PDF reports attach it as `disclosure.json` (PDF/A-3 associated file); workbooks keep it on their About
 sheet. `inputs` is exactly the canonical tree the fingerprint is computed from; `rejected` holds the
 values that were ignored with E-TYPE/E-UNIT, as given, so a re-evaluation reproduces every finding.
-`edition_digest` names the encoding of the edition the report was evaluated with (reports of reportgen
-0.1.0 have none), so that `verify` can tell a modified copy of an edition from the one it ships.
+`edition_digest` names the normative content of the edition the report was evaluated with (edition.py;
+reports of reportgen 0.1.0 have none), so that `verify` can tell a modified copy of an edition from the
+one it ships, while a wording fix in the edition leaves earlier reports verifying.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
-import rfc8785
-
 from reportgen.evaluation.model import Evaluation
+from reportgen.proof.edition import edition_digest
 from reportgen.standard import Standard, load_standard
-from reportgen.standard.editions import AMENDMENT_FILE, read_yaml, shipped_editions
 
 ATTACHMENT_NAME = "disclosure.json"
 FORMAT = "reportgen-disclosure/1"
@@ -91,36 +87,6 @@ def unread_keys(ev: Evaluation) -> dict[str, list[str]]:
 def payload_json(ev: Evaluation, baseline: Evaluation | None = None) -> str:
     """Deterministic text (sorted keys) so that the same inputs give the same report bytes."""
     return json.dumps(payload(ev, baseline=baseline), ensure_ascii=False, sort_keys=True, indent=1)
-
-
-@functools.lru_cache(maxsize=8)
-def edition_digest(directory: Path) -> str:
-    """`sha256:` + SHA-256 of the RFC 8785 JSON of {folder/file: SHA-256 of its bytes} over the files of
-    the edition's folder and, for an amended edition (D1.1), of the folders of the editions it amends.
-
-    Every file counts (hidden files aside), so a changed constant, label, rule or unit definition changes
-    the digest; CRLF is read as LF so that a Windows checkout gives the same digest.
-    """
-    files: dict[str, str] = {}
-    for folder in _edition_folders(Path(directory)):
-        for path in sorted(folder.rglob("*")):
-            rel = path.relative_to(folder)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                data = path.read_bytes().replace(b"\r\n", b"\n")
-                files[f"{folder.name}/{rel.as_posix()}"] = hashlib.sha256(data).hexdigest()
-    return "sha256:" + hashlib.sha256(rfc8785.dumps(files)).hexdigest()
-
-
-def _edition_folders(directory: Path) -> list[Path]:
-    """The edition's folder, then the folder of its base edition, and so on (a loop is refused on load)."""
-    folders = [directory]
-    while (folders[-1] / AMENDMENT_FILE).is_file() and len(folders) < 16:
-        doc = read_yaml(folders[-1] / AMENDMENT_FILE)
-        base = shipped_editions().get(f"{doc.get('id')} {doc.get('base')}") if isinstance(doc, dict) else None
-        if base is None or base in folders:
-            break
-        folders.append(base)
-    return folders
 
 
 def loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:

@@ -77,15 +77,16 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
         )
     )
     diffs = []
-    for row in view["totals"]:
+    table = max(flat.find(_squash(t("rpt_totals_note", reeval.language))), 0)  # the totals table follows
+    at = table
+    for row in view["totals"]:  # row by row, in order: a row is known by its place, not its label
         expected, pattern = _totals_row(row, std, reeval.language)
-        if re.search(pattern, flat) is None:
-            table = flat.find(_squash(t("rpt_totals_note", reeval.language)))  # the totals table follows
+        if (m := re.compile(pattern).search(flat, at)) is not None:
+            at = m.end()
+        else:
             diffs.append(
                 Difference(
-                    f"printed totals row {row['id']}",
-                    expected,
-                    _after(flat[max(table, 0) :], _squash(row["label"])),
+                    f"printed totals row {row['id']}", expected, _after(flat[table:], _squash(row["label"]))
                 )
             )
     checks.append(
@@ -97,11 +98,14 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
             diffs,
         )
     )
-    diffs = [
-        Difference(where, expected, _after(flat, anchor))
-        for where, expected, anchor, pattern in _figures(view, reeval)
-        if re.search(pattern, flat) is None
-    ]
+    diffs = []
+    at_row: dict[str, int] = {}  # the rows of one table are found in their order
+    for where, expected, anchor, pattern, table_key in _figures(view, reeval):
+        m = re.compile(pattern).search(flat, at_row.get(table_key, 0))
+        if m is None:
+            diffs.append(Difference(where, expected, _after(flat, anchor)))
+        elif table_key:
+            at_row[table_key] = m.end()
     checks.append(
         Check(
             "printed values",
@@ -127,20 +131,15 @@ def pdf_printed_checks(text: str, std: Standard, reeval: Evaluation, expected_fp
 def _totals_row(row: dict[str, Any], std: Standard, lang: str) -> tuple[str, str]:
     """One row of the PDF's totals table: label, [partial flag and note], total, each phase's cell.
 
-    Returns the row as text (for messages) and a pattern for the squashed text; the partial marks may
-    be shown or not between the label and the total, everything else must appear in this order.
+    Returns the row as text (for messages) and a pattern for the squashed text: the total then each
+    phase's cell, in this order. The label is the edition's wording, which may have changed since the
+    report was made (it must verify forever): the caller finds the rows in their order instead.
     """
     total = f"{row['value']} {row['unit']}" if row["has_value"] else row["value"]
     cells = {c["id"]: f"{c['value']} {c['share_text']}" for c in row["phases"]}
     phases = [cells.get(p, t("rpt_dash", lang)) for p in std.phase_ids]
     marks = [t("rpt_partial_flag", lang), row["partial_text"]] if row["partial"] else []
-    gap = len(_squash(" ".join(marks)))
-    pattern = (
-        re.escape(_squash(row["label"]))
-        + f".{{0,{gap}}}?"
-        + re.escape(_squash(total))
-        + "".join(re.escape(_squash(c)) for c in phases)
-    )
+    pattern = re.escape(_squash(total)) + "".join(re.escape(_squash(c)) for c in phases)
     return " ".join([row["label"], *marks, total, *phases]), pattern
 
 
@@ -159,9 +158,11 @@ def _earlier(fid: str, reeval: Evaluation) -> str | None:
     return f"{number} {unit}".strip()
 
 
-def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, str, str, str]]:
-    """Each figure the PDF prints outside the totals table, as (what, expected text, anchor, pattern):
-    the anchor is what the template prints just before the figure, squashed like the page text."""
+def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, str, str, str, str]]:
+    """Each figure the PDF prints outside the totals table, as (what, expected text, anchor, pattern,
+    table): the anchor is what the template prints just before the figure, squashed like the page text,
+    for messages. Patterns hold field ids, clauses and numbers, never the edition's labels (a wording fix
+    must leave earlier reports verifying); the rows of a `table` are found in their order."""
     lang = reeval.language
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -184,6 +185,7 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
                 shown,
                 anchor,
                 re.escape(anchor) + "(?:" + "|".join(re.escape(_squash(x)) for x in texts) + ")" + _END,
+                "",
             )
     # French reports made before issue 13 call a part of the standard "clause", later ones "article"
     clause_words = sorted({_squash(t("clause", lang)), "clause"})
@@ -193,12 +195,13 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
             f"printed calculation of {tr['id']}",
             tr["value"],
             anchor,
-            re.escape(anchor)
+            "="
             + re.escape(_squash(tr["value"]))
             + "(?:"
             + "|".join(re.escape(w) for w in clause_words)
             + ")"
             + re.escape(_squash(f"{tr['clause']} {tr['id']}")),
+            "",
         )
         for i in tr["inputs"]:
             anchor = _squash(f"{i['label']} {i['id']}")
@@ -206,7 +209,8 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
                 f"printed input {i['id']} of the calculation of {tr['id']}",
                 i["value"],
                 anchor,
-                re.escape(anchor) + re.escape(_squash(i["value"])) + _END,
+                re.escape(_squash(i["id"])) + re.escape(_squash(i["value"])) + _END,
+                "",
             )
     fu = view["functional_units"]
     for r in fu["rows"]:
@@ -216,7 +220,8 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
             f"printed functional units of {r['label']}",
             shown,
             anchor,
-            re.escape(anchor) + re.escape(_squash(shown)) + _END,
+            re.escape(_squash(shown)) + _END,
+            "functional units",
         )
     anchor = _squash(t("inference_share", lang))
     yield (
@@ -224,6 +229,7 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
         fu["inference_share"],
         anchor,
         re.escape(anchor) + re.escape(_squash(fu["inference_share"])) + _END,
+        "",
     )
     for r in view["methodology"]["data_quality"]["rows"]:
         anchor = _squash(r["label"])
@@ -232,12 +238,13 @@ def _figures(view: dict[str, Any], reeval: Evaluation) -> Iterator[tuple[str, st
             f"printed data quality of {r['label']}",
             shown,
             anchor,
-            re.escape(anchor) + re.escape(_squash(shown)) + _END,
+            re.escape(_squash(shown)) + _END,
+            "data quality",
         )
-    for e in view["equivalences"]:
+    for e in view["equivalences"]:  # "{total} ≈ {count} × {what}": the numbers, not the words of `what`
         factor = f"{t('rpt_factor', lang)}{t('rpt_colon', lang)}{e['factor']}"
-        for text in (e["text"], factor):
-            yield ("printed equivalence", text, _squash(text)[:12], re.escape(_squash(text)))
+        for text in (e["text"].rpartition("×")[0] + "×", factor):
+            yield ("printed equivalence", text, _squash(text)[:12], re.escape(_squash(text)), "")
 
 
 def _after(flat: str, anchor: str, ignore_case: bool = False, size: int = 90) -> str:
@@ -297,35 +304,31 @@ def xlsx_printed_checks(wb: Any, std: Standard, reeval: Evaluation, expected_fp:
         )
     )
 
-    # Totals: the first row labelled with the indicator after the status holds the total in column B,
-    # followed by one row per phase (label, value) until the next indicator.
+    # Totals: under the first header row of the summary table (Indicator, Value), one row per indicator
+    # (its total in column B), each followed by one row per phase with a value or missing one, in the
+    # order of the edition. Rows are known by their place, not their labels: the edition's wording may
+    # have changed since the report was made, and it must verify forever.
     pres, diffs = present(reeval, std), []
     rows = list(summary.iter_rows(min_col=1, max_col=2, values_only=True))
-    labels = {std.indicators[n].label.get(lang): n for n in reeval.totals}
-    phase_of = {std.group(p).label.get(lang): p for p in std.phase_ids}
-    blocks: dict[str, list[tuple[Any, Any]]] = {}
-    current = None
-    for a, b in rows:
-        if a in labels and labels[a] not in blocks:
-            current = labels[a]
-            blocks[current] = [(None, b)]
-        elif current and a in phase_of:
-            blocks[current].append((phase_of[a], b))
-        else:
-            current = None
-    for name in reeval.totals:
-        ind, shown = std.indicators[name], pres.total(name)
-        where = f"{summary.title}!{ind.label.get(lang)}"
-        if name not in blocks:
-            diffs.append(Difference(where, shown.value if shown else None, "no such row"))
+    head = (t("col_indicator", lang), t("col_value", lang))
+    start = next((i + 1 for i, r in enumerate(rows) if tuple(r[:2]) == head), len(rows))
+    expected: list[tuple[str, float | None]] = []
+    for name in std.indicators:
+        shown, label = pres.total(name), std.indicators[name].label.get(lang)
+        if shown is None:
             continue
-        for phase, cell in blocks[name]:
-            want = None if shown is None else shown.value if phase is None else shown.by_phase.get(phase)
-            if not _close(cell if isinstance(cell, (int, float)) else None, want) and not (
-                want is None and cell in (None, "")
-            ):
-                label = where if phase is None else f"{where}, {std.group(phase).label.get(lang)}"
-                diffs.append(Difference(f"{label} ({ind.report_unit})", want, cell))
+        unit = std.indicators[name].report_unit
+        expected.append((f"{summary.title}!{label} ({unit})", shown.value))
+        for p in std.phase_ids:
+            if p in shown.by_phase or p in shown.missing_phases:
+                where = f"{summary.title}!{label}, {std.group(p).label.get(lang)} ({unit})"
+                expected.append((where, shown.by_phase.get(p)))
+    for i, (where, want) in enumerate(expected):
+        cell = rows[start + i][1] if start + i < len(rows) else "no such row"
+        if not _close(cell if isinstance(cell, (int, float)) else None, want) and not (
+            want is None and cell in (None, "")
+        ):
+            diffs.append(Difference(where, want, cell))
     checks.append(
         Check(
             "printed totals",

@@ -26,12 +26,8 @@ from reportgen.errors import InputError
 from reportgen.evaluation.pipeline import evaluate_raw
 from reportgen.proof import signing
 from reportgen.proof.checks import Check, Difference
-from reportgen.proof.data_checks import (
-    edition_check,
-    evaluation_checks,
-    fingerprint_checks,
-    inputs_fingerprint,
-)
+from reportgen.proof.data_checks import evaluation_checks, fingerprint_checks, inputs_fingerprint
+from reportgen.proof.edition import edition_check
 from reportgen.proof.printed import printed_checks
 from reportgen.proof.reeval import reevaluate, shipped_standard
 from reportgen.proof.report_file import read_report
