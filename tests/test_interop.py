@@ -501,6 +501,22 @@ def test_export_eu_ai_act_json(capsys):
     assert "methodology.description" in by_field and doc["missing"] == []
 
 
+def test_exports_name_the_system_never_the_input_file(capsys, tmp_path):
+    """An export is published: it names the system and the fingerprint, not the input's file name (which
+    may say anything about the company's folders), in English and French (with the elision « d'Acme »)."""
+    src = tmp_path / "internal-draft-do-not-share.yaml"
+    shutil.copy(SAMPLE, src)
+    for lang in ("en", "fr"):
+        for args in (("eu-ai-act",), ("eu-ai-act", "--format", "json"), ("hf-model-card",)):
+            code, out, err = run(capsys, "export", *args, src, "--lang", lang)
+            assert code == 0, err
+            assert "internal-draft" not in out and "Acme Assistant 2.1" in out
+            assert "d'Acme Assistant 2.1" in out or lang == "en" or "json" in args
+    assert json.loads(run(capsys, "export", "eu-ai-act", src, "--format", "json")[1])["system"] == (
+        "Acme Assistant 2.1"
+    )
+
+
 def test_export_eu_ai_act_names_what_is_missing(capsys):
     code, out, _ = run(capsys, "export", "eu-ai-act", LLAMA)
     assert code == 1

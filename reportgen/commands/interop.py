@@ -19,6 +19,7 @@ from pathlib import Path
 from reportgen.commands import add_input, add_lang, add_output_file, add_phase
 from reportgen.errors import ReportgenError
 from reportgen.interop import Fragment
+from reportgen.presentation.fmt import fill, system_title
 from reportgen.resources import t
 from reportgen.standard import Standard, load_standard
 
@@ -245,7 +246,15 @@ def run_export_hf(args: argparse.Namespace) -> int:
         key = "geographical_location" if "location" in fid else "hardware_used"
         print(t("hf_gap", lang).format(field=fid, key=key), file=sys.stderr)
     header = [
-        t("hf_header", lang).format(source=ev.source, standard=f"{ev.standard.id} {ev.standard.edition}")
+        fill(
+            t("hf_header", lang),
+            {
+                "standard": f"{ev.standard.id} {ev.standard.edition}",
+                "system": system_title(ev) or t("unnamed_system", lang),
+                "fingerprint": ev.fingerprint,
+            },
+            lang,
+        )
     ]
     _emit(dump_yaml(block, header), args.output, [Path(args.input)], lang)
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 
 from reportgen.evaluation.model import Evaluation
 from reportgen.interop import sig_text
+from reportgen.presentation.fmt import fill, system_title
 from reportgen.resources import t
 from reportgen.standard import Standard
 from reportgen.standard.units import Units
@@ -102,7 +103,7 @@ def as_json(ev: Evaluation, std: Standard, lang: str = "en") -> str:
     doc = {
         "framework": "EU AI Act Annex XI §1 point 2(d)-(e) / GPAI Code of Practice Model Documentation Form",
         "standard": f"{ev.standard.id} {ev.standard.edition}",
-        "source": ev.source,
+        "system": system_title(ev) or None,
         "fingerprint": ev.fingerprint,
         "significant_figures": SIG_FIGS,
         "items": [asdict(i) for i in answered],
@@ -128,11 +129,15 @@ def as_markdown(ev: Evaluation, std: Standard, lang: str = "en") -> str:
     out = [
         f"# {t('eu_title', lang)}{' — ' + title if title else ''}",
         "",
-        t("eu_intro", lang).format(
-            standard=f"{ev.standard.id} {ev.standard.edition}",
-            source=ev.source or "",
-            fingerprint=ev.fingerprint,
-            n=SIG_FIGS,
+        fill(
+            t("eu_intro", lang),
+            {
+                "standard": f"{ev.standard.id} {ev.standard.edition}",
+                "system": system_title(ev) or t("unnamed_system", lang),
+                "fingerprint": ev.fingerprint,
+                "n": SIG_FIGS,
+            },
+            lang,
         ),
         "",
         t("eu_columns", lang),
