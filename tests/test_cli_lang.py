@@ -118,9 +118,10 @@ def test_export_hf_model_card_in_french(tmp_path, capsys):
     code, _, err = cli(capsys, "export", "hf-model-card", LLAMA, "--lang", "fr", "-o", tmp_path / "card.yaml")
     text = (tmp_path / "card.yaml").read_text(encoding="utf-8")
     assert code == 0 and text.startswith(
-        "# co2_eq_emissions pour l'en-tête de la fiche du modèle, d'après "
-        "llama-3.1-405b.yaml (AILD D1.1) ; émissions en grammes de CO2e.\n"
+        "# co2_eq_emissions pour l'en-tête de la fiche du modèle, d'après la déclaration AILD D1.1 de "
+        "Llama 3.1 (empreinte sha256:"
     )
+    assert " ; émissions en grammes de CO2e.\n" in text and "llama-3.1-405b" not in text
     assert "training_type: pre-training" in text and "emissions: 8930000000" in text
     assert (
         "remarque : training.location_country n'a pas de valeur, le bloc n'a donc pas de "
