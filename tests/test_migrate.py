@@ -124,7 +124,7 @@ def test_template_is_for_the_latest_edition_unless_told(tmp_path, capsys):
 
 def test_exports_evaluate_under_the_edition_the_file_names(capsys):
     code, out, _ = cli(capsys, "export", "hf-model-card", D1_ACME)
-    assert code == 0 and "(AILD D1)" in out
+    assert code == 0 and "from the AILD D1 disclosure of" in out
     code, out, _ = cli(capsys, "export", "eu-ai-act", D1_ACME, "--format", "json")
     assert json.loads(out)["standard"] == "AILD D1"
 
