@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import fcntl
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,31 +68,61 @@ class SampleReports:
     """What `reportgen render SAMPLE --lang LANG` wrote, and the sample's Evaluation in that language."""
 
     ev: Any
-    pdf: Path  # shared by every test of the session: copy it before editing
+    pdf: Path  # shared by every test of the run (and every xdist worker): copy it before editing
     xlsx: Path
+    code: int  # render's exit code: 0 complete, 1 incomplete
 
     @property
     def pdf_bytes(self) -> bytes:
         return self.pdf.read_bytes()
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` between the processes of one run (pytest-xdist workers)."""
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this run that every pytest-xdist worker sees (the parent of the workers' own temporary
+    folders), so that work done once serves them all; the run's own folder without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_reports(tmp_path_factory) -> Callable[..., SampleReports]:
-    """sample_reports(name, lang) renders a sample through the CLI once per session and returns its reports:
-    WeasyPrint takes seconds a PDF, and a dozen modules read the same sample reports."""
+    """sample_reports(name, lang) renders a sample through the CLI once per run and returns its reports:
+    WeasyPrint takes seconds a PDF, and a dozen modules read the same sample reports. The first worker to
+    ask renders under a lock; the others wait for it and read the same files."""
     from reportgen.commands.main import main
 
+    shared = shared_dir(tmp_path_factory, "sample-reports")
     cache: dict[tuple[str, str], SampleReports] = {}
 
     def get(name: str = "acme-assistant-7b.yaml", lang: str = "en") -> SampleReports:
         if (name, lang) not in cache:
-            folder = tmp_path_factory.mktemp(f"{Path(name).stem}-{lang}")
-            code = main(["render", str(SAMPLES / name), "-o", str(folder), "--lang", lang])
-            assert code in (0, 1), f"render {name} --lang {lang}: exit {code}"
+            folder = shared / f"{Path(name).stem}-{lang}"
+            with _locked(shared / f"{folder.name}.lock"):
+                if not (folder / "done").exists():
+                    shutil.rmtree(folder, ignore_errors=True)  # what a failed render left
+                    code = main(["render", str(SAMPLES / name), "-o", str(folder), "--lang", lang])
+                    assert code in (0, 1), f"render {name} --lang {lang}: exit {code}"
+                    (folder / "done").write_text(str(code))
             cache[name, lang] = SampleReports(
                 evaluate_file(SAMPLES / name, lang=lang),
                 next(folder.glob("*.pdf")),
                 next(folder.glob("*.xlsx")),
+                int((folder / "done").read_text()),
             )
         return cache[name, lang]
 

@@ -54,17 +54,14 @@ def test_report_of_activity_data_verifies_with_its_disclosure(capsys, tmp_path):
     assert code == 2 and "needs the disclosure and its tables" in err
 
 
-def test_pdf_and_workbook_show_the_activity_part(capsys, tmp_path):
+def test_pdf_and_workbook_show_the_activity_part(capsys, sample_reports):
     """D.6 in both reports: every table with its rows and digest, hourly against period-average GHG per
     phase, the months; both verify with the disclosure (their printed figures included)."""
     import openpyxl
 
-    from reportgen import evaluate_file
-
-    ev = evaluate_file(METERED)
-    code, _, _ = cli(capsys, "render", str(METERED), "-o", str(tmp_path))
-    assert code == 0
-    pdf, xlsx = next(tmp_path.glob("*.pdf")), next(tmp_path.glob("*.xlsx"))
+    r = sample_reports(METERED.name)  # `render METERED` through the CLI, once per run
+    ev, pdf, xlsx = r.ev, r.pdf, r.xlsx
+    assert r.code == 0
     for report in (pdf, xlsx):
         code, out, _ = cli(capsys, "verify", str(report), str(METERED))
         assert code == 0 and "Verified" in out
@@ -100,13 +97,13 @@ def test_pdf_and_workbook_show_the_activity_part(capsys, tmp_path):
     ]
 
 
-def test_reports_without_activity_tables_have_no_activity_part(capsys, tmp_path):
+def test_reports_without_activity_tables_have_no_activity_part(sample_reports):
     import openpyxl
 
-    code, _, _ = cli(capsys, "render", str(SAMPLES / "acme-assistant-7b.yaml"), "-o", str(tmp_path))
-    assert code == 0
-    assert "Activity data" not in openpyxl.load_workbook(next(tmp_path.glob("*.xlsx"))).sheetnames
-    assert "Activity data" not in pdf_text(next(tmp_path.glob("*.pdf")))
+    r = sample_reports("acme-assistant-7b.yaml")
+    assert r.code == 0
+    assert "Activity data" not in openpyxl.load_workbook(r.xlsx).sheetnames
+    assert "Activity data" not in pdf_text(r.pdf)
 
 
 def _metered_copy(tmp_path):

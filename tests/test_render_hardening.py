@@ -260,6 +260,7 @@ def test_systems_named_in_other_scripts_get_distinct_meaningful_names(tmp_path, 
 
 KILL_DURING_WRITE = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even if our parent ignores it
 from reportgen import output
 from reportgen.commands.main import main
 real = output._fsync
