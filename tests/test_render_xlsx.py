@@ -15,8 +15,9 @@ from openpyxl import Workbook, load_workbook
 
 from reportgen import evaluate_file, evaluate_mapping, load_standard
 from reportgen.errors import InputError, OutputError
-from reportgen.presentation import xlsx
-from reportgen.presentation.xlsx import read_embedded, split_utf16, write_xlsx
+from reportgen.presentation import xlsx, xlsx_about
+from reportgen.presentation.xlsx import read_embedded, write_xlsx
+from reportgen.presentation.xlsx_about import split_utf16
 from reportgen.presentation.xlsx_calc import SAFE_FORMULA
 from reportgen.proof.payload import payload_json
 from reportgen.resources import t
@@ -270,7 +271,7 @@ def test_about_json_round_trip(acme):
 
 def test_json_split_in_small_parts_round_trips(tmp_path, monkeypatch, evil):
     ev = evil[0]
-    monkeypatch.setattr(xlsx, "CHUNK", 50)  # hundreds of parts, some starting with "-", "=" or spaces
+    monkeypatch.setattr(xlsx_about, "CHUNK", 50)  # hundreds of parts, some starting with "-", "=" or spaces
     path = write_xlsx(ev, tmp_path / "small.xlsx")
     assert read_embedded(path) == json.loads(payload_json(ev))
 

@@ -21,7 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.presentation.pdf import write_pdf
-from reportgen.presentation.xlsx import CHUNK, split_utf16
+from reportgen.presentation.xlsx_about import CHUNK, split_utf16
 from reportgen.proof import payload as embed
 from reportgen.proof.signing import sha256_file
 from reportgen.proof.verify import verify_report

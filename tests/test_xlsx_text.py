@@ -116,7 +116,7 @@ def test_embedded_json_is_split_in_maximal_pieces_excel_can_hold():
     The pieces are sliced, not walked character by character (a 10 MB text took 16 s)."""
     import random
 
-    from reportgen.presentation.xlsx import split_utf16
+    from reportgen.presentation.xlsx_about import split_utf16
 
     rng = random.Random(7)
     for _ in range(3000):

@@ -103,7 +103,7 @@ def embedded(baseline: Evaluation, current: Evaluation) -> dict[str, Any]:
 
 def change_sheet(s: Any, c: Any, baseline: Evaluation) -> None:
     """The workbook sheet: the same figures as the PDF part, numbers as numbers (display units)."""
-    from reportgen.presentation.xlsx_sheets import BOLD, TITLE_FONT
+    from reportgen.presentation.xlsx_cells import BOLD, TITLE_FONT
 
     lang, ev = c.lang, c.ev
     cmp: Comparison = compare(baseline, ev, lang)

@@ -132,7 +132,7 @@ def render_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
 
 
 def portfolio_workbook(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> Workbook:
-    from reportgen.presentation.xlsx_sheets import BOLD, PERCENT_FORMAT, TITLE_FONT, Sheet
+    from reportgen.presentation.xlsx_cells import BOLD, PERCENT_FORMAT, TITLE_FONT, Sheet
     from reportgen.workbook.xml_text import TextGuard
 
     guard = TextGuard()

@@ -9,28 +9,17 @@ out. Nothing here is parsed back for arithmetic: the numbers stay in the Evaluat
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import math
 from typing import Any
 
-import yaml
-from babel import Locale
-
-from reportgen.errors import StandardError
-from reportgen.evaluation.model import Evaluation, FieldValue, Location
-from reportgen.presentation import fmt, view_cover
+from reportgen.evaluation.model import Evaluation
+from reportgen.presentation import fmt, view_cover, view_figures
 from reportgen.presentation import view_published as published_mod
-from reportgen.presentation.summary import Presentation, present
+from reportgen.presentation.summary import present
 from reportgen.presentation.view_activity import section as activity_section
+from reportgen.presentation.view_rows import Row, ViewFormatter
 from reportgen.resources import t
-from reportgen.standard import Field, Standard
+from reportgen.standard import Standard
 from reportgen.standard.display import DisplayLine
-
-LARGE_COUNT = (
-    10**9
-)  # counts from here on print as m × 10ⁿ, all alike (7.2 × 10⁹ parameters, 1.5 × 10¹² tokens)
-
-Row = dict[str, Any]
 
 
 def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
@@ -53,12 +42,12 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "self_declared": t("self_declared", v.lang) if v.self_declared() else None,
         "cover": view_cover.cover(v, identification),
         "identification": identification,
-        "totals": v.totals(),
-        "equivalences": v.equivalences(),
+        "totals": view_figures.totals(v),
+        "equivalences": view_figures.equivalences(v),
         "boundary": v.boundary(),
         "phases": v.phases(),
         "activity": activity_section(ev.activity, v.std, v.lang),  # Annex D, D.6
-        "functional_units": v.functional_units(),
+        "functional_units": view_figures.functional_units(v),
         "published": published_mod.sections(v, tuple(v.std.display.parts.groups())),
         "methodology": v.methodology(),
         "verification": v.verification(),
@@ -70,176 +59,8 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
     }
 
 
-class _View:
-    """Formatting helpers bound to one evaluation, standard and language."""
-
-    def __init__(self, p: Presentation) -> None:
-        self.p, self.ev, self.std, self.lang = p, p.ev, p.std, p.lang
-        self.units = p.units
-        self.report_units = {i.unit: i.report_unit for i in self.std.indicators.values()}
-
-    # -- small formatters ------------------------------------------------------------------------
-    def s(self, key: str, **kw: Any) -> str:
-        text = t(key, self.lang)
-        return fmt.fill(text, kw, self.lang) if kw else text
-
-    def num(self, x: float | int | None, sig: int = 4) -> str:
-        """Locale number; huge or tiny magnitudes (FLOP, token counts) as m × 10ⁿ, not 15+ digits.
-
-        The mantissa keeps up to 6 significant digits so that round counts stay exact.
-        """
-        if x is None:
-            return self.s("rpt_dash")
-        if (
-            isinstance(x, (int, float))
-            and not isinstance(x, bool)
-            and x != 0
-            and (abs(x) >= 1e12 or abs(x) < 1e-6)
-        ):
-            return fmt.scientific(x, self.lang)
-        return fmt.number(x, self.lang, sig)
-
-    def unit(self, unit: str | None) -> str:
-        """A unit as printed: symbols via fmt.pretty_unit (tCO₂e, m³), word units in the report language."""
-        if unit in ("years", "days"):
-            return self.s(f"rpt_unit_{unit}")
-        return fmt.pretty_unit(unit)
-
-    def pct(self, share: float | None) -> str:
-        return fmt.percent(share, self.lang)
-
-    def date(self, value: Any) -> str:
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                return value
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        return fmt.long_date(value, self.lang)
-
-    def label(self, fid: str) -> str:
-        f = self.std.fields.get(fid)
-        return f.label.get(self.lang) if f else fid
-
-    def group_label(self, gid: str) -> str:
-        return self.std.group(gid).label.get(self.lang)
-
-    def value(self, fid: str) -> Any:
-        fv = self.ev.values.get(fid)
-        return None if fv is None or fv.origin == "withheld" else fv.value
-
-    def value_text(self, f: Field, value: Any) -> str:
-        """A field's value as shown, by type: enum labels, dates, countries, locale numbers."""
-        if value is None:
-            return self.s("rpt_dash")
-        if f.type == "enum":
-            return self.std.enum_label(f.enum or "", value, self.lang)
-        if f.type == "bool" or isinstance(value, bool):
-            return self.std.enum_label("bool", value, self.lang)
-        if f.type == "date":
-            return self.date(value)
-        if f.type == "country":
-            name = _territories(fmt.LOCALES[self.lang]).get(str(value).upper())
-            return f"{name} ({value})" if name else str(value)
-        if f.type == "count" and isinstance(value, (int, float)) and abs(value) >= LARGE_COUNT:
-            return fmt.scientific(value, self.lang)  # tokens, parameters, requests: one notation
-        if f.type in ("quantity", "decimal", "count", "ratio") and isinstance(value, (int, float)):
-            return self.num(value)
-        return str(value)
-
-    # -- rows ------------------------------------------------------------------------------------
-    def obligation(self, f: Field) -> str:
-        if f.obligation == "M*" and f.condition is not None:
-            return f"{self.s('rpt_obligation_Mc')} {f.condition.text.get(self.lang)}"
-        return self.s(
-            {"M": "rpt_obligation_M", "R": "rpt_obligation_R", "O": "rpt_obligation_O"}[f.obligation]
-        )
-
-    def row(self, f: Field, applies: bool = True) -> Row:
-        """One field as a table row; a field without a value is still a row (value "—")."""
-        fv: FieldValue | None = self.ev.values.get(f.id)
-        notes: list[str] = []
-        row: Row = {
-            "id": f.id,
-            "label": f.label.get(self.lang),
-            "obligation": self.obligation(f),
-            "value": self.s("rpt_dash"),
-            "unit": "",
-            "method": "",
-            "source": "",
-            "uncertainty": "",
-            "origin": "missing",
-            "origin_label": self.s("rpt_not_supplied"),
-            "applies": applies,
-            "numeric": False,
-        }
-        if fv is None:
-            if f.id in self.ev.rejected:
-                notes.append(self.s("rpt_rejected"))
-            elif not applies:
-                row["origin_label"] = self.s("rpt_not_applicable")
-        else:
-            row["origin"] = fv.origin
-            row["origin_label"] = self.s(f"origin_{fv.origin}")
-            if fv.origin == "withheld":
-                notes.append(
-                    self.s(
-                        "rpt_withheld", reason=self.std.enum_label("withheld_reason", fv.withheld, self.lang)
-                    )
-                )
-            else:
-                value, unit = self.displayed(fv.value, fv.unit)
-                row["value"] = self.value_text(f, value)
-                row["unit"] = self.unit(unit) if unit and value is not None else ""
-                row["numeric"] = f.type in ("quantity", "decimal", "count", "ratio") and fv.value is not None
-            if fv.method:
-                row["method"] = self.std.enum_label("method", fv.method, self.lang)
-            if fv.basis and fv.origin == "derived":  # A4: what a derived figure rests on
-                row["method"] += (
-                    f" ({self.s('basis_label')}: {self.std.enum_label('basis', fv.basis, self.lang)})"
-                )
-            if fv.source:
-                row["source"] = fv.source
-            elif fv.trace is not None:
-                row["source"] = f"{t('clause', self.lang)} {fv.trace.clause}"
-            if fv.uncertainty_pct is not None:
-                row["uncertainty"] = self.s(
-                    "rpt_uncertainty", pct=fmt.percent(fv.uncertainty_pct / 100, self.lang, 0)
-                )
-            if fv.note:
-                notes.append(fv.note)
-            if not fv.counted:
-                notes.append(self.s("rpt_not_counted"))
-        row["note"] = " · ".join(notes)
-        return row
-
-    def displayed(self, value: Any, unit: str | None) -> tuple[Any, str | None]:
-        """A value in the unit every table shows for its indicator (MWh, tCO₂e, m³, kg Sb eq), so that a
-        phase table and the summary never print one figure in two units; other units as they are."""
-        report_unit = self.report_units.get(unit or "")
-        if report_unit is None or not isinstance(value, (int, float)) or isinstance(value, bool):
-            return value, unit
-        return self.units.convert(value, unit or "", report_unit), report_unit
-
-    def where(self, loc: Location | None) -> str:
-        """Where a finding was read, without the input's file name (a report never reveals it)."""
-        if loc is None:
-            return ""
-        if loc.cell:
-            return loc.cell
-        if loc.line:
-            return self.s("rpt_line", line=fmt.number(loc.line, self.lang)) + (
-                f" ({loc.path})" if loc.path else ""
-            )
-        return loc.path or ""
-
-    def rows(self, gid: str, skip: tuple[str, ...] = (), applies: bool = True) -> list[Row]:
-        return [self.row(f, applies) for f in self.std.fields_of(gid) if f.id not in skip]
-
-    def part_rows(self, groups: list[str], skip: tuple[str, ...] = ()) -> list[Row]:
-        """The rows of a part of the report: the fields of its groups (the edition's `display.parts`)."""
-        return [r for g in groups for r in self.rows(g, skip)]
+class _View(ViewFormatter):
+    """The parts of the report laid out in order of clause 11 (the figures are in view_figures.py)."""
 
     # -- clause 11 sections ----------------------------------------------------------------------
     def self_declared(self) -> bool:
@@ -293,84 +114,6 @@ class _View:
             for g in self.std.display.parts.identification
         ]
         return {"facts": keyed, "groups": groups}
-
-    def totals(self) -> list[Row]:
-        out = []
-        for total in self.p.totals:
-            phases = [
-                {
-                    "id": p,
-                    "label": self.group_label(p),
-                    "value": self.num(x),
-                    "share": total.shares.get(p, 0.0),
-                    "share_text": self.pct(total.shares.get(p)),
-                }
-                for p, x in total.by_phase.items()
-            ]
-            notes = []  # D1.1: A2 phases entered location-based, A3 partial shares, A6 published aggregate
-            if total.location_based_phases:
-                notes.append(
-                    self.s(
-                        "entered_location",
-                        phases=", ".join(
-                            f"{self.group_label(p)} {self.num(total.by_phase[p])} {total.unit_text}"
-                            for p in total.location_based_phases
-                        ),
-                    )
-                )
-            if total.shares_partial and total.shares:
-                notes.append(self.s("shares_partial"))
-            if total.published is not None:
-                notes.append(
-                    self.s(
-                        "published_beside",
-                        value=f"{self.num(total.published)} {total.unit_text}",
-                        scope=total.published_scope or self.s("rpt_dash"),
-                    )
-                )
-            out.append(
-                {
-                    "notes": notes,
-                    "id": total.id,
-                    "label": total.label,
-                    "unit": total.unit_text,
-                    "value": self.num(total.value) if total.value is not None else t("no_value", self.lang),
-                    "has_value": total.value is not None,
-                    "partial": total.partial,
-                    "partial_text": total.partial_text,
-                    "phases": phases,
-                }
-            )
-        return out
-
-    def equivalences(self) -> list[Row]:
-        out = []
-        for eq in _equivalences(str(self.std.data_file("equivalences.yaml").parent)):
-            total = self.ev.totals.get(eq["indicator"])
-            if total is None or total.value is None:
-                continue
-            ind = self.std.indicators[eq["indicator"]]
-            amount = self.units.convert(total.value, ind.unit, eq["unit"])
-            count = amount / float(eq["factor"])
-            if count >= 100:  # two significant digits: the factor is not more precise than that
-                count = round(count, 1 - int(math.floor(math.log10(count))))
-            shown = self.p.total(eq["indicator"])
-            out.append(
-                {
-                    "text": self.s(
-                        "rpt_equivalence_line",
-                        total=f"{self.num(shown.value if shown else None)} "
-                        f"{fmt.pretty_unit(ind.report_unit)}",
-                        count=self.num(count, 2 if count >= 10 else 1),
-                        what=eq["what"][self.lang],
-                    ),
-                    "indicator": ind.label.get(self.lang),
-                    "factor": f"{self.num(eq['factor'])} {fmt.pretty_unit(eq['unit'])}",
-                    "source": eq["source"][self.lang],
-                    "at_least": self.s("rpt_at_least") if total.partial else "",
-                }
-            )
-        return out
 
     def fact(self, line: DisplayLine) -> tuple[str, str] | None:
         """One line of the identification block (the edition's `display`): label and text; None for a
@@ -448,24 +191,6 @@ class _View:
                 }
             )
         return out
-
-    def functional_units(self) -> Row:
-        def cell(uv: tuple[float, str] | None) -> str:
-            return view_cover.per_unit_text(uv, self.lang) or self.s("rpt_not_derivable")
-
-        rows = [
-            {"label": u.label, "per_request": cell(u.per_request), "per_1k": cell(u.per_1k)}
-            for u in self.p.per_unit
-        ]
-        basis_field = self.std.fields[self.std.roles.per_request_basis]
-        return {
-            "rows": rows,
-            "basis_label": basis_field.label.get(self.lang),
-            "basis": self.value_text(basis_field, self.value(basis_field.id)),
-            "inference_share": self.pct(self.ev.inference_share)
-            + (f" ({self.s('share_partial_flag')})" if self.ev.inference_share_partial else ""),
-            "published": published_mod.per_unit(self),
-        }
 
     def methodology(self) -> Row:
         kind = "basis" if self.std.semantics.basis else "method"  # A4 replaces 9.3's methods by bases
@@ -573,28 +298,3 @@ class _View:
             }
             for f in self.p.findings
         ]
-
-
-@functools.lru_cache(maxsize=2)
-def _territories(locale: str) -> dict[str, str]:
-    return dict(Locale.parse(locale).territories)
-
-
-@functools.lru_cache(maxsize=4)
-def _equivalences(directory: str) -> list[dict[str, Any]]:
-    """Equivalence factors of the edition (optional file); an entry without a source is refused."""
-    from pathlib import Path
-
-    path = Path(directory) / "equivalences.yaml"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        entries = (yaml.safe_load(fh) or {}).get("equivalences") or []
-    for i, eq in enumerate(entries):
-        src = eq.get("source") or {}
-        if not all(str(src.get(lang, "")).strip() for lang in ("en", "fr")) or not eq.get("factor"):
-            raise StandardError(
-                f"{path}: equivalence #{i + 1} ({eq.get('id')}) needs a factor and a source "
-                "in en and fr; a factor is never shown without its source."
-            )
-    return entries

@@ -5,7 +5,7 @@ display units (location- and market-based GHG side by side), each marked partial
 per request and per 1,000 output tokens and the inference share; published aggregates and per-unit figures
 (A6); and, when the report is incomplete, the first missing items with what to supply. No field id: page 1
 is read by people who never open the disclosure file. `view` is the view's formatting helper
-(presentation/view.py, _View); everything here is formatted text, laid out by the template.
+(ViewFormatter, presentation/view_rows.py); everything here is formatted text, laid out by the template.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 from reportgen.presentation import fmt
 from reportgen.presentation import view_published as published_mod
+from reportgen.presentation.view_rows import ViewFormatter
 
 MISSING_ON_PAGE_1 = 8  # beyond this the list continues in the part "Missing items and findings"
 
 
-def cover(view: Any, identification: dict[str, Any]) -> dict[str, Any]:
+def cover(view: ViewFormatter, identification: dict[str, Any]) -> dict[str, Any]:
     p = view.p
     return {
         "facts": [f for f in identification["facts"] if f.get("key") != "published"],
@@ -47,7 +48,7 @@ def per_unit_text(uv: tuple[float, str] | None, lang: str) -> str:
     return f"{fmt.number(uv[0], lang, 4)} {fmt.pretty_unit(uv[1]).replace(' ', chr(0xA0))}"
 
 
-def _card(view: Any, total: Any) -> dict[str, Any]:
+def _card(view: ViewFormatter, total: Any) -> dict[str, Any]:
     """One headline figure: value and unit as printed, its partial flag, the published aggregate beside."""
     if total.value is not None:
         value = view.num(total.value)
@@ -69,7 +70,7 @@ def _card(view: Any, total: Any) -> dict[str, Any]:
     }
 
 
-def _headline(view: Any) -> list[dict[str, Any]]:
+def _headline(view: ViewFormatter) -> list[dict[str, Any]]:
     """Cards in the order of the standard's indicators; the two GHG totals share one card, side by side."""
     cards: list[dict[str, Any]] = []
     ghg: dict[str, Any] | None = None
@@ -85,7 +86,7 @@ def _headline(view: Any) -> list[dict[str, Any]]:
     return cards
 
 
-def _missing(view: Any) -> dict[str, Any] | None:
+def _missing(view: ViewFormatter) -> dict[str, Any] | None:
     """The first missing items, grouped by phase or section, with what to supply; the rest counted."""
     p = view.p
     if not p.missing:

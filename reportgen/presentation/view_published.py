@@ -1,15 +1,16 @@
 """Amendment 1's published figures (A6) in the report view: the aggregates on the first page, the per-unit
 figures beside the derived ones, and the sections no other part of the view lists. `view` is the view's
-formatting helper (presentation/view.py, _View)."""
+formatting helper (ViewFormatter, presentation/view_rows.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from reportgen.presentation import fmt
+from reportgen.presentation.view_rows import ViewFormatter
 
 
-def aggregates(view: Any) -> str:
+def aggregates(view: ViewFormatter) -> str:
     """The published lifecycle aggregates in one line, for the first page."""
     parts, scope = [], None
     for total in view.p.totals:  # converted to the report unit once, by the presentation model
@@ -19,7 +20,7 @@ def aggregates(view: Any) -> str:
     return "; ".join(parts) + (f" — “{scope}”" if parts and scope else "")
 
 
-def per_unit(view: Any) -> dict[str, Any] | None:
+def per_unit(view: ViewFormatter) -> dict[str, Any] | None:
     """A6: per-unit figures as published, beside the derived ones (never compared)."""
     pub = view.ev.functional_units.published
     if not pub:
@@ -38,7 +39,7 @@ def per_unit(view: Any) -> dict[str, Any] | None:
     }
 
 
-def sections(view: Any, shown: tuple[str, ...]) -> list[dict[str, Any]]:
+def sections(view: ViewFormatter, shown: tuple[str, ...]) -> list[dict[str, Any]]:
     """The sections not in `shown` (those the view lays out itself): A6's aggregate and functional_unit;
     `empty` when none of their items was given nor is missing (the report names them on one line)."""
     out = []

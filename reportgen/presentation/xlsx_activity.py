@@ -13,7 +13,8 @@ from openpyxl.chart import BarChart, Reference
 
 from reportgen.presentation import fmt
 from reportgen.presentation.view_activity import period_text
-from reportgen.presentation.xlsx_sheets import PERCENT_FORMAT, TITLE_FONT, TOP_WRAP, Ctx, Sheet
+from reportgen.presentation.xlsx_cells import PERCENT_FORMAT, TITLE_FONT, TOP_WRAP, Sheet
+from reportgen.presentation.xlsx_sheets import Ctx
 
 CHART_ROWS = 16
 

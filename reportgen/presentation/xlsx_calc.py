@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 
 from reportgen.evaluation.model import FieldValue, Total
 from reportgen.presentation import fmt
-from reportgen.presentation.xlsx_sheets import BOLD, MUTED, RULE, Ctx, Sheet, number_format
+from reportgen.presentation.xlsx_cells import BOLD, MUTED, RULE, Sheet, number_format
+from reportgen.presentation.xlsx_sheets import Ctx
 
 COLUMNS = [
     "xlsx_col_derived",
