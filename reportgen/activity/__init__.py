@@ -51,11 +51,12 @@ def apply(raw: RawInput, ctx: Context) -> tuple[ActivityReport | None, list[dict
     if decl is None or ctx.standard.activity is None:
         return None, []
     std = ctx.standard
+    by_time = std.calculations.formulas["8.1"]  # whose inputs name each phase's PUE
     scope = Scope(
         base_dir=Path(raw.meta.get("base_dir") or "."),
         status={p: ctx.status(p) for p in std.phase_ids},
         facility=ctx.facility,
-        pue={p: v for p in std.phase_ids if (v := ctx.num(f"{p}.pue")) is not None},
+        pue={p: v for p in std.phase_ids if (v := ctx.num(by_time.input("pue", p))) is not None},
         period=_period(ctx),
         values=dict(ctx.values),
         lang=ctx.lang,
@@ -71,7 +72,8 @@ def apply(raw: RawInput, ctx: Context) -> tuple[ActivityReport | None, list[dict
 
 def _period(ctx: Context) -> tuple[dt.date, dt.date] | None:
     """The reporting period when both dates are given and the end is not before the start (5)."""
-    start, end = ctx.raw("report.reporting_period_start"), ctx.raw("report.reporting_period_end")
+    roles = ctx.standard.roles
+    start, end = ctx.raw(roles.period_start), ctx.raw(roles.period_end)
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end >= start:
         return start, end
     return None

@@ -13,6 +13,7 @@ from typing import Any
 from reportgen.activity.scan import US_PER_HOUR, lit
 from reportgen.activity.spec import ActivitySpec
 from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult, statements
+from reportgen.evaluation import codes
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import Location
 from reportgen.standard import Standard
@@ -63,7 +64,11 @@ def aggregate(
             status = scope.status.get(phase)
             if status is not None and status != "included":  # a missing status: M-REQ says so (reading 4)
                 findings.add(
-                    "W-BND-1", f"{phase}.{derives}", Location(file=t.decl.path), phase=phase, status=status
+                    codes.OUTSIDE_BOUNDARY,
+                    f"{phase}.{derives}",
+                    Location(file=t.decl.path),
+                    phase=phase,
+                    status=status,
                 )
         clip = f"(phase = 'inference' AND {p0} IS NOT NULL)"
         con.execute(
@@ -82,7 +87,7 @@ def aggregate(
         t.period = (_when(first), _when(last)) if first is not None and last is not None else None
         if wholly or partly:
             findings.add(
-                "I-ACT-8",
+                codes.ACTIVITY_OUTSIDE_PERIOD,
                 None,
                 Location(file=t.decl.path),
                 ref=t.decl.ref,
@@ -241,7 +246,7 @@ def _grid(con: Any, grid: list[TableResult], findings: Findings) -> None:
         n = int(repeats.get(t.decl.no) or 0)
         if n:
             findings.add(
-                "W-ACT-4",
+                codes.ACTIVITY_REPEATED_KEY,
                 None,
                 Location(file=t.decl.path),
                 variant="grid",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.activity.spec import ActivitySpec
+from reportgen.evaluation import codes
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import Location
 
@@ -65,7 +66,7 @@ def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: F
     if value is None:
         return []
     if not isinstance(value, list):
-        findings.add("E-ACT-1", None, loc(), variant="not_a_list", ref="activity")
+        findings.add(codes.ACTIVITY_TABLE_UNUSABLE, None, loc(), variant="not_a_list", ref="activity")
         return []
     out = []
     kinds = list(spec.kinds)
@@ -74,7 +75,7 @@ def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: F
         ref = f"#{i}"
         if not isinstance(entry, dict):
             findings.add(
-                "E-ACT-1",
+                codes.ACTIVITY_TABLE_UNUSABLE,
                 None,
                 where,
                 variant="bad_value",
@@ -96,7 +97,7 @@ def parse(declared: Declared, spec: ActivitySpec, phases: list[str], findings: F
             problem = _bad_value(entry, spec, kinds, phases)
         if problem:
             variant, params = problem
-            findings.add("E-ACT-1", None, where, variant=variant, ref=ref, **params)
+            findings.add(codes.ACTIVITY_TABLE_UNUSABLE, None, where, variant=variant, ref=ref, **params)
             continue
         phase = str(entry["phase"]).strip().lower() if entry.get("phase") not in (None, "") else None
         out.append(

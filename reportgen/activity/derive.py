@@ -9,6 +9,7 @@ from typing import Any
 
 from reportgen.activity.spec import ActivitySpec
 from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult
+from reportgen.evaluation import codes
 from reportgen.evaluation.calculation import ACTIVITY_CLAUSE as CLAUSE  # Annex D, D.3: applied before 8.1
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import (
@@ -115,7 +116,7 @@ class _Phase:
                 unit = self.std.fields[fid].unit or ""
                 diff = (supplied - value) / value if value else math.inf
                 self.findings.add(
-                    "W-ACT-6",
+                    codes.ACTIVITY_DISAGREES,
                     fid,
                     given.location,
                     supplied=f"{_n(supplied, self.lang)} {unit}".strip(),
@@ -209,7 +210,7 @@ class _Phase:
         if unmatched:
             hourly = s.matched_ghg + unmatched * fallback / 1000 if fallback is not None else None
             self.findings.add(
-                "W-ACT-3",
+                codes.ACTIVITY_WITHOUT_HOURLY_INTENSITY,
                 f"{self.p}.ghg_location",
                 None,
                 variant=None if fallback is not None else "no_fallback",
@@ -248,7 +249,7 @@ class _Phase:
                 self.offer("ghg_location", hourly, weakest(bases, self.std), expr, notes, inputs)
             diff = (hourly - average) / average * 100 if average else None
             self.findings.add(
-                "I-ACT-5",
+                codes.ACTIVITY_HOURLY_AGAINST_AVERAGE,
                 f"{self.p}.ghg_location",
                 None,
                 phase=label,

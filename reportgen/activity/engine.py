@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen.activity.declare import Declared, TableDecl, parse
 from reportgen.activity.spec import ActivitySpec, Kind
 from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult, statements  # noqa: F401
+from reportgen.evaluation import codes
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import Finding, Location
 from reportgen.standard import Standard
@@ -95,7 +96,7 @@ def _read_all(
         p = p if p.is_absolute() else scope.base_dir / p
         if scope.confine and not _inside(p, scope.base_dir):
             findings.add(
-                "E-ACT-1",
+                codes.ACTIVITY_TABLE_UNUSABLE,
                 None,
                 d.location,
                 variant="unreadable",
@@ -105,7 +106,7 @@ def _read_all(
             continue
         if not p.is_file():
             findings.add(
-                "E-ACT-1",
+                codes.ACTIVITY_TABLE_UNUSABLE,
                 None,
                 d.location,
                 variant="unreadable",
@@ -131,12 +132,24 @@ def _read_all(
                     got = table.load(f"{Path(d.path).name}")
                 except scan.duckdb.Error as exc:
                     findings.add(
-                        "E-ACT-1", None, d.location, variant="unreadable", ref=d.ref, reason=scan._reason(exc)
+                        codes.ACTIVITY_TABLE_UNUSABLE,
+                        None,
+                        d.location,
+                        variant="unreadable",
+                        ref=d.ref,
+                        reason=scan._reason(exc),
                     )
                     continue
                 digest = hashes[d.no].result()
                 if d.sha256 and d.sha256 != digest:
-                    findings.add("E-ACT-7", None, d.location, ref=d.ref, actual=digest, declared=d.sha256)
+                    findings.add(
+                        codes.ACTIVITY_FILE_DIFFERS,
+                        None,
+                        d.location,
+                        ref=d.ref,
+                        actual=digest,
+                        declared=d.sha256,
+                    )
                     continue
                 _report_rows(d, got, spec, findings)
                 results.append(TableResult(decl=d, kind=kind, sha256=digest, rows=got.rows))
@@ -164,12 +177,14 @@ def _open(
     try:
         columns = scan.header_of(path, con, parquet)
     except scan.Unreadable as exc:
-        findings.add("E-ACT-1", None, d.location, variant="unreadable", ref=d.ref, reason=str(exc))
+        findings.add(
+            codes.ACTIVITY_TABLE_UNUSABLE, None, d.location, variant="unreadable", ref=d.ref, reason=str(exc)
+        )
         return None
     roles, problem, cols = _map_columns(d.table, kind, [n for n, _ in columns], d.effective_basis(spec))
     if problem:
         findings.add(
-            "E-ACT-1",
+            codes.ACTIVITY_TABLE_UNUSABLE,
             None,
             d.location,
             variant=problem,
@@ -180,7 +195,9 @@ def _open(
         )
         return None
     if kind.phase == "from_column_or_declared" and "phase" not in roles and not d.phase:
-        findings.add("E-ACT-1", None, d.location, variant="phase_needed", ref=d.ref, table=d.table)
+        findings.add(
+            codes.ACTIVITY_TABLE_UNUSABLE, None, d.location, variant="phase_needed", ref=d.ref, table=d.table
+        )
         return None
     utc_default = (
         frozenset({"datetime"})
@@ -204,7 +221,7 @@ def _report_rows(d: TableDecl, got: Any, spec: ActivitySpec, findings: Findings)
         more_text = f" (+{more})" if more else ""
         first = got.bad_rows[0][0] if got.bad_rows else None
         findings.add(
-            "E-ACT-2",
+            codes.ACTIVITY_ROWS_REJECTED,
             None,
             Location(file=d.path, line=first),
             ref=d.ref,
@@ -215,5 +232,10 @@ def _report_rows(d: TableDecl, got: Any, spec: ActivitySpec, findings: Findings)
     if got.repeated:
         kind = spec.kinds[d.table]
         findings.add(
-            "W-ACT-4", None, Location(file=d.path), ref=d.ref, count=got.repeated, key=", ".join(kind.key)
+            codes.ACTIVITY_REPEATED_KEY,
+            None,
+            Location(file=d.path),
+            ref=d.ref,
+            count=got.repeated,
+            key=", ".join(kind.key),
         )

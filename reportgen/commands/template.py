@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         write_template(out, std, args.lang or "en")
         print(f"{out}: fill-in workbook for {std.id} {std.edition} written.", file=sys.stderr)
         return 0
+    from reportgen.evaluation import codes
     from reportgen.evaluation.pipeline import evaluate_file
 
     src = Path(args.source)
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     write_template(out, std, ev.language, kept, ev.rejected, source=src.name, protect=[src], activity=tables)
     note = f" ({len(ev.rejected)} rejected value(s) copied as typed)" if ev.rejected else ""
     print(f"{out}: workbook prefilled with {len(kept)} value(s) from {src.name}{note}.", file=sys.stderr)
-    unknown = [f for f in ev.findings if f.code == "E-FIELD"]
+    unknown = [f for f in ev.findings if f.code == codes.UNKNOWN_FIELD]
     if unknown:
         print(
             f"  {len(unknown)} unknown field(s) of {src.name} have no row and were left out.", file=sys.stderr

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from reportgen.evaluation import codes
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import (
     FieldValue,
@@ -67,81 +68,86 @@ class Derivation:
 
 def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     """8.1: IT energy = accelerator_hours × avg_power_w ÷ 1000; × pue under the facility scope."""
-    phase = fid.split(".")[0]
-    hours, power = ctx.num(f"{phase}.accelerator_hours"), ctx.num(f"{phase}.avg_power_w")
+    spec, phase = ctx.standard.calculations.formulas["8.1"], fid.split(".")[0]
+    hours_id, power_id, pue_id = (spec.input(n, phase) for n in ("hours", "power", "pue"))
+    hours, power = ctx.num(hours_id), ctx.num(power_id)
     if hours is None or power is None:
         return None
-    k = ctx.standard.calculations.formulas["8.1"].parameters["w_per_kw"]
+    k = spec.parameters["w_per_kw"]
     it = hours * power / k
-    used = [f"{phase}.accelerator_hours", f"{phase}.avg_power_w"]
-    form = f"{_ref(used[0])}*{_ref(used[1])}/{_k(k)}"
+    used = [hours_id, power_id]
+    form = f"{_ref(hours_id)}*{_ref(power_id)}/{_k(k)}"
     if not ctx.facility:
         return Derivation(
             it, used, f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} = {_g(ctx, it)} kWh", form=form
         )
-    pue = ctx.num(f"{phase}.pue")
+    pue = ctx.num(pue_id)
     if pue is None:
         return None
     return Derivation(
         it * pue,
-        [*used, f"{phase}.pue"],
+        [*used, pue_id],
         f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} × {_g(ctx, pue)} = {_g(ctx, it * pue)} kWh",
-        form=f"{form}*{_ref(f'{phase}.pue')}",
+        form=f"{form}*{_ref(pue_id)}",
     )
 
 
 def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
     """8.2: ghg_location (kgCO2e) = energy (kWh) × grid_intensity (gCO2e/kWh) ÷ 1000."""
-    phase = fid.split(".")[0]
-    energy, grid = ctx.num(f"{phase}.energy"), ctx.num(f"{phase}.grid_intensity")
+    spec, phase = ctx.standard.calculations.formulas["8.2"], fid.split(".")[0]
+    energy_id, grid_id = spec.input("energy", phase), spec.input("grid", phase)
+    energy, grid = ctx.num(energy_id), ctx.num(grid_id)
     if energy is None or grid is None:
         return None
-    k = ctx.standard.calculations.formulas["8.2"].parameters["g_per_kg"]
+    k = spec.parameters["g_per_kg"]
     value = energy * grid / k
     return Derivation(
         value,
-        [f"{phase}.energy", f"{phase}.grid_intensity"],
+        [energy_id, grid_id],
         f"{_g(ctx, energy)} kWh × {_g(ctx, grid)} gCO2e/kWh ÷ {k:g} = {_g(ctx, value)} kgCO2e",
-        form=f"{_ref(f'{phase}.energy')}*{_ref(f'{phase}.grid_intensity')}/{_k(k)}",
+        form=f"{_ref(energy_id)}*{_ref(grid_id)}/{_k(k)}",
     )
 
 
 def water(ctx: Context, fid: str) -> Derivation | None:
     """8.3: water (L) = IT energy × wue + energy × water_intensity_offsite (when given)."""
-    phase = fid.split(".")[0]
-    wue, it = ctx.num(f"{phase}.wue"), ctx.it_energy(phase)
+    spec, phase = ctx.standard.calculations.formulas["8.3"], fid.split(".")[0]
+    wue_id, offsite_id, energy_id = (spec.input(n, phase) for n in ("wue", "offsite", "energy"))
+    wue, it = ctx.num(wue_id), ctx.it_energy(phase)
     if wue is None or it is None:
         return None
     it_kwh, used = it
     value = it_kwh * wue
     expression = f"{_g(ctx, it_kwh)} kWh × {_g(ctx, wue)} L/kWh"
-    form = "/".join(_ref(u) for u in used) + f"*{_ref(f'{phase}.wue')}"  # energy (÷ pue) × wue
-    used = [*used, f"{phase}.wue"]
-    offsite = ctx.num(f"{phase}.water_intensity_offsite")
+    form = "/".join(_ref(u) for u in used) + f"*{_ref(wue_id)}"  # energy (÷ pue) × wue
+    used = [*used, wue_id]
+    offsite = ctx.num(offsite_id)
     if offsite is not None:
-        energy = ctx.num(f"{phase}.energy") or 0.0
+        energy = ctx.num(energy_id) or 0.0
         value += energy * offsite
         expression += f" + {_g(ctx, energy)} kWh × {_g(ctx, offsite)} L/kWh"
-        used.append(f"{phase}.water_intensity_offsite")
-        form += f"+{_ref(f'{phase}.energy')}*{_ref(used[-1])}"
+        used.append(offsite_id)
+        form += f"+{_ref(energy_id)}*{_ref(offsite_id)}"
     return Derivation(value, used, f"{expression} = {_g(ctx, value)} L", form=form)
 
 
 def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     """8.4: accelerator-hours by default, then the embodied GHG allocated by use time."""
     spec = ctx.standard.calculations.formulas["8.4"]
-    if fid == "hardware.accelerator_hours":
+    hours_id = spec.input("hours")
+    if fid == hours_id:
         used: list[str] = []
         without: list[str] = []
         for p in spec.hours_phases:
             if not ctx.included(p):
                 continue
-            (used if ctx.num(f"{p}.accelerator_hours") is not None else without).append(p)
+            (used if ctx.num(spec.input("phase_hours", p)) is not None else without).append(p)
         if not used:
             return None
-        total = sum(ctx.num(f"{p}.accelerator_hours") or 0.0 for p in used)
-        without_note = [f"included phases without accelerator_hours: {', '.join(without)}"] if without else []
-        fields = [f"{p}.accelerator_hours" for p in used]
+        fields = [spec.input("phase_hours", p) for p in used]
+        total = sum(ctx.num(f) or 0.0 for f in fields)
+        name = spec.inputs["phase_hours"].rpartition(".")[2]
+        without_note = [f"included phases without {name}: {', '.join(without)}"] if without else []
         return Derivation(
             total,
             fields,
@@ -149,60 +155,55 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
             without_note,
             form="+".join(_ref(f) for f in fields),
         )
-    hours, life = ctx.num("hardware.accelerator_hours"), ctx.num("hardware.lifetime_years")
+    life_id, usage_id, accelerator_id, server_id, count_id = (
+        spec.input(n)
+        for n in ("lifetime", "usage_rate", "per_accelerator", "per_server", "accelerators_per_server")
+    )
+    hours, life = ctx.num(hours_id), ctx.num(life_id)
     if not hours or not life:
         return None
-    usage = ctx.num("hardware.usage_rate")
+    usage = ctx.num(usage_id)
     notes: list[str] = []
     assumed = usage is None
     if usage is None:
         usage = spec.parameters["default_usage_rate"]
-        notes.append("usage_rate not given: 1 assumed (I-CALC-2)")
+        notes.append(
+            f"{usage_id.rpartition('.')[2]} not given: {usage:g} assumed ({codes.DEFAULT_USAGE_RATE})"
+        )
     if usage == 0:
         return None
     per_year = spec.parameters["hours_per_year"]
     device_hours = life * per_year * usage
-    usage_form = _ref("hardware.usage_rate") if ctx.num("hardware.usage_rate") is not None else _k(usage)
-    device_form = f"({_ref('hardware.lifetime_years')}*{_k(per_year)}*{usage_form})"
+    usage_form = _k(usage) if assumed else _ref(usage_id)
+    device_form = f"({_ref(life_id)}*{_k(per_year)}*{usage_form})"
     forms: list[str] = []
-    used = ["hardware.accelerator_hours", "hardware.lifetime_years"]
-    used += (
-        ["hardware.usage_rate"]
-        if "hardware.usage_rate" in ctx.values and ctx.num("hardware.usage_rate") is not None
-        else []
-    )
+    used = [hours_id, life_id] + ([] if assumed else [usage_id])
     value, terms = 0.0, []
-    per_acc = ctx.num("hardware.embodied_per_accelerator")
+    per_acc = ctx.num(accelerator_id)
     if per_acc is not None:
         value += per_acc / device_hours * hours
-        forms.append(
-            f"{_ref('hardware.embodied_per_accelerator')}/{device_form}*{_ref('hardware.accelerator_hours')}"
-        )
+        forms.append(f"{_ref(accelerator_id)}/{device_form}*{_ref(hours_id)}")
         terms.append(
             f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
         )
-        used.append("hardware.embodied_per_accelerator")
+        used.append(accelerator_id)
     else:
-        notes.append("accelerator term omitted: hardware.embodied_per_accelerator not available")
-    per_srv, per_server = ctx.num("hardware.embodied_per_server"), ctx.num("hardware.accelerators_per_server")
+        notes.append(f"accelerator term omitted: {accelerator_id} not available")
+    per_srv, per_server = ctx.num(server_id), ctx.num(count_id)
     if per_srv is not None and per_server:
         value += per_srv / device_hours * hours / per_server
-        forms.append(
-            f"{_ref('hardware.embodied_per_server')}/{device_form}*{_ref('hardware.accelerator_hours')}"
-            f"/{_ref('hardware.accelerators_per_server')}"
-        )
+        forms.append(f"{_ref(server_id)}/{device_form}*{_ref(hours_id)}/{_ref(count_id)}")
         terms.append(
             f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
             f" ÷ {_g(ctx, per_server)}"
         )
-        used += ["hardware.embodied_per_server", "hardware.accelerators_per_server"]
+        used += [server_id, count_id]
     else:
-        missing = "hardware.embodied_per_server" if per_srv is None else "hardware.accelerators_per_server"
-        notes.append(f"server term omitted: {missing} not available")
+        notes.append(f"server term omitted: {server_id if per_srv is None else count_id} not available")
     if not terms:
         return None
     if assumed:
-        ctx.findings.add("I-CALC-2", "hardware.usage_rate")
+        ctx.findings.add(codes.DEFAULT_USAGE_RATE, usage_id)
     return Derivation(value, used, " + ".join(terms) + f" = {_g(ctx, value)} kgCO2e", notes, "+".join(forms))
 
 
@@ -248,11 +249,8 @@ def apply_formulas(ctx: Context, lang: str = "en") -> None:
             d = FORMULAS[spec.name](ctx, f.id)
             if d is None or (isinstance(d.value, float) and not math.isfinite(d.value)):
                 continue  # absurd inputs may overflow: no figure then
-            formula = (
-                spec.hours_formula
-                if f.id == "hardware.accelerator_hours" and spec.hours_formula
-                else spec.formula
-            )
+            derives_hours = spec.hours_formula and f.id == spec.inputs.get("hours")  # 8.4's first step
+            formula = spec.hours_formula if derives_hours and spec.hours_formula else spec.formula
             ctx.values[f.id] = FieldValue(
                 value=d.value,
                 unit=f.unit,

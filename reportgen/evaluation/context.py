@@ -27,7 +27,7 @@ class Context:
 
     # -- boundary (6.1) ---------------------------------------------------------------------------
     def status(self, phase: str) -> str | None:
-        v = self.values.get(f"boundary.phases.{phase}")
+        v = self.values.get(self.standard.roles.status_of(phase))
         return v.value if v is not None and v.origin == "supplied" else None
 
     def included(self, phase: str) -> bool:
@@ -39,20 +39,22 @@ class Context:
 
     @property
     def facility(self) -> bool:
-        return self.raw("boundary.energy_scope") == self.standard.facility_energy_scope
+        return self.raw(self.standard.roles.energy_scope) == self.standard.facility_energy_scope
 
     def it_energy(self, phase: str) -> tuple[float, list[str]] | None:
         """IT energy of a phase and the fields it rests on: energy ÷ pue under the facility scope, else
         energy. Asked by a formula (8.3) and by a check (8.6, W-RNG-5) alike, so it lives with both."""
-        energy = self.num(f"{phase}.energy")
+        spec = self.standard.calculations.formulas["8.3"]
+        energy_id, pue_id = spec.input("energy", phase), spec.input("pue", phase)
+        energy = self.num(energy_id)
         if energy is None:
             return None
         if not self.facility:
-            return energy, [f"{phase}.energy"]
-        pue = self.num(f"{phase}.pue")
+            return energy, [energy_id]
+        pue = self.num(pue_id)
         if not pue:
             return None
-        return energy / pue, [f"{phase}.energy", f"{phase}.pue"]
+        return energy / pue, [energy_id, pue_id]
 
     # -- values ------------------------------------------------------------------------------------
     def raw(self, fid: str) -> Any:

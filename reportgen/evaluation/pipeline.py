@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.evaluation import calculation as calc
-from reportgen.evaluation import causes
+from reportgen.evaluation import causes, codes
 from reportgen.evaluation import totals as sums_of
 from reportgen.evaluation import validation as validate
 from reportgen.evaluation.context import Context
@@ -30,12 +30,14 @@ from reportgen.version import __version__
 
 
 def _language(raw: RawInput, std: Standard, parser: ValueParser, lang: str | None) -> str:
-    """The output language: --lang, else report.language when it is valid, else English."""
+    """The output language: --lang, else the report's language (role `report_language`) when it is
+    valid, else English."""
     if lang in ("en", "fr"):
         return lang
-    entry = raw.entries.get("report.language")
+    fid = std.roles.report_language
+    entry = raw.entries.get(fid)
     try:
-        v = parser.entry(std.fields["report.language"], entry) if entry else None
+        v = parser.entry(std.fields[fid], entry) if entry else None
     except TypeProblem:
         v = None  # reported with the other findings
     return v.value if v is not None and v.origin == "supplied" and v.value in ("en", "fr") else "en"
@@ -70,8 +72,8 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         findings.words = WorkbookWords(
             std, raw.meta.get("cells") or {}, raw.meta.get("headers") or {}, raw.meta.get("lang") or language
         )
-    if raw.edition_defaulted and std is raw.standard and "I-ED-1" in std.findings:
-        findings.add("I-ED-1")  # A1: no edition named, the latest applied
+    if raw.edition_defaulted and std is raw.standard and codes.EDITION_DEFAULTED in std.findings:
+        findings.add(codes.EDITION_DEFAULTED)  # A1: no edition named, the latest applied
     parsed = parse_all(raw, std, findings, parser)
     ctx = Context(
         std,
@@ -116,7 +118,7 @@ def evaluate_raw(raw: RawInput, *, lang: str | None = None, standard: Standard |
         mandatory_applicable=applicable,
         mandatory_satisfied=satisfied,
         recommended_coverage=coverage,
-        self_declared=ctx.raw("verification.level") in (None, *std.self_declared_levels),
+        self_declared=ctx.raw(std.roles.verification_level) in (None, *std.self_declared_levels),
         fingerprint=fingerprint(std, inputs),
         missing=sorted(m.field for m in missing),
         missing_items=missing,

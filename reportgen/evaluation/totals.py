@@ -110,7 +110,7 @@ def functional_units(ctx: Context) -> FunctionalUnits:
     fu = FunctionalUnits()
     if not ctx.included("inference"):
         return fu
-    requests, tokens = ctx.num("inference.requests"), ctx.num("inference.output_tokens")
+    requests, tokens = ctx.num(ctx.standard.roles.requests), ctx.num(ctx.standard.roles.output_tokens)
     for name, ind in ctx.standard.indicators.items():
         fid = ind.fields.get("inference")
         value = ctx.num(fid) if fid else None

@@ -6,7 +6,7 @@ rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is
 
 from __future__ import annotations
 
-from reportgen.evaluation import rules
+from reportgen.evaluation import codes, rules
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import Location, MissingItem, Total
 from reportgen.evaluation.remedy import missing_fix
@@ -32,7 +32,7 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
             satisfied += 1
             if v is not None and v.origin == "withheld":
                 ctx.findings.add(
-                    "W-WITHHELD",
+                    codes.WITHHELD,
                     f.id,
                     v.location,
                     reason=std.enum_label("withheld_reason", v.withheld, lang),
@@ -52,7 +52,7 @@ def obligations(ctx: Context, lang: str) -> tuple[list[MissingItem], int, int, f
             if f.condition and f.condition.explain
             else (f.condition.text.en if f.condition else None)
         )
-        code = "M-REQ-COND" if f.obligation == "M*" else "M-REQ"
+        code = codes.MISSING_UNDER_CONDITION if f.obligation == "M*" else codes.MISSING
         fix = missing_fix(ctx, f, v)
         empty = ctx.cells.get(f.id, {}).get("value")  # a workbook's empty Value cell
         finding = ctx.findings.add(
@@ -94,7 +94,7 @@ def boundary_values(ctx: Context, lang: str) -> None:
         status = ctx.status(f.group)
         if status is not None and v.origin != "derived":
             ctx.findings.add(
-                "W-BND-1",
+                codes.OUTSIDE_BOUNDARY,
                 fid,
                 v.location,
                 phase=f.group,
@@ -147,7 +147,7 @@ def boundary_rules(ctx: Context, lang: str) -> None:
                 spec["field"],
                 ctx.values[spec["field"]].location,
                 phases=names,
-                absent=tuple(f"boundary.phases.{p}" for p in lacking),
+                absent=tuple(std.roles.status_of(p) for p in lacking),
             )
     spec = std.rules["market_needs_location"]
     for phase, (market, location) in spec["pairs"].items():
@@ -166,35 +166,36 @@ def arithmetic(ctx: Context, lang: str) -> None:
     """8.6 W-RNG-5 (implied power per accelerator) and 8.2 W-CALC-1 (GHG vs energy × grid)."""
     std = ctx.standard
     power = std.rules["implied_power"]
+    by_time, by_grid = std.calculations.formulas["8.1"], std.calculations.formulas["8.2"]  # their inputs
     for phase in std.phase_ids:
-        hours_id = f"{phase}.accelerator_hours"
+        hours_id, energy_id = by_time.input("hours", phase), by_grid.input("energy", phase)
         if hours_id not in std.fields or not ctx.included(phase):
             continue
         hours, it = ctx.num(hours_id), ctx.it_energy(phase)
         if not hours or it is None:
             continue
-        watts = it[0] * std.calculations.formulas["8.1"].parameters["w_per_kw"] / hours
+        watts = it[0] * by_time.parameters["w_per_kw"] / hours
         if rules.outside(watts, power["min"], power["max"]):
-            loc = ctx.values[f"{phase}.energy"].location or ctx.values[hours_id].location
+            loc = ctx.values[energy_id].location or ctx.values[hours_id].location
             ctx.findings.add(
                 power["code"],
-                f"{phase}.energy",
+                energy_id,
                 loc,
                 phase_label=std.group(phase).label.get(lang),
                 power=round(watts),
-                energy_field=f"{phase}.energy",
+                energy_field=energy_id,
                 hours_field=hours_id,
             )
     tol = std.rules["ghg_consistency"]
-    for phase in std.phase_ids:
-        fid = f"{phase}.ghg_location"
+    for phase in std.phase_ids:  # the figure 8.2 derives, when it was supplied instead
+        fid = next((f.id for f in std.fields_of(phase) if f.derivable_by == "8.2"), "")
         v = ctx.values.get(fid)
         if v is None or v.origin != "supplied" or not ctx.included(phase):
             continue
-        energy, grid = ctx.num(f"{phase}.energy"), ctx.num(f"{phase}.grid_intensity")
+        energy, grid = ctx.num(by_grid.input("energy", phase)), ctx.num(by_grid.input("grid", phase))
         if energy is None or grid is None or ctx.num(fid) is None:
             continue
-        expected = energy * grid / std.calculations.formulas["8.2"].parameters["g_per_kg"]
+        expected = energy * grid / by_grid.parameters["g_per_kg"]
         gap = rules.relative_gap(float(v.value), expected)
         if gap is not None and gap > tol["tolerance"]:
             ctx.findings.add(
@@ -217,7 +218,7 @@ def data_quality(ctx: Context, lang: str) -> None:
             continue
         lacking = [w for w, present in ((words[0], v.method), (words[1], v.source)) if not present]
         if lacking:
-            ctx.findings.add("W-DQ-1", fid, v.location, missing=words[2].join(lacking))
+            ctx.findings.add(codes.NO_METHOD_OR_SOURCE, fid, v.location, missing=words[2].join(lacking))
 
 
 def run_checks(ctx: Context, lang: str) -> None:

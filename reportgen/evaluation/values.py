@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportgen.evaluation import codes
 from reportgen.evaluation.findings import Findings
 from reportgen.evaluation.model import FieldValue, Location
 from reportgen.inputs import QUANTITY_KEYS, WITHHELD_KEYS, RawEntry, RawInput
@@ -25,7 +26,7 @@ _QTY_TEXT = re.compile(r"^\s*([-+\u2212]?[\d.,\s\u00a0\u202f'_]*\d(?:[eE][-+]?\d
 
 
 class TypeProblem(ValueError):
-    def __init__(self, variant: str, code: str = "E-TYPE", **params: Any) -> None:
+    def __init__(self, variant: str, code: str = codes.WRONG_TYPE, **params: Any) -> None:
         super().__init__(variant)
         self.variant, self.code, self.params = variant, code, params
 
@@ -243,7 +244,11 @@ class ValueParser:
         if typed and typed.group(2) and (typed.group(2)[0].isalpha() or typed.group(2)[0] in "%°"):
             # "12 MWh" with a unit beside it: which one is meant is for the reporter to say (issue 14)
             raise TypeProblem(
-                "conflict", code="E-UNIT", typed_unit=typed.group(2), unit=str(unit_text), canonical=f.unit
+                "conflict",
+                code=codes.UNIT_NOT_ACCEPTED,
+                typed_unit=typed.group(2),
+                unit=str(unit_text),
+                canonical=f.unit,
             )
         if isinstance(value, str) and unit_text in (None, ""):
             m = _QTY_TEXT.match(value)
@@ -262,7 +267,7 @@ class ValueParser:
         except UnitError:
             raise TypeProblem(
                 "unit",
-                code="E-UNIT",
+                code=codes.UNIT_NOT_ACCEPTED,
                 unit=str(unit_text),
                 dimension=dimension,
                 allowed=", ".join(self.standard.dimensions[dimension].units),
@@ -278,12 +283,12 @@ def parse_all(
     out = Parsed()
     ids = list(standard.fields)
     for unk in raw.unknown:  # E-FIELD names the unknown id itself as its field
-        if not findings.room("E-FIELD"):  # counted, not listed: skip the costly suggestion
-            findings.add("E-FIELD", unk.field, unk.location)
+        if not findings.room(codes.UNKNOWN_FIELD):  # counted, not listed: skip the costly suggestion
+            findings.add(codes.UNKNOWN_FIELD, unk.field, unk.location)
             continue
         if unk.is_group:
             example = next(f for f in ids if f.startswith(unk.field + "."))
-            findings.add("E-FIELD", unk.field, unk.location, variant="group", example=example)
+            findings.add(codes.UNKNOWN_FIELD, unk.field, unk.location, variant="group", example=example)
             continue
         nearest = difflib.get_close_matches(unk.field, ids, n=1, cutoff=0.6)
         if not nearest:  # a wrong group with a right key: `traning.energy` → training.energy
@@ -291,7 +296,7 @@ def parse_all(
             cands = [f for f in ids if f.endswith("." + tail)]
             nearest = difflib.get_close_matches(unk.field, cands, n=1, cutoff=0.3)
         findings.add(
-            "E-FIELD",
+            codes.UNKNOWN_FIELD,
             unk.field,
             unk.location,
             variant="did_you_mean" if nearest else "no_match",
@@ -301,7 +306,7 @@ def parse_all(
         )
     for dup in raw.duplicates:
         findings.add(
-            "E-TYPE",
+            codes.WRONG_TYPE,
             dup.field if dup.field in standard.fields else None,
             dup.location,
             variant="duplicate",
@@ -321,7 +326,9 @@ def parse_all(
                 exc.code,
                 fid,
                 _problem_cell(raw, entry, exc.variant),
-                variant=exc.variant if exc.code != "E-UNIT" or exc.variant == "conflict" else None,
+                variant=exc.variant
+                if exc.code != codes.UNIT_NOT_ACCEPTED or exc.variant == "conflict"
+                else None,
                 loses=fid,
                 **params,
             )

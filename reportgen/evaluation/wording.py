@@ -73,7 +73,7 @@ class WorkbookWords:
             if name.endswith("_field") and isinstance(value, str):
                 out[f"{name.removesuffix('_field')}_cell"] = out["cells"][value]
         if isinstance(given.get("phase"), str):
-            out["phase_cell"] = out["cells"][f"boundary.phases.{given['phase']}"]
+            out["phase_cell"] = out["cells"][self.std.roles.status_of(given["phase"])]
         if field in out["cells"]:  # "{label} ({field})" names the cell the analyst typed into
             out["field"] = out["cells"][field]
         return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reportgen.evaluation import codes
 from reportgen.evaluation.model import Evaluation
 from reportgen.proof.edition import edition_digest
 from reportgen.standard import Standard, load_standard
@@ -69,11 +70,11 @@ def unread_keys(ev: Evaluation) -> dict[str, list[str]]:
     """The keys of the input file that are not inputs: unknown ids (E-FIELD) and keys given twice (E-TYPE
     beyond the one of each rejected value). They are errors of the disclosure, so a re-evaluation of the
     inputs alone would find it complete where the report says it is not: the report carries them."""
-    unknown = [f.field for f in ev.findings if f.code == "E-FIELD" and f.field]
+    unknown = [f.field for f in ev.findings if f.code == codes.UNKNOWN_FIELD and f.field]
     duplicates: list[str] = []
     rejected = set(ev.rejected)
     for f in ev.findings:
-        if f.code != "E-TYPE":
+        if f.code != codes.WRONG_TYPE:
             continue
         if f.field in rejected:
             rejected.discard(f.field)  # the value itself was refused: that finding is not a duplicate

@@ -155,6 +155,11 @@ class Formula(_Strict):
     parameters: dict[str, float]
     hours_formula: Localized | None = None
     hours_phases: list[str] = []
+    inputs: dict[str, str] = {}  # name in the formula's function → field id (PHASE: the derived field's)
+
+    def input(self, name: str, phase: str | None = None) -> str:
+        """The field id of input `name`, for the phase of the derived field when it is per phase."""
+        return self.inputs[name].replace("PHASE", phase or "PHASE")
 
 
 class Calculations(_Strict):
@@ -287,6 +292,11 @@ class Standard(_Strict):
             for ref in (self.published.scope, self.published.definition):
                 if ref not in self.fields:
                     problems.append(f"published: '{ref}' is not a field")
+        for clause, formula in self.calculations.formulas.items():
+            for name, fid in formula.inputs.items():
+                ids = [fid.replace("PHASE", p) for p in self.phase_ids] if "PHASE" in fid else [fid]
+                if not any(i in self.fields for i in ids):
+                    problems.append(f"calculations.{clause}.inputs.{name}: '{fid}' is not a field")
         problems += self.roles.problems(self.fields, self.phase_ids)
         problems += self.display.problems(set(self.fields), {g.id for g in [*self.sections, *self.phases]})
         if self.semantics.basis and "basis" not in self.enums:
