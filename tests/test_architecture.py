@@ -230,3 +230,30 @@ def test_no_import_cycle():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# Public names defined in more than one module, each with its reason (issue 11 item 2: one name per thing)
+SHARED_NAMES: dict[str, str] = {
+    "register": "the CLI's protocol: each commands/ module registers its subcommand",
+    "run": "the CLI's protocol: each commands/ module runs its subcommand (and activity.engine.run)",
+    "to_fragment": "the protocol of interop readers (CodeCarbon, Hugging Face)",
+    "quantity": "fmt.quantity formats, interop.quantity builds an input mapping: left for interop's owner",
+    "strings": "resources.strings loads UI strings, web/page.strings picks the page's: left for web's owner",
+    "check": "web/api.py's route handlers are named after the adapter calls they make (web's owner)",
+    "editions": "web/api.py route handler, see check",
+    "render": "web/api.py route handler, see check",
+    "template": "web/api.py route handler, see check",
+    "verify": "web/api.py route handler, see check",
+}
+
+
+def test_one_public_name_per_thing():
+    where: dict[str, list[str]] = {}
+    for path in _modules():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if not node.name.startswith("_"):
+                    where.setdefault(node.name, []).append(_rel(path))
+    twice = {n: files for n, files in where.items() if len(files) > 1 and n not in SHARED_NAMES}
+    assert not twice, f"one name, several things (rename one): {twice}"
+    assert not [n for n in SHARED_NAMES if len(where.get(n, [])) < 2], "stale entries in SHARED_NAMES"

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
                 for p in args.inputs
             ]
             written += [Path(w) for job in jobs for w in job.result()]
-    written.append(write_bytes(out / "portfolio.pdf", rep.render_pdf(cons, evaluations, lang), protect))
+    written.append(write_bytes(out / "portfolio.pdf", rep.portfolio_pdf(cons, evaluations, lang), protect))
     wb = rep.portfolio_workbook(cons, evaluations, lang)
     written.append(
         write_bytes(

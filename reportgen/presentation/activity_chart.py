@@ -31,7 +31,7 @@ def months_svg(chart: dict[str, Any], font: str) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" font-family="{escape(font)}" font-size="10" role="img">',
-        f"<title>{escape(alt_text(chart))}</title>",
+        f"<title>{escape(activity_alt_text(chart))}</title>",
         '<defs><pattern id="act-avg" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{AVERAGE}"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#000000" stroke-width="1"/></pattern></defs>',
@@ -70,7 +70,7 @@ def months_svg(chart: dict[str, Any], font: str) -> str:
     return "".join(out)
 
 
-def alt_text(chart: dict[str, Any]) -> str:
+def activity_alt_text(chart: dict[str, Any]) -> str:
     """The chart in words: its caption, then each month's two figures and energy."""
     hourly, average = chart["legend"]
     months = "; ".join(

@@ -63,7 +63,7 @@ def phase_split_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
-        f"<title>{escape(alt_text(rows, phases, colon, title))}</title>",
+        f"<title>{escape(totals_alt_text(rows, phases, colon, title))}</title>",
         "<defs>",
     ]
     for pid, (fill, _, hatched) in STYLE.items():
@@ -127,7 +127,7 @@ def phase_split_svg(
     return "".join(out)
 
 
-def alt_text(rows: list[dict[str, Any]], phases: list[tuple[str, str]], colon: str, title: str) -> str:
+def totals_alt_text(rows: list[dict[str, Any]], phases: list[tuple[str, str]], colon: str, title: str) -> str:
     """The chart in words, bar by bar in the drawing's order: "Title. Energy: 80.9 MWh — Training 62%, …"."""
     order = {pid: i for i, (pid, _) in enumerate(phases)}
     parts = [title] if title else []

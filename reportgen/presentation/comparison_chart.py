@@ -40,7 +40,7 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
         f'height="{height}" font-family="{escape(font)}" font-size="10" role="img">'
-        f"<title>{escape(alt_text(rows, series, title))}</title><defs>"
+        f"<title>{escape(comparison_alt_text(rows, series, title))}</title><defs>"
         f'<pattern id="cmp-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{SERIES[1][0]}"/><line x1="0" y1="0" '
         f'x2="0" y2="6" stroke="#000000" stroke-width="1.2" stroke-opacity="0.45"/></pattern></defs>'
@@ -75,7 +75,7 @@ def bars_svg(rows: list[BarRow], series: list[str], font: str, per_row_scale: bo
     return "".join(out)
 
 
-def alt_text(rows: list[BarRow], series: list[str], title: str) -> str:
+def comparison_alt_text(rows: list[BarRow], series: list[str], title: str) -> str:
     """The bars in words: "Title. GHG: Baseline 12 t, Current 10 t. Energy: …" (one series: "GHG: 12 t")."""
     parts = [title] if title else []
     for r in rows:

@@ -16,7 +16,7 @@ LABEL_W = 42
 COL_W = 19
 
 
-def colon(label: str, lang: str) -> str:
+def report_colon(label: str, lang: str) -> str:
     """`label:` (French: `label :`), the report's typography (rpt_colon) without its trailing space."""
     return label + t("rpt_colon", lang).rstrip(" ")
 
@@ -62,8 +62,8 @@ def comparison_text(
 ) -> str:
     std = standard_of(current)
     out = [t(title_key, lang)]
-    out.append(f"  {colon(t('cmp_baseline', lang), lang)} {describe(baseline)}")
-    out.append(f"  {colon(t('cmp_current', lang), lang)} {describe(current)}")
+    out.append(f"  {report_colon(t('cmp_baseline', lang), lang)} {describe(baseline)}")
+    out.append(f"  {report_colon(t('cmp_current', lang), lang)} {describe(current)}")
     out.append(verdict(cmp, lang))
     if cmp.notes:
         out.append(f"{t('cmp_notes', lang)} ({len(cmp.notes)})")
@@ -90,6 +90,6 @@ def comparison_text(
         out += [row(label(n), ln, lang, width, "    ") for n, ln in lines.items()]
     out += [
         "",
-        f"{colon(t('cmp_fingerprints', lang), lang)} {cmp.baseline.fingerprint} → {cmp.current.fingerprint}",
+        f"{report_colon(t('cmp_fingerprints', lang), lang)} {cmp.baseline.fingerprint} → {cmp.current.fingerprint}",
     ]
     return "\n".join(out) + "\n"

@@ -40,7 +40,7 @@ def organizations(evaluations: list[Evaluation]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> dict[str, Any]:
+def portfolio_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> dict[str, Any]:
     """Formatted rows for the template (every number through fmt, in the language asked)."""
     p = cons.portfolio
     indicators = list(dict.fromkeys(n for s in p.systems for n in s.totals))
@@ -111,11 +111,11 @@ def build_view(cons: Consolidation, evaluations: list[Evaluation], lang: str) ->
     }
 
 
-def render_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> bytes:
+def portfolio_pdf(cons: Consolidation, evaluations: list[Evaluation], lang: str) -> bytes:
     from reportgen.presentation.pdf import _environment
     from reportgen.presentation.pdf_engine import html_to_pdf
 
-    view = build_view(cons, evaluations, lang)
+    view = portfolio_view(cons, evaluations, lang)
     when = stamp(evaluations)
     html = (
         _environment()

@@ -214,7 +214,9 @@ def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
             ScopeItem(
                 "energy_scope",
                 t("scope_energy", lang),
-                t("scope_energy_narrow", lang).format(scope=std.enum_label("energy_scope", scope, lang)),
+                t("scope_energy_narrow", lang).format(
+                    scope=std.value_label(std.roles.energy_scope, scope, lang)
+                ),
                 notice=True,
             )
         )
@@ -223,7 +225,7 @@ def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
         ScopeItem(
             "accounting",
             t("scope_accounting", lang),
-            std.enum_label("electricity_accounting", accounting, lang)
+            std.value_label(std.roles.electricity_accounting, accounting, lang)
             if accounting is not None
             else t("scope_not_declared", lang),
             notice=accounting is None,
@@ -231,7 +233,7 @@ def _scope(ev: Evaluation, std: Standard, lang: str) -> list[ScopeItem]:
     )
     level = value(std.roles.verification_level)
     text = (
-        std.enum_label("verification_level", level, lang)
+        std.value_label(std.roles.verification_level, level, lang)
         if level is not None
         else t("scope_not_declared", lang)
     )

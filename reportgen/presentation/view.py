@@ -42,12 +42,12 @@ def build_view(ev: Evaluation, std: Standard | None = None) -> dict[str, Any]:
         "self_declared": t("self_declared", v.lang) if v.self_declared() else None,
         "cover": view_cover.cover(v, identification),
         "identification": identification,
-        "totals": view_figures.totals(v),
-        "equivalences": view_figures.equivalences(v),
+        "totals": view_figures.totals_view(v),
+        "equivalences": view_figures.equivalences_view(v),
         "boundary": v.boundary(),
         "phases": v.phases(),
         "activity": activity_section(ev.activity, v.std, v.lang),  # Annex D, D.6
-        "functional_units": view_figures.functional_units(v),
+        "functional_units": view_figures.functional_units_view(v),
         "published": published_mod.sections(v, tuple(v.std.display.parts.groups())),
         "methodology": v.methodology(),
         "verification": v.verification(),
@@ -149,7 +149,7 @@ class _View(ViewFormatter):
         scope = self.value(self.std.roles.energy_scope)
         narrow = None
         if scope is not None and scope != self.std.facility_energy_scope:
-            label = self.std.enum_label("energy_scope", scope, self.lang)
+            label = self.std.value_label(self.std.roles.energy_scope, scope, self.lang)
             narrow = {"label": self.s("rpt_narrow_label"), "text": self.s("rpt_narrow_text", scope=label)}
         rows = self.part_rows(self.std.display.parts.boundary, skip=self.std.phase_status_fields())
         return {"phases": phases, "rows": rows, "narrow": narrow}
@@ -163,7 +163,7 @@ class _View(ViewFormatter):
             status = self.ev.boundary.get(g.id)
             included = status == "included"
             status_label = (
-                self.std.enum_label("phase_status", status, self.lang)
+                self.std.value_label(self.std.roles.status_of(g.id), status, self.lang)
                 if status
                 else self.s("rpt_not_supplied")
             )
@@ -216,7 +216,7 @@ class _View(ViewFormatter):
     def verification(self) -> Row:
         roles = self.std.roles
         level = self.value(roles.verification_level)
-        level_label = self.std.enum_label("verification_level", level, self.lang) if level else None
+        level_label = self.std.value_label(roles.verification_level, level, self.lang) if level else None
         provider, when, ref = (
             self.value(fid)
             for fid in (roles.verification_provider, roles.verification_date, roles.verification_statement)

@@ -71,16 +71,21 @@ def _card(view: ViewFormatter, total: Any) -> dict[str, Any]:
 
 
 def _headline(view: ViewFormatter) -> list[dict[str, Any]]:
-    """Cards in the order of the standard's indicators; the two GHG totals share one card, side by side."""
+    """Cards in the order of the standard's indicators; indicators measured in one dimension (the two GHG
+    totals, location- and market-based) share one card, side by side."""
+    std = view.std
+    dimension = {name: std.dimension_of_unit(ind.unit) for name, ind in std.indicators.items()}
+    shared = {d for d in dimension.values() if list(dimension.values()).count(d) > 1}
     cards: list[dict[str, Any]] = []
-    ghg: dict[str, Any] | None = None
+    pairs: dict[str, dict[str, Any]] = {}
     for total in view.p.totals:
         card = _card(view, total)
-        if total.id in ("ghg_location", "ghg_market"):
-            if ghg is None:
-                ghg = {"id": "ghg", "pair": []}
-                cards.append(ghg)
-            ghg["pair"].append(card)
+        dim = dimension.get(total.id)
+        if dim in shared and dim is not None:
+            if dim not in pairs:
+                pairs[dim] = {"id": dim, "pair": []}
+                cards.append(pairs[dim])
+            pairs[dim]["pair"].append(card)
         else:
             cards.append(card)
     return cards

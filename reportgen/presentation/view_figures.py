@@ -18,7 +18,7 @@ from reportgen.presentation.view_rows import Row, ViewFormatter
 from reportgen.resources import t
 
 
-def totals(v: ViewFormatter) -> list[Row]:
+def totals_view(v: ViewFormatter) -> list[Row]:
     out = []
     for total in v.p.totals:
         phases = [
@@ -68,7 +68,7 @@ def totals(v: ViewFormatter) -> list[Row]:
     return out
 
 
-def equivalences(v: ViewFormatter) -> list[Row]:
+def equivalences_view(v: ViewFormatter) -> list[Row]:
     out = []
     for eq in _equivalences(str(v.std.data_file("equivalences.yaml").parent)):
         total = v.ev.totals.get(eq["indicator"])
@@ -97,7 +97,7 @@ def equivalences(v: ViewFormatter) -> list[Row]:
     return out
 
 
-def functional_units(v: ViewFormatter) -> Row:
+def functional_units_view(v: ViewFormatter) -> Row:
     def cell(uv: tuple[float, str] | None) -> str:
         return view_cover.per_unit_text(uv, v.lang) or v.s("rpt_not_derivable")
 

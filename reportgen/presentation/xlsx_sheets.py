@@ -245,14 +245,19 @@ def boundary_sheet(s: Sheet, c: Ctx) -> None:
     for p in c.std.phases:
         status = c.ev.boundary.get(p.id)
         just = c.value(c.std.roles.justification_of(p.id))
-        row = s.row(row, [p.label.get(c.lang), c.enum("phase_status", status), just])
+        status_label = (
+            "" if status is None else c.std.value_label(c.std.roles.status_of(p.id), status, c.lang)
+        )
+        row = s.row(row, [p.label.get(c.lang), status_label, just])
         if status is None:
             s.put(row - 1, 2, None, fill=MISSING_FILL)
     row += 1
     scope = c.value(c.std.roles.energy_scope)
     narrow = None
     if scope is not None and scope != c.std.facility_energy_scope:
-        narrow = c.t("xlsx_narrow_scope").format(scope=c.enum("energy_scope", scope))
+        narrow = c.t("xlsx_narrow_scope").format(
+            scope=c.std.value_label(c.std.roles.energy_scope, scope, c.lang)
+        )
     # the scope declarations of 6.2–6.4, then the other declarations of 6.5, as fields.yaml lists them
     declarations = [
         f

@@ -218,11 +218,17 @@ class Standard(_Strict):
 
     def dimension_of(self, field: Field) -> str | None:
         """The dimension whose canonical unit is the field's; else the one that accepts it (A6: Wh)."""
-        if field.unit is None:
-            return None
-        return next((n for n, d in self.dimensions.items() if d.canonical == field.unit), None) or next(
-            n for n, d in self.dimensions.items() if field.unit in d.units
+        return None if field.unit is None else self.dimension_of_unit(field.unit)
+
+    def dimension_of_unit(self, unit: str) -> str:
+        """The dimension whose canonical unit `unit` is; else the one that accepts it."""
+        return next((n for n, d in self.dimensions.items() if d.canonical == unit), None) or next(
+            n for n, d in self.dimensions.items() if unit in d.units
         )
+
+    def value_label(self, fid: str, value: Any, lang: str) -> str:
+        """A value of a choice field as shown: the label of its code in the field's own enumeration."""
+        return self.enum_label(self.fields[fid].enum or "", value, lang)
 
     def basis_order(self) -> list[str]:
         """A4: bases from strongest to weakest (the order of the `basis` enumeration)."""
