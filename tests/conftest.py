@@ -99,30 +99,41 @@ def shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     return folder
 
 
+def run_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """The folder in which `make(folder)` ran, once for the whole run: the first process (xdist worker) to
+    ask runs it under a lock, the others wait and read what it wrote. Tests must not edit its files."""
+    shared = shared_dir(tmp_path_factory, "once")
+    folder = shared / name
+    with _locked(shared / f"{name}.lock"):
+        if not (folder / ".done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            make(folder)
+            (folder / ".done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_reports(tmp_path_factory) -> Callable[..., SampleReports]:
     """sample_reports(name, lang) renders a sample through the CLI once per run and returns its reports:
-    WeasyPrint takes seconds a PDF, and a dozen modules read the same sample reports. The first worker to
-    ask renders under a lock; the others wait for it and read the same files."""
+    WeasyPrint takes seconds a PDF, and a dozen modules read the same sample reports."""
     from reportgen.commands.main import main
 
-    shared = shared_dir(tmp_path_factory, "sample-reports")
     cache: dict[tuple[str, str], SampleReports] = {}
+
+    def render(name: str, lang: str, folder: Path) -> None:
+        code = main(["render", str(SAMPLES / name), "-o", str(folder / "out"), "--lang", lang])
+        assert code in (0, 1), f"render {name} --lang {lang}: exit {code}"
+        (folder / "exit-code").write_text(str(code))
 
     def get(name: str = "acme-assistant-7b.yaml", lang: str = "en") -> SampleReports:
         if (name, lang) not in cache:
-            folder = shared / f"{Path(name).stem}-{lang}"
-            with _locked(shared / f"{folder.name}.lock"):
-                if not (folder / "done").exists():
-                    shutil.rmtree(folder, ignore_errors=True)  # what a failed render left
-                    code = main(["render", str(SAMPLES / name), "-o", str(folder), "--lang", lang])
-                    assert code in (0, 1), f"render {name} --lang {lang}: exit {code}"
-                    (folder / "done").write_text(str(code))
+            folder = run_once(tmp_path_factory, f"{Path(name).stem}-{lang}", lambda f: render(name, lang, f))
             cache[name, lang] = SampleReports(
                 evaluate_file(SAMPLES / name, lang=lang),
-                next(folder.glob("*.pdf")),
-                next(folder.glob("*.xlsx")),
-                int((folder / "done").read_text()),
+                next((folder / "out").glob("*.pdf")),
+                next((folder / "out").glob("*.xlsx")),
+                int((folder / "exit-code").read_text()),
             )
         return cache[name, lang]
 

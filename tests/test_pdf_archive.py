@@ -17,7 +17,7 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from test_render_hardening import UNICODE, acme_with, cli, fonts_and_codes
+from test_render_hardening import cli, fonts_and_codes, unicode_render
 
 from reportgen.presentation.pdf import render_html
 from reportgen.presentation.pdf_engine import PDF_VARIANT
@@ -163,13 +163,11 @@ def embedded_fonts(data: bytes) -> dict[str, TTFont]:
     return fonts
 
 
-def test_no_glyph_drawn_is_notdef_even_for_emoji_and_cjk(tmp_path):
+def test_no_glyph_drawn_is_notdef_even_for_emoji_and_cjk(tmp_path_factory):
     """Text the fonts lack (CJK, emoji, private use) prints as ⟨U+…⟩; every glyph drawn is a real glyph
     of the embedded subset: not glyph 0, inside the font, with an outline unless it is a space."""
-    src = acme_with(tmp_path, **UNICODE)
-    proc = cli("render", str(src), "-o", str(tmp_path / "out"), "--format", "pdf")
-    assert proc.returncode in (0, 1), proc.stderr
-    [pdf] = (tmp_path / "out").glob("*.pdf")
+    _, code, stderr, pdf = unicode_render(tmp_path_factory)  # acme with UNICODE's texts, once per run
+    assert code in (0, 1), stderr
     data = pdf.read_bytes()
     fonts = embedded_fonts(data)
     drawn = fonts_and_codes(data)

@@ -13,9 +13,7 @@ import pytest
 from conftest import SAMPLES
 from pypdf import PdfReader
 
-from reportgen import evaluate_file
 from reportgen.commands.main import main
-from reportgen.presentation.pdf import render_pdf
 from reportgen.presentation.view import build_view
 from reportgen.resources import t
 
@@ -29,16 +27,16 @@ def pages(data: bytes) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def llama():
+def llama(sample_reports):
     """Meta's model card: training only, six phases excluded, many empty optional items."""
-    ev = evaluate_file(SAMPLES / "llama-3.1-405b.yaml")
-    return ev, pages(render_pdf(ev))
+    r = sample_reports("llama-3.1-405b.yaml")
+    return r.ev, pages(r.pdf_bytes)
 
 
 @pytest.fixture(scope="module")
-def acme_fr():
-    ev = evaluate_file(SAMPLES / "acme-assistant-7b.yaml", lang="fr")
-    return ev, pages(render_pdf(ev))
+def acme_fr(sample_reports):
+    r = sample_reports("acme-assistant-7b.yaml", "fr")
+    return r.ev, pages(r.pdf_bytes)
 
 
 def test_a_phase_outside_the_boundary_takes_one_line(llama, std):

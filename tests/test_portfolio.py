@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -95,7 +96,7 @@ def test_cli_writes_pdf_workbook_and_json(capsys, tmp_path):
     assert json.loads(wb["About"]["A2"].value) == data
 
 
-def test_cli_reports_rendered_in_a_pool(capsys, tmp_path):
+def test_cli_reports_rendered_in_a_pool(capsys, tmp_path, sample_reports):
     acme, d1 = str(SAMPLES / "acme-assistant-7b.yaml"), str(SAMPLES / "acme-assistant-7b-d1.yaml")
     code, _, err = cli(capsys, "portfolio", acme, d1, "-o", tmp_path, "--reports", "--lang", "fr")
     assert code == 0
@@ -112,6 +113,10 @@ def test_cli_reports_rendered_in_a_pool(capsys, tmp_path):
     assert "Totaux consolidés" in "".join(
         p.extract_text() for p in PdfReader(tmp_path / "portfolio.pdf").pages
     )
+    for sample in (acme, d1):  # the reports `render SAMPLE --lang fr` writes, byte for byte
+        alone = sample_reports(Path(sample).name, "fr")
+        for path in (alone.pdf, alone.xlsx):
+            assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_cli_refuses_the_same_disclosure_twice(capsys, tmp_path):

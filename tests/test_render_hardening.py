@@ -24,6 +24,7 @@ from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.presentation import printable
 from reportgen.presentation.printable import Printer, showable
 from reportgen.resources import strings
+from tests.conftest import run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -92,12 +93,29 @@ UNICODE = {
 }
 
 
-def test_characters_the_fonts_lack_never_print_a_box(tmp_path):
-    src = acme_with(tmp_path, **UNICODE)
-    expected_exit = cli("check", str(src)).returncode
-    proc = cli("render", str(src), "-o", str(tmp_path / "out"), "--format", "pdf")
-    assert proc.returncode == expected_exit, proc.stderr
-    [pdf] = (tmp_path / "out").glob("模型-2.1-AILD-*.pdf")
+def unicode_render(tmp_path_factory) -> tuple[Path, int, str, Path]:
+    """acme with the UNICODE texts, rendered to PDF by `reportgen render` in a process of its own (the
+    report's layout in its worker), once per run (test_pdf_archive reads the same PDF): the disclosure,
+    the exit code, stderr and the PDF."""
+
+    def make(folder: Path) -> None:
+        src = acme_with(folder, **UNICODE)
+        proc = cli("render", str(src), "-o", str(folder / "out"), "--format", "pdf")
+        (folder / "exit-code").write_text(str(proc.returncode))
+        (folder / "stderr").write_text(proc.stderr, encoding="utf-8")
+
+    folder = run_once(tmp_path_factory, "unicode-render", make)
+    [pdf] = (folder / "out").glob("*.pdf")
+    code = int((folder / "exit-code").read_text())
+    return folder / "in.yaml", code, (folder / "stderr").read_text(encoding="utf-8"), pdf
+
+
+def test_characters_the_fonts_lack_never_print_a_box(tmp_path_factory, capsys):
+    from reportgen.commands.main import main
+
+    src, code, stderr, pdf = unicode_render(tmp_path_factory)
+    assert code == main(["check", str(src)]), stderr  # the exit code of `check`
+    assert pdf.name.startswith("模型-2.1-AILD-")
     data = pdf.read_bytes()
     fonts = fonts_and_codes(data)
     assert fonts
@@ -109,14 +127,14 @@ def test_characters_the_fonts_lack_never_print_a_box(tmp_path):
     for shown in ("⟨U+6A21⟩⟨U+578B⟩", "😀", "⟨U+1F680⟩", "Acme⟨U+0007⟩", "⟨U+F0B7⟩", "⟨U+E000⟩", "❤"):
         assert shown in text, shown
     # Said before rendering (before "wrote"), and in the report, naming the fields.
-    warning, wrote = proc.stderr.index("warning: Characters"), proc.stderr.index("wrote ")
+    warning, wrote = stderr.index("warning: Characters"), stderr.index("wrote ")
     assert warning < wrote
-    for fid, code in (
+    for fid, point in (
         ("system.name", "U+1F680"),
         ("organization.name", "U+0007"),
         ("methodology.description", "U+F0B7"),
     ):
-        assert f"{fid} (" in proc.stderr and code in proc.stderr
+        assert f"{fid} (" in stderr and point in stderr
     flat = "".join(text.split())
     assert (
         "Charactersthatthereport'sfontscannotshow" in flat
@@ -126,7 +144,8 @@ def test_characters_the_fonts_lack_never_print_a_box(tmp_path):
     reader = PdfReader(io.BytesIO(data))
     assert "模型 😀 🚀" in reader.metadata.title and reader.metadata.author == "Acme⟨U+0007⟩ AI"
     ET.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
-    assert cli("verify", str(pdf), str(src)).returncode == 0  # and the report still verifies
+    capsys.readouterr()
+    assert main(["verify", str(pdf), str(src)]) == 0, capsys.readouterr()  # and the report still verifies
 
 
 def test_every_report_string_is_printable():
@@ -176,11 +195,14 @@ def test_long_runs_get_break_opportunities_and_long_texts_are_cut():
     assert p.clipped == {"f.c": 500}
 
 
-def test_a_100000_character_word_renders_cut_and_says_so(tmp_path):
+def test_a_100000_character_word_renders_cut_and_says_so(tmp_path, capsys):
+    from reportgen.commands.main import main  # in process: the process boundary is tested above
+
     src = acme_with(tmp_path, methodology__description="A" * 100_000)
-    proc = cli("render", str(src), "-o", str(tmp_path), "--format", "pdf")
-    assert proc.returncode == 0, proc.stderr
-    assert "methodology.description (98,000)" in proc.stderr
+    code = main(["render", str(src), "-o", str(tmp_path), "--format", "pdf"])
+    stderr = capsys.readouterr().err
+    assert code == 0, stderr
+    assert "methodology.description (98,000)" in stderr
     [pdf] = tmp_path.glob("Acme-Assistant-2.1-AILD-*.pdf")
     data = pdf.read_bytes()
     assert len(PdfReader(io.BytesIO(data)).pages) < 20
@@ -228,13 +250,15 @@ def test_read_only_output_folder_is_exit_2_with_a_message(tmp_path):
 # -- defect 12: outputs checked first, names, temporary files, fsync ---------------------------------------
 
 
-def test_render_checks_every_output_before_writing_any(tmp_path):
+def test_render_checks_every_output_before_writing_any(tmp_path, capsys):
     """The input workbook has the name the output workbook would get: nothing at all may be written."""
     src = tmp_path / f"{output.report_stem(evaluate_file(ACME_XLSX))}.xlsx"
     shutil.copy(ACME_XLSX, src)
     before = src.read_bytes()
-    proc = cli("render", str(src), "-o", str(tmp_path))
-    assert proc.returncode == 2 and "refusing to overwrite the input" in proc.stderr
+    from reportgen.commands.main import main  # in process: nothing to lay out, no worker involved
+
+    code = main(["render", str(src), "-o", str(tmp_path)])
+    assert code == 2 and "refusing to overwrite the input" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == [src.name]
     assert src.read_bytes() == before
 

@@ -41,6 +41,12 @@ def report(sample_reports) -> Path:
 
 
 @pytest.fixture(scope="module")
+def report_blob(report) -> bytes:
+    """The disclosure.json of `report`, read once: the hostile cases each rebuild the PDF around an edit."""
+    return PdfReader(report).attachments[embed.ATTACHMENT_NAME][0]
+
+
+@pytest.fixture(scope="module")
 def keys(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("keys")
     assert main(["keygen", str(d / "mine")]) == 0
@@ -338,9 +344,10 @@ HUGE = 10**400  # beyond float range, fewer than 4,300 digits
         ),
     ],
 )
-def test_hostile_embedded_data_is_exit_1_or_2(report, tmp_path, capsys, name, make, code, message):
-    blob = PdfReader(report).attachments[embed.ATTACHMENT_NAME][0]
-    bad = with_payload(report, tmp_path / "bad.pdf", make(blob))
+def test_hostile_embedded_data_is_exit_1_or_2(
+    report, report_blob, tmp_path, capsys, name, make, code, message
+):
+    bad = with_payload(report, tmp_path / "bad.pdf", make(report_blob))
     got, out, err = run(capsys, "verify", bad)
     assert got == code, out + err
     assert message in out + err

@@ -6,6 +6,7 @@ scope, a derivable field left empty, withheld values, values check rejects)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ def fill(base: Any, cells: dict[str, dict[str, Any]], path: Path) -> Path:
     return path
 
 
+@functools.cache  # a blank template takes a second to write; the scenarios fill copies of a few
 def _blank(edition: str | None, lang: str) -> bytes:
     buf = io.BytesIO()
     template_workbook(load_standard(edition), lang).save(buf)
