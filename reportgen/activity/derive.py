@@ -74,8 +74,12 @@ class _Phase:
         self.p, self.s, self.agg, self.spec, self.std = phase, sums, agg, spec, std
         self.scope, self.findings, self.out, self.lang = scope, findings, out, scope.lang
 
+    def field(self, key: str) -> str:
+        """The phase's field of `key`: Annex D derives and compares a phase's figures by their key (D.3)."""
+        return f"{self.p}.{key}"
+
     def given(self, key: str) -> FieldValue | None:
-        return self.scope.values.get(f"{self.p}.{key}")
+        return self.scope.values.get(self.field(key))
 
     def supplied_number(self, key: str) -> float | None:
         v = self.given(key)
@@ -102,7 +106,7 @@ class _Phase:
         source: str | None = None,
     ) -> bool:
         """Derive PHASE.key unless it was supplied or withheld; W-ACT-6 when a supplied figure disagrees."""
-        fid = f"{self.p}.{key}"
+        fid = self.field(key)
         if fid not in self.std.fields:
             return False
         given = self.given(key)
@@ -166,10 +170,11 @@ class _Phase:
         energy_basis = energy_basis or "estimated"
         inputs = []
         if s.energy_from_power and self.scope.facility:
-            pue = self.scope.values[f"{self.p}.pue"]
+            pue_id = self.std.calculations.formulas["8.1"].input("pue", self.p)  # as 8.1 applies it
+            pue = self.scope.values[pue_id]
             inputs.append(
                 TraceInput(
-                    field=f"{self.p}.pue",
+                    field=pue_id,
                     value=float(pue.value),
                     unit=None,
                     origin="supplied",
@@ -211,7 +216,7 @@ class _Phase:
             hourly = s.matched_ghg + unmatched * fallback / 1000 if fallback is not None else None
             self.findings.add(
                 codes.ACTIVITY_WITHOUT_HOURLY_INTENSITY,
-                f"{self.p}.ghg_location",
+                self.field("ghg_location"),
                 None,
                 variant=None if fallback is not None else "no_fallback",
                 phase=label,
@@ -227,12 +232,11 @@ class _Phase:
             )
             bases = [energy_basis, grid_basis]
             inputs = []
-            if used_fallback:
-                gi = self.scope.values[f"{self.p}.grid_intensity"]
+            if used_fallback and (gi := self.given("grid_intensity")) is not None:
                 bases.append(gi.method or "not_stated")
                 inputs.append(
                     TraceInput(
-                        field=f"{self.p}.grid_intensity",
+                        field=self.field("grid_intensity"),
                         value=float(gi.value),
                         unit=gi.unit,
                         origin="supplied",
@@ -250,7 +254,7 @@ class _Phase:
             diff = (hourly - average) / average * 100 if average else None
             self.findings.add(
                 codes.ACTIVITY_HOURLY_AGAINST_AVERAGE,
-                f"{self.p}.ghg_location",
+                self.field("ghg_location"),
                 None,
                 phase=label,
                 hourly=fmt.quantity(hourly, "kgCO2e", lang),
