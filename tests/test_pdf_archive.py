@@ -17,8 +17,9 @@ import pytest
 import yaml
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from test_render_hardening import cli, fonts_and_codes, unicode_render
+from test_render_hardening import fonts_and_codes, unicode_render
 
+from reportgen.commands.main import main
 from reportgen.presentation.pdf import render_html
 from reportgen.presentation.pdf_engine import PDF_VARIANT
 from reportgen.resources import t
@@ -41,10 +42,19 @@ def baseline_pdf(tmp_path_factory, acme_tree) -> bytes:
     tree["inference"]["grid_intensity"]["value"] = 28
     current = folder / "current.yaml"
     current.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-    proc = cli(
-        "render", str(current), "--baseline", str(ACME), "-o", str(folder), "--format", "pdf", "--lang", "fr"
-    )
-    assert proc.returncode == 0, proc.stderr
+    argv = [
+        "render",
+        str(current),
+        "--baseline",
+        str(ACME),
+        "-o",
+        str(folder),
+        "--format",
+        "pdf",
+        "--lang",
+        "fr",
+    ]
+    assert main(argv) == 0
     return next(folder.glob("*.pdf")).read_bytes()
 
 
