@@ -30,21 +30,6 @@ ALLOWED_FIELD_IDS: dict[str, tuple[str, set[str]]] = {
         "the phases CodeCarbon's energy can go to, beside the interop mapping",
         {"{}.energy"},
     ),
-    "workbook/live.py": (
-        "the inputs of clause 8's formulas, mirrored as workbook formulas: they move with the formulas'"
-        " inputs into calculations.yaml (core helper, in flight)",
-        {
-            "{}.accelerator_hours",
-            "{}.avg_power_w",
-            "{}.embodied_per_accelerator",
-            "{}.embodied_per_server",
-            "{}.energy",
-            "{}.grid_intensity",
-            "{}.pue",
-            "{}.usage_rate",
-            "{}.wue",
-        },
-    ),
 }
 # modules allowed over MAX_LINES, each with its reason (none today)
 ALLOWED_LONG: dict[str, str] = {}

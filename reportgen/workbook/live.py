@@ -149,43 +149,45 @@ class LiveFormulas:
             raise ValueError(f"{f.id}: formula {name} (clause {f.derivable_by}) has no workbook formula")
         return self.derivations[name](f)
 
+    def _inputs(self, f: Field) -> Callable[[str], str]:
+        """The field id of each input of the formula that derives `f`, for `f`'s phase (calculations.yaml)."""
+        spec = self.std.calculations.formulas[f.derivable_by or ""]
+        return lambda name: spec.input(name, f.group)
+
     def _der_energy(self, f: Field) -> str:
-        p = f.group
-        pue = self.num(f"{p}.pue")
+        inp = self._inputs(f)
         return (
-            f"AND({self.num(f'{p}.accelerator_hours')},{self.num(f'{p}.avg_power_w')},"
-            f"OR(NOT({self.facility()}),{pue}))"
+            f"AND({self.num(inp('hours'))},{self.num(inp('power'))},"
+            f"OR(NOT({self.facility()}),{self.num(inp('pue'))}))"
         )
 
     def _der_ghg(self, f: Field) -> str:
-        p = f.group
-        return f"AND({self.num(f'{p}.energy')},{self.num(f'{p}.grid_intensity')})"
-
-    def _it_energy(self, p: str) -> str:
-        pue = f"AND({self.num(f'{p}.pue')},NOT({self.zero(f'{p}.pue')}))"
-        return f"AND({self.num(f'{p}.energy')},OR(NOT({self.facility()}),{pue}))"
+        inp = self._inputs(f)
+        return f"AND({self.num(inp('energy'))},{self.num(inp('grid'))})"
 
     def _der_water(self, f: Field) -> str:
-        p = f.group
-        return f"AND({self.num(f'{p}.wue')},{self._it_energy(p)})"
+        inp = self._inputs(f)
+        pue = f"AND({self.num(inp('pue'))},NOT({self.zero(inp('pue'))}))"  # IT energy = energy ÷ pue
+        it_energy = f"AND({self.num(inp('energy'))},OR(NOT({self.facility()}),{pue}))"
+        return f"AND({self.num(inp('wue'))},{it_energy})"
 
     def _der_embodied(self, f: Field) -> str:
         spec = self.std.calculations.formulas[f.derivable_by or ""]
-        if f.key == "accelerator_hours":
+        inp = self._inputs(f)
+        if f.id == inp("hours"):  # 8.4's first step: the hours summed over the phases
             terms = [
-                self.num(f"{p}.accelerator_hours")
+                self.num(spec.input("phase_hours", p))
                 for p in spec.hours_phases
-                if f"{p}.accelerator_hours" in self.std.fields
+                if spec.input("phase_hours", p) in self.std.fields
             ]
             return f"OR({','.join(terms)})" if terms else "FALSE"
-        g = f.group
 
-        def positive(key: str) -> str:
-            return f"AND({self.num(f'{g}.{key}')},NOT({self.zero(f'{g}.{key}')}))"
+        def positive(name: str) -> str:
+            return f"AND({self.num(inp(name))},NOT({self.zero(inp(name))}))"
 
-        usage_ok = f"NOT(AND({self.num(f'{g}.usage_rate')},{self.zero(f'{g}.usage_rate')}))"
-        term = f"OR({self.num(f'{g}.embodied_per_accelerator')},AND({self.num(f'{g}.embodied_per_server')},{positive('accelerators_per_server')}))"
-        return f"AND({positive('accelerator_hours')},{positive('lifetime_years')},{usage_ok},{term})"
+        usage_ok = f"NOT(AND({self.num(inp('usage_rate'))},{self.zero(inp('usage_rate'))}))"
+        term = f"OR({self.num(inp('per_accelerator'))},AND({self.num(inp('per_server'))},{positive('accelerators_per_server')}))"
+        return f"AND({positive('hours')},{positive('lifetime')},{usage_ok},{term})"
 
     def _der_grid_source(self, f: Field) -> str:
         grid = f.id.removesuffix("_source")
