@@ -66,6 +66,22 @@ def test_trace_names_formula_inputs_and_sources():
     assert next(i for i in ghg.trace.inputs if i.field == "training.energy").origin == "derived"
 
 
+def test_traces_keep_numbers_and_reports_write_them_in_their_language():
+    """Issue 11: the calculation keeps a trace's numbers apart; the presentation writes them per language."""
+    from reportgen.presentation.fmt import expression
+
+    tree = training_only(accelerator_hours=12500, avg_power_w=700, pue=1.1)
+    en, fr = run(tree), run(tree, lang="fr")
+    tr, tr_fr = en.values["training.energy"].trace, fr.values["training.energy"].trace
+    assert tr.template == tr_fr.template == "{0} h × {1} W ÷ 1000 × {2} = {3} kWh"
+    assert tr.numbers == tr_fr.numbers == pytest.approx([12500, 700, 1.1, 9625])
+    assert tr.expression == tr_fr.expression == "12500 h × 700 W ÷ 1000 × 1.1 = 9625 kWh"
+    assert expression(tr, "en") == "12,500 h × 700 W ÷ 1000 × 1.1 = 9,625 kWh"
+    assert expression(tr, "fr").replace("\u202f", " ").replace("\xa0", " ") == (
+        "12 500 h × 700 W ÷ 1000 × 1,1 = 9 625 kWh"
+    )
+
+
 def test_no_pue_factor_outside_facility_scope():
     ev = run(training_only("it_equipment", accelerator_hours=1000, avg_power_w=500, pue=1.5))
     assert ev.values["training.energy"].value == pytest.approx(500)

@@ -389,6 +389,14 @@ SHAPES["1.7"] = SHAPES["1.6"].replace(
 )
 
 
+# 1.8 keeps a trace's numbers apart from its text: `template` writes the i-th of `numbers` as {i}, and reports
+# write them in their language; `expression` writes them in no language's notation (issue 11).
+SHAPES["1.8"] = SHAPES["1.7"].replace(
+    "values.*.trace.expression: string\n",
+    "values.*.trace.expression: string\nvalues.*.trace.template: null|string\n"
+    "values.*.trace.numbers: array\nvalues.*.trace.numbers.[]: number\n",
+)
+
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in node:
         return f"enum[{','.join(sorted(map(str, node['enum'])))}]"

@@ -18,8 +18,8 @@ from reportgen.evaluation.model import (
     ActivityPhase,
     ActivityReport,
     ActivityTable,
+    Expr,
     FieldValue,
-    Trace,
     TraceInput,
 )
 from reportgen.presentation import fmt
@@ -99,7 +99,8 @@ class _Phase:
         key: str,
         value: float | int,
         basis: str,
-        expression: str,
+        expression: Expr,
+        template: str,
         notes: list[str],
         inputs: list[TraceInput] | None = None,
         formula: Localized | None = None,
@@ -137,29 +138,33 @@ class _Phase:
             method="calculated",
             source=source,
             basis=basis,
-            trace=Trace(clause=CLAUSE, formula=text, expression=expression, inputs=inputs or [], notes=notes),
+            trace=expression.trace(CLAUSE, text, template, inputs=inputs or [], notes=notes),
         )
         return True
 
     def run(self) -> ActivityPhase | None:
         s, kinds = self.s, self.spec.kinds
         if s.accelerator_hours is not None:
+            e = Expr()
             self.offer(
                 "accelerator_hours",
                 s.accelerator_hours,
                 kinds["accelerator_usage"].basis,
-                f"Σ accelerators × hours = {_n(s.accelerator_hours, self.lang)} h",
+                e,
+                f"Σ accelerators × hours = {e(s.accelerator_hours)} h",
                 self.tables_note(s.usage_tables, s.usage_rows),
             )
         for key in ("requests", "input_tokens", "output_tokens"):
             total = s.requests.get(key)
             if total is not None and s.request_rows:
                 count = int(math.floor(total + 0.5))  # halves away from zero (values are not negative)
+                e = Expr()
                 self.offer(
                     key,
                     count,
                     kinds["requests"].basis,
-                    f"Σ {key} = {_n(total, self.lang)} → {count:,}",
+                    e,
+                    f"Σ {key} = {e(total)} → {e(count)}",
                     self.tables_note(s.request_tables, s.request_rows),
                 )
         if s.energy is None:
@@ -181,12 +186,14 @@ class _Phase:
                     source=pue.source,
                 )
             )
+        e = Expr()
         energy_derived = self.offer(
             "energy",
             s.energy,
             energy_basis,
+            e,
             f"Σ {'accelerators × hours × avg_power_w ÷ 1000' if s.energy_from_power else 'energy_kwh'}"
-            f" = {_n(s.energy, self.lang)} kWh",
+            f" = {e(s.energy)} kWh",
             self.tables_note(s.energy_tables, s.energy_rows),
             inputs,
             formula=self.spec.formulas["energy_from_power" if s.energy_from_power else "energy"],
@@ -243,14 +250,15 @@ class _Phase:
                         source=gi.source,
                     )
                 )
-            expr = f"Σ E × I ÷ 1000 = {_n(s.matched_ghg, lang)} kgCO2e"
+            e = Expr()
+            expr = f"Σ E × I ÷ 1000 = {e(s.matched_ghg)} kgCO2e"
             if used_fallback and fallback is not None:
-                expr += f" + {_n(unmatched, lang)} kWh × {_n(fallback, lang)} gCO2e/kWh ÷ 1000 = {_n(hourly, lang)} kgCO2e"
+                expr += f" + {e(unmatched)} kWh × {e(fallback)} gCO2e/kWh ÷ 1000 = {e(hourly)} kgCO2e"
             notes = self.tables_note(
                 s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows
             )
             if energy_derived:
-                self.offer("ghg_location", hourly, weakest(bases, self.std), expr, notes, inputs)
+                self.offer("ghg_location", hourly, weakest(bases, self.std), e, expr, notes, inputs)
             diff = (hourly - average) / average * 100 if average else None
             self.findings.add(
                 codes.ACTIVITY_HOURLY_AGAINST_AVERAGE,
@@ -266,11 +274,13 @@ class _Phase:
         if not unmatched and energy > 0:
             descriptions = [t.decl.description for t in self.agg.grid_tables if t.decl.description]
             mean = s.matched_ghg * 1000 / energy
+            e = Expr()
             self.offer(
                 "grid_intensity",
                 mean,
                 weakest([energy_basis, grid_basis], self.std),
-                f"{_n(s.matched_ghg * 1000, lang)} gCO2e ÷ {_n(energy, lang)} kWh = {_n(mean, lang)} gCO2e/kWh",
+                e,
+                f"{e(s.matched_ghg * 1000)} gCO2e ÷ {e(energy)} kWh = {e(mean)} gCO2e/kWh",
                 self.tables_note(s.energy_tables + [t.decl.no for t in self.agg.grid_tables], s.energy_rows),
                 source="; ".join(descriptions) or None,
             )

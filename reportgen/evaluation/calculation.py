@@ -16,17 +16,14 @@ from collections.abc import Callable
 from reportgen.evaluation import codes
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import (
+    Expr,
     FieldValue,
     Trace,
     TraceInput,
+    neutral_number,
+    written,
 )
-from reportgen.presentation import fmt
 from reportgen.resources import t
-
-
-def _g(ctx: Context, x: float) -> str:
-    """A number in a trace expression: six significant digits, grouped per the report's language."""
-    return fmt.number(x, ctx.lang, sig=6)
 
 
 def _input(ctx: Context, fid: str) -> TraceInput:
@@ -50,7 +47,7 @@ def _k(x: float) -> str:
 
 
 class Derivation:
-    """What a formula returns: a value, the fields it used, its expression with numbers, and its form —
+    """What a formula returns: a value, the fields it used, its expression (numbers in slots, model.Expr), and its form —
     the same arithmetic over the inputs' ids, in the order computed, which the Excel disclosure writes as a
     live formula (issue 14 item 7). Built beside the value from the same operands, never apart."""
 
@@ -61,13 +58,15 @@ class Derivation:
         expression: str,
         notes: list[str] | None = None,
         form: str | None = None,
+        numbers: list[float] | None = None,
     ):
         self.value, self.used, self.expression, self.notes = value, used, expression, notes or []
-        self.form = form
+        self.form, self.numbers = form, numbers or []
 
 
 def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     """8.1: IT energy = accelerator_hours × avg_power_w ÷ 1000; × pue under the facility scope."""
+    e = Expr()
     spec, phase = ctx.standard.calculations.formulas["8.1"], fid.split(".")[0]
     hours_id, power_id, pue_id = (spec.input(n, phase) for n in ("hours", "power", "pue"))
     hours, power = ctx.num(hours_id), ctx.num(power_id)
@@ -79,7 +78,7 @@ def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     form = f"{_ref(hours_id)}*{_ref(power_id)}/{_k(k)}"
     if not ctx.facility:
         return Derivation(
-            it, used, f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} = {_g(ctx, it)} kWh", form=form
+            it, used, f"{e(hours)} h × {e(power)} W ÷ {k:g} = {e(it)} kWh", form=form, numbers=e.numbers
         )
     pue = ctx.num(pue_id)
     if pue is None:
@@ -87,13 +86,15 @@ def energy_from_accelerator_time(ctx: Context, fid: str) -> Derivation | None:
     return Derivation(
         it * pue,
         [*used, pue_id],
-        f"{_g(ctx, hours)} h × {_g(ctx, power)} W ÷ {k:g} × {_g(ctx, pue)} = {_g(ctx, it * pue)} kWh",
+        f"{e(hours)} h × {e(power)} W ÷ {k:g} × {e(pue)} = {e(it * pue)} kWh",
         form=f"{form}*{_ref(pue_id)}",
+        numbers=e.numbers,
     )
 
 
 def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
     """8.2: ghg_location (kgCO2e) = energy (kWh) × grid_intensity (gCO2e/kWh) ÷ 1000."""
+    e = Expr()
     spec, phase = ctx.standard.calculations.formulas["8.2"], fid.split(".")[0]
     energy_id, grid_id = spec.input("energy", phase), spec.input("grid", phase)
     energy, grid = ctx.num(energy_id), ctx.num(grid_id)
@@ -104,13 +105,15 @@ def location_based_ghg(ctx: Context, fid: str) -> Derivation | None:
     return Derivation(
         value,
         [energy_id, grid_id],
-        f"{_g(ctx, energy)} kWh × {_g(ctx, grid)} gCO2e/kWh ÷ {k:g} = {_g(ctx, value)} kgCO2e",
+        f"{e(energy)} kWh × {e(grid)} gCO2e/kWh ÷ {k:g} = {e(value)} kgCO2e",
         form=f"{_ref(energy_id)}*{_ref(grid_id)}/{_k(k)}",
+        numbers=e.numbers,
     )
 
 
 def water(ctx: Context, fid: str) -> Derivation | None:
     """8.3: water (L) = IT energy × wue + energy × water_intensity_offsite (when given)."""
+    e = Expr()
     spec, phase = ctx.standard.calculations.formulas["8.3"], fid.split(".")[0]
     wue_id, offsite_id, energy_id = (spec.input(n, phase) for n in ("wue", "offsite", "energy"))
     wue, it = ctx.num(wue_id), ctx.it_energy(phase)
@@ -118,21 +121,22 @@ def water(ctx: Context, fid: str) -> Derivation | None:
         return None
     it_kwh, used = it
     value = it_kwh * wue
-    expression = f"{_g(ctx, it_kwh)} kWh × {_g(ctx, wue)} L/kWh"
+    expression = f"{e(it_kwh)} kWh × {e(wue)} L/kWh"
     form = "/".join(_ref(u) for u in used) + f"*{_ref(wue_id)}"  # energy (÷ pue) × wue
     used = [*used, wue_id]
     offsite = ctx.num(offsite_id)
     if offsite is not None:
         energy = ctx.num(energy_id) or 0.0
         value += energy * offsite
-        expression += f" + {_g(ctx, energy)} kWh × {_g(ctx, offsite)} L/kWh"
+        expression += f" + {e(energy)} kWh × {e(offsite)} L/kWh"
         used.append(offsite_id)
         form += f"+{_ref(energy_id)}*{_ref(offsite_id)}"
-    return Derivation(value, used, f"{expression} = {_g(ctx, value)} L", form=form)
+    return Derivation(value, used, f"{expression} = {e(value)} L", form=form, numbers=e.numbers)
 
 
 def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     """8.4: accelerator-hours by default, then the embodied GHG allocated by use time."""
+    e = Expr()
     spec = ctx.standard.calculations.formulas["8.4"]
     hours_id = spec.input("hours")
     if fid == hours_id:
@@ -151,9 +155,10 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         return Derivation(
             total,
             fields,
-            " + ".join(_g(ctx, ctx.num(f) or 0) for f in fields) + f" = {_g(ctx, total)} h",
+            " + ".join(e(ctx.num(f) or 0) for f in fields) + f" = {e(total)} h",
             without_note,
             form="+".join(_ref(f) for f in fields),
+            numbers=e.numbers,
         )
     life_id, usage_id, accelerator_id, server_id, count_id = (
         spec.input(n)
@@ -183,9 +188,7 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
     if per_acc is not None:
         value += per_acc / device_hours * hours
         forms.append(f"{_ref(accelerator_id)}/{device_form}*{_ref(hours_id)}")
-        terms.append(
-            f"{_g(ctx, per_acc)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
-        )
+        terms.append(f"{e(per_acc)} kgCO2e ÷ ({e(life)} × {per_year:g} × {e(usage)}) × {e(hours)} h")
         used.append(accelerator_id)
     else:
         notes.append(f"accelerator term omitted: {accelerator_id} not available")
@@ -194,8 +197,7 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         value += per_srv / device_hours * hours / per_server
         forms.append(f"{_ref(server_id)}/{device_form}*{_ref(hours_id)}/{_ref(count_id)}")
         terms.append(
-            f"{_g(ctx, per_srv)} kgCO2e ÷ ({_g(ctx, life)} × {per_year:g} × {_g(ctx, usage)}) × {_g(ctx, hours)} h"
-            f" ÷ {_g(ctx, per_server)}"
+            f"{e(per_srv)} kgCO2e ÷ ({e(life)} × {per_year:g} × {e(usage)}) × {e(hours)} h ÷ {e(per_server)}"
         )
         used += [server_id, count_id]
     else:
@@ -204,7 +206,8 @@ def embodied_allocation(ctx: Context, fid: str) -> Derivation | None:
         return None
     if assumed:
         ctx.findings.add(codes.DEFAULT_USAGE_RATE, usage_id)
-    return Derivation(value, used, " + ".join(terms) + f" = {_g(ctx, value)} kgCO2e", notes, "+".join(forms))
+    template = " + ".join(terms) + f" = {e(value)} kgCO2e"
+    return Derivation(value, used, template, notes, "+".join(forms), e.numbers)
 
 
 ACTIVITY_CLAUSE = "8.0"  # Annex D (D1.1): figures derived from activity tables, before 8.1
@@ -259,7 +262,9 @@ def apply_formulas(ctx: Context, lang: str = "en") -> None:
                 trace=Trace(
                     clause=clause,
                     formula=formula.get(lang),
-                    expression=d.expression,
+                    expression=written(d.expression, d.numbers, neutral_number),
+                    template=d.expression,
+                    numbers=d.numbers,
                     inputs=[_input(ctx, u) for u in d.used],
                     notes=d.notes,
                     form=d.form,

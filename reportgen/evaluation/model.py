@@ -6,6 +6,8 @@ the dump says which version of its shape it follows (`format_version`, README "T
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -14,7 +16,7 @@ from pydantic import Field as PydField
 # The shape of the Evaluation JSON (keys, types, units, meanings), not the tool's version nor the standard's
 # edition. MAJOR.MINOR: a key added is a minor step (readers ignore keys they do not know); a key removed or
 # renamed, or a type, unit or meaning changed, is a major one. tests/test_golden.py pins the shape per version.
-FORMAT_VERSION = "1.7"
+FORMAT_VERSION = "1.8"
 
 Severity = Literal["error", "warning", "info"]
 Origin = Literal["supplied", "derived", "withheld"]
@@ -63,12 +65,62 @@ class TraceInput(BaseModel):
     source: str | None = None
 
 
+_NUMBER_SLOT = re.compile(r"\{(\d+)\}")
+
+
+class Expr:
+    """Builds a trace's expression with its numbers kept apart: calling it with a number appends the number
+    and returns its slot, `{i}`, to write in the text. The evaluation keeps numbers; the presentation
+    writes them in the report's language (issue 11: calculation does not format numbers for a language)."""
+
+    def __init__(self) -> None:
+        self.numbers: list[float] = []
+
+    def __call__(self, x: float) -> str:
+        self.numbers.append(float(x))
+        return "{" + str(len(self.numbers) - 1) + "}"
+
+    def trace(self, clause: str, formula: str, template: str, **more: Any) -> Trace:
+        """The Trace of `template` (written with this builder's slots)."""
+        return Trace(
+            clause=clause,
+            formula=formula,
+            expression=written(template, self.numbers, neutral_number),
+            template=template,
+            numbers=self.numbers,
+            **more,
+        )
+
+
+def neutral_number(x: float) -> str:
+    """A number in no language's notation (six significant digits, no grouping): `expression` of the JSON."""
+    return f"{x:.6g}"
+
+
+def written(template: str, numbers: list[float], number: Callable[[float], str]) -> str:
+    """`template` with each slot `{i}` replaced by `number(numbers[i])`; other text stays as it is (a
+    source quoted in a template may hold braces)."""
+
+    def one(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return number(numbers[i]) if i < len(numbers) else m.group(0)
+
+    return _NUMBER_SLOT.sub(one, template)
+
+
 class Trace(BaseModel):
     """How a derived figure was obtained: the formula, its numbers and where they came from."""
 
     clause: str
     formula: str
-    expression: str
+    expression: str = PydField(
+        description="the arithmetic with its numbers (six significant digits, no grouping, in no "
+        "language's notation since 1.8; reports write `template` with `numbers` in their language)"
+    )
+    template: str | None = PydField(
+        None, description="1.8: `expression` with its i-th number written {i}; the numbers are `numbers`"
+    )
+    numbers: list[float] = PydField(default_factory=list, description="1.8: the numbers of `template`")
     inputs: list[TraceInput]
     notes: list[str] = []
     form: str | None = PydField(

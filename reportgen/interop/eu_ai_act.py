@@ -18,7 +18,7 @@ from typing import Any
 
 from reportgen.evaluation.model import Evaluation
 from reportgen.interop import sig_text
-from reportgen.presentation.fmt import fill, system_title
+from reportgen.presentation.fmt import expression, fill, system_title
 from reportgen.resources import t
 from reportgen.standard import Standard
 from reportgen.standard.units import Units
@@ -84,7 +84,7 @@ def items(ev: Evaluation, std: Standard, lang: str = "en") -> tuple[list[Item], 
         if v.trace is not None:
             item.formula = (
                 f"{t('clause', lang)} {v.trace.clause}{_punct(':', lang)} {v.trace.formula}"
-                f"{_punct(';', lang)} {v.trace.expression}"
+                f"{_punct(';', lang)} {expression(v.trace, lang)}"
             )
         if f.type == "quantity" and isinstance(v.value, (int, float)):
             unit = DISPLAY_UNIT.get(fid, f.unit or "")

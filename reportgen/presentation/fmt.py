@@ -17,7 +17,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from reportgen.evaluation.declared import standard_of, text_of
-from reportgen.evaluation.model import Evaluation
+from reportgen.evaluation.model import Evaluation, Trace, written
 from reportgen.resources import t
 
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -146,3 +146,12 @@ def fill(template: str, values: Mapping[str, Any], lang: str = "en") -> str:
             literal = literal[: m.start()] + (elided.capitalize() if word[0].isupper() else elided)
         out.append(literal + text)
     return "".join(out)
+
+
+def expression(trace: Trace, lang: str = "en") -> str:
+    """A trace's arithmetic with its numbers in the report's language (six significant digits, grouped):
+    the evaluation keeps the numbers apart (`template`, `numbers`); traces of format 1.7 and before, with
+    numbers already written, print as they are."""
+    if trace.template is None:
+        return trace.expression
+    return written(trace.template, trace.numbers, lambda x: number(x, lang, sig=6))

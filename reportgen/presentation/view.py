@@ -261,7 +261,7 @@ class _View(ViewFormatter):
                     if isinstance(fv.value, (int, float))
                     else self.s("rpt_dash"),
                     "formula": tr.formula,
-                    "expression": tr.expression,
+                    "expression": fmt.expression(tr, self.lang),
                     "inputs": inputs,
                     "notes": list(tr.notes),
                 }

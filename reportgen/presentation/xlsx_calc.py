@@ -90,7 +90,18 @@ def _figure(s: Sheet, c: Ctx, row: int, fid: str, fv: FieldValue, at: dict[str, 
     tr = fv.trace
     assert tr is not None
     first = row
-    s.row(row, [fid, c.label(fid), None, fmt.pretty_unit(fv.unit), tr.clause, tr.formula, tr.expression])
+    s.row(
+        row,
+        [
+            fid,
+            c.label(fid),
+            None,
+            fmt.pretty_unit(fv.unit),
+            tr.clause,
+            tr.formula,
+            fmt.expression(tr, c.lang),
+        ],
+    )
     s.put(row, 13, "\n".join(tr.notes) or None)
     cells: dict[str, str] = {}
     for i, inp in enumerate(tr.inputs or [None]):
