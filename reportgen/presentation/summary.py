@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reportgen.evaluation import codes
 from reportgen.evaluation.model import Evaluation, Finding, MissingItem
 from reportgen.presentation import fmt
 from reportgen.resources import t
@@ -122,7 +123,7 @@ def is_missing_item(finding: Finding) -> bool:
     return finding.code in MISSING_CODES
 
 
-MISSING_CODES = ("M-REQ", "M-REQ-COND")
+MISSING_CODES = (codes.MISSING, codes.MISSING_UNDER_CONDITION)
 
 
 def present(ev: Evaluation, std: Standard | None = None) -> Presentation:
