@@ -397,6 +397,7 @@ SHAPES["1.8"] = SHAPES["1.7"].replace(
     "values.*.trace.numbers: array\nvalues.*.trace.numbers.[]: number\n",
 )
 
+
 def _types(node: dict[str, Any], defs: dict[str, Any]) -> str:
     if "enum" in node:
         return f"enum[{','.join(sorted(map(str, node['enum'])))}]"
