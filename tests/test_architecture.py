@@ -240,3 +240,26 @@ def test_one_public_name_per_thing():
     twice = {n: files for n, files in where.items() if len(files) > 1 and n not in SHARED_NAMES}
     assert not twice, f"one name, several things (rename one): {twice}"
     assert not [n for n in SHARED_NAMES if len(where.get(n, [])) < 2], "stale entries in SHARED_NAMES"
+
+
+# The flow runs one way (standard → inputs → evaluation → presentation → renderers): these packages never
+# import the presentation, not even inside a function. Their messages use reportgen/localized.py.
+UPSTREAM = ("standard", "inputs", "evaluation", "activity", "workbook")
+
+
+def test_the_evaluation_never_imports_the_presentation():
+    offenders = []
+    for path in _modules():
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] not in UPSTREAM:
+            continue
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in n.names]
+                if isinstance(n, ast.Import)
+                else [f"{n.module}.{a.name}" for a in n.names]
+                if isinstance(n, ast.ImportFrom) and n.module
+                else []
+            )
+            offenders += [f"{rel}:{n.lineno} {x}" for x in names if x.startswith("reportgen.presentation")]
+    assert offenders == []

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportgen import localized
 from reportgen.activity.spec import ActivitySpec
 from reportgen.activity.sums import Aggregates, PhaseSums, Scope, TableResult
 from reportgen.evaluation import codes
@@ -22,7 +23,6 @@ from reportgen.evaluation.model import (
     FieldValue,
     TraceInput,
 )
-from reportgen.presentation import fmt
 from reportgen.standard import Localized, Standard
 
 
@@ -43,7 +43,7 @@ def weakest(bases: list[str], std: Standard) -> str:
 
 
 def _n(x: float, lang: str) -> str:
-    return fmt.number(x, lang, sig=6)
+    return localized.number(x, lang, sig=6)
 
 
 def signed_percent(pct: float | None, lang: str) -> str:
@@ -51,9 +51,9 @@ def signed_percent(pct: float | None, lang: str) -> str:
     if pct is None or not math.isfinite(pct):
         return "—"
     return (
-        ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + "\u202f%"
+        ("+" if pct >= 0 else "−") + localized.number(abs(pct), lang, sig=3) + "\u202f%"
         if lang == "fr"
-        else ("+" if pct >= 0 else "−") + fmt.number(abs(pct), lang, sig=3) + " %"
+        else ("+" if pct >= 0 else "−") + localized.number(abs(pct), lang, sig=3) + " %"
     )
 
 
@@ -126,7 +126,7 @@ class _Phase:
                     given.location,
                     supplied=f"{_n(supplied, self.lang)} {unit}".strip(),
                     activity=f"{_n(value, self.lang)} {unit}".strip(),
-                    difference=fmt.percent(diff, self.lang) if math.isfinite(diff) else "∞",
+                    difference=localized.percent(diff, self.lang) if math.isfinite(diff) else "∞",
                 )
             return False
         f = self.std.fields[fid]
@@ -227,9 +227,9 @@ class _Phase:
                 None,
                 variant=None if fallback is not None else "no_fallback",
                 phase=label,
-                share=fmt.percent(unmatched / energy, lang),
-                energy=fmt.quantity(unmatched, "kWh", lang),
-                matched=fmt.percent(share or 0.0, lang),
+                share=localized.percent(unmatched / energy, lang),
+                energy=localized.quantity(unmatched, "kWh", lang),
+                matched=localized.percent(share or 0.0, lang),
                 zones=", ".join(s.unmatched_zones) or "—",
             )
         average = None
@@ -265,8 +265,8 @@ class _Phase:
                 self.field("ghg_location"),
                 None,
                 phase=label,
-                hourly=fmt.quantity(hourly, "kgCO2e", lang),
-                average=fmt.quantity(average, "kgCO2e", lang),
+                hourly=localized.quantity(hourly, "kgCO2e", lang),
+                average=localized.quantity(average, "kgCO2e", lang),
                 difference=signed_percent(diff, lang),
             )
         else:

@@ -10,10 +10,10 @@ which carries `caused_by` (the root's index) and, as its fix, the root's.
 
 from __future__ import annotations
 
+from reportgen import localized
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import Finding, MissingItem
 from reportgen.evaluation.remedy import derivation_gaps
-from reportgen.presentation import fmt
 from reportgen.resources import t
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -82,4 +82,4 @@ def order(ctx: Context, items: list[Finding], missing: list[MissingItem]) -> lis
 
 def _follows(root: Finding, lang: str) -> str:
     where = str(root.location) if root.location else root.field or ""
-    return fmt.fill(t("fix_follows", lang), {"code": root.code, "where": where, "fix": root.fix}, lang)
+    return localized.fill(t("fix_follows", lang), {"code": root.code, "where": where, "fix": root.fix}, lang)

@@ -71,15 +71,15 @@ class Findings:
     def close(self) -> dict[str, int]:
         """Word the summaries of what the cap left out; return the findings per severity, those left out
         included and the summaries not."""
-        from reportgen.presentation import fmt  # Babel: loaded here only
+        from reportgen import localized  # Babel: loaded here only
         from reportgen.resources import t
 
         for code, summary in self._summary.items():
             n = self.omitted[code]
             summary.message = t("findings_omitted", self.lang).format(
-                total=fmt.number(n + self.cap, self.lang),
-                cap=fmt.number(self.cap, self.lang),
-                rest=fmt.number(n, self.lang),
+                total=localized.number(n + self.cap, self.lang),
+                cap=localized.number(self.cap, self.lang),
+                rest=localized.number(n, self.lang),
                 code=code,
             )
             summary.fix = t("findings_omitted_fix", self.lang)
@@ -95,9 +95,9 @@ class Findings:
         """A number in a message as the report language writes it (104 289 W, 0,9 in French): callers pass
         numbers, never text formatted in English."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            from reportgen.presentation import fmt  # Babel: loaded only when a message has a number
+            from reportgen import localized  # Babel: loaded only when a message has a number
 
-            return fmt.number(value, self.lang, 6)
+            return localized.number(value, self.lang, 6)
         return value
 
     def add(
@@ -123,7 +123,7 @@ class Findings:
         var = spec.variants.get(variant) if variant else None
         message = (var.message if var and var.message else spec.message).get(self.lang)
         fix = (var.fix if var and var.fix else spec.fix).get(self.lang)
-        from reportgen.presentation import fmt  # Babel: numbers and elision in the report language
+        from reportgen import localized  # Babel: numbers and elision in the report language
 
         values = _Blank({k: self._shown(v) for k, v in params.items()})
         if self.words is not None:  # a workbook: its cells, columns and labels (issue 14 item 3)
@@ -144,8 +144,8 @@ class Findings:
             field=field,
             clause=clause or spec.clause,
             location=location,
-            message=fmt.fill(message, values, self.lang),
-            fix=fmt.fill(fix, values, self.lang),
+            message=localized.fill(message, values, self.lang),
+            fix=localized.fill(fix, values, self.lang),
             caused_by=None,  # set by causes.order once every finding is known
         )
         self.items.append(finding)

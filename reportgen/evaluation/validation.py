@@ -6,11 +6,11 @@ rejected (E-TYPE/E-UNIT) triggers no further arithmetic finding: each problem is
 
 from __future__ import annotations
 
+from reportgen import localized
 from reportgen.evaluation import codes, rules
 from reportgen.evaluation.context import Context
 from reportgen.evaluation.model import Location, MissingItem, Total
 from reportgen.evaluation.remedy import missing_fix
-from reportgen.presentation import fmt
 from reportgen.resources import t
 from reportgen.standard.units import Units
 
@@ -248,7 +248,7 @@ def published_aggregates(ctx: Context, sums: dict[str, Total], lang: str) -> Non
             continue
 
         def shown(x: float, ind=ind) -> str:
-            return fmt.quantity(units.convert(x, ind.unit, ind.report_unit), ind.report_unit, lang)
+            return localized.quantity(units.convert(x, ind.unit, ind.report_unit), ind.report_unit, lang)
 
         phases = ", ".join(std.group(p).label.get(lang) for p in total.by_phase)
         ctx.findings.add(
@@ -257,7 +257,7 @@ def published_aggregates(ctx: Context, sums: dict[str, Total], lang: str) -> Non
             ctx.values[ind.published].location,
             value=shown(total.published.value),
             total=shown(total.value),
-            diff=fmt.number(gap * 100, lang, sig=3),
+            diff=localized.number(gap * 100, lang, sig=3),
             phases=phases,
             scope=total.published.scope or "—",
         )

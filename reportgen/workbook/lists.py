@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
-from reportgen.presentation import fmt
+from reportgen import localized
 from reportgen.resources import strings, t
 from reportgen.standard import Standard
 from reportgen.workbook.layout import (
@@ -137,7 +137,7 @@ def instructions(
         ),
     )
     if source:
-        put(None, fmt.fill(t("wb_prefilled", lang), {"source": source}, lang))
+        put(None, localized.fill(t("wb_prefilled", lang), {"source": source}, lang))
     heading("wb_purpose_h")
     put(None, t("wb_purpose", lang))
     heading("wb_sheets_h")
