@@ -1,20 +1,20 @@
 """Reading a PDF report for `reportgen verify`: its `disclosure.json` and the text a reader sees.
 
-Two things pypdf does not do for us:
-- a report could carry several files named `disclosure.json` (in the name tree a viewer lists, or only
-  in the PDF/A associated files): when they differ, which one the reader trusts is unknowable, so the
-  report cannot be verified;
-- WeasyPrint writes a font whose /Encoding is an embedded CMap (2-byte codes, mapping characters the font
-  lacks to .notdef) as soon as a text holds such a character (emoji, U+F0B7, private-use, control).
-  pypdf decodes those fonts one byte per code, which interleaves NULs and garbles every character above
-  U+00FF; read as Identity-H, the font's own ToUnicode map (keyed by the same 2-byte codes) gives the
-  exact text.
+pypdf reads the file's structure (attachments, pages, the size of each page's drawing instructions, checked
+before any text is read); PDFium (pypdfium2, Chromium's PDF engine) extracts the text, some 35 times faster
+than pypdf's extractor (0.03 s against 1.2 s for the 13 pages of the acme report): verify and the test
+suite read many reports. Both give the same text once whitespace is set aside (printed.py compares that
+way): checked on every sample in English and French and on the golden reports of earlier versions. PDFium
+also reads the 2-byte CMap fonts WeasyPrint writes for characters its fonts lack, which pypdf garbled.
+
+One thing pypdf does not do for us: a report could carry several files named `disclosure.json` (in the name
+tree a viewer lists, or only in the PDF/A associated files): when they differ, which one the reader trusts
+is unknowable, so the report cannot be verified.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,6 @@ MAX_PAGES = 300
 # huge page (9 MB: over 2 minutes). Four times what reportgen writes, so that verify stays under 10 s.
 MAX_PAGE_CONTENT = 256 * 1024
 MAX_CONTENT = 2 * 1024 * 1024
-
-_TWO_BYTE_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 
 def open_pdf(path: Path) -> tuple[Any, bytes]:
@@ -85,12 +83,30 @@ def page_text(reader: Any, path: Path) -> str:
                     f"({total / 1e6:.1f} MB up to it); a report made by reportgen holds at most "
                     "about 100 KB per page, so this is not one and is not read further."
                 )
-            _read_cmaps_as_identity(page)
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return _text(reader.stream.getvalue())
     except InputError:
         raise
-    except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
+    except Exception as exc:  # pypdf and PDFium raise many types on damaged files; all mean "unreadable"
         raise _unreadable(path, exc) from None
+
+
+def _text(data: bytes) -> str:
+    """Every page's text, by PDFium. It writes a hyphen that ends a line as U+FFFE (a break it could have
+    made); reportgen never hyphenates (report.css), so such a hyphen is the text's own."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
+            textpage.close()
+            page.close()
+        return "\n".join(pages)
+    finally:
+        doc.close()
 
 
 def _unreadable(path: Path, exc: Exception) -> InputError:
@@ -108,33 +124,3 @@ def _attachments(reader: Any) -> list[bytes]:
         if stream is not None:
             blobs.append(stream.get_object().get_data())
     return blobs
-
-
-def _read_cmaps_as_identity(page: Any) -> None:
-    """In memory only: read each Type0 font with an embedded 2-byte encoding CMap as Identity-H."""
-    from pypdf.generic import NameObject, StreamObject
-
-    seen: set[int] = set()
-    todo = [page.get("/Resources")]
-    while todo:
-        ref = todo.pop()
-        res = ref.get_object() if ref is not None else None
-        if res is None or not hasattr(res, "get") or id(res) in seen or len(seen) > 1000:
-            continue
-        seen.add(id(res))
-        for font in (res.get("/Font") or {}).values():
-            font = font.get_object()
-            enc = font.get("/Encoding")
-            enc = enc.get_object() if enc is not None else None
-            if font.get("/Subtype") == "/Type0" and isinstance(enc, StreamObject) and _two_byte(enc):
-                font[NameObject("/Encoding")] = NameObject("/Identity-H")
-        for xobject in (res.get("/XObject") or {}).values():  # forms have resources of their own
-            todo.append(xobject.get_object().get("/Resources"))
-
-
-def _two_byte(cmap: Any) -> bool:
-    """True when every code space range of the CMap is 2 bytes (`<0000> <ffff>`)."""
-    data = cmap.get_data()
-    spaces = re.findall(rb"begincodespacerange(.*?)endcodespacerange", data, re.S)
-    ranges = [r for block in spaces for r in _TWO_BYTE_RANGE.findall(block)]
-    return bool(ranges) and all(len(lo) == 4 and len(hi) == 4 for lo, hi in ranges)
