@@ -94,24 +94,21 @@ def _read_all(
     for d in decls:
         p = Path(d.path)
         p = p if p.is_absolute() else scope.base_dir / p
+        unusable: str | None
         if scope.confine and not _inside(p, scope.base_dir):
-            findings.add(
-                codes.ACTIVITY_TABLE_UNUSABLE,
-                None,
-                d.location,
-                variant="unreadable",
-                ref=d.ref,
-                reason="outside the folder of the disclosure (only tables beside it or below it are read here)",
+            unusable = (
+                "outside the folder of the disclosure (only tables beside it or below it are read here)"
             )
-            continue
-        if not p.is_file():
+        else:
+            unusable = None if p.is_file() else "no such file" if not p.exists() else "not a file"
+        if unusable:
             findings.add(
                 codes.ACTIVITY_TABLE_UNUSABLE,
                 None,
                 d.location,
                 variant="unreadable",
                 ref=d.ref,
-                reason="no such file" if not p.exists() else "not a file",
+                reason=unusable,
             )
             continue
         files[d.no] = p
