@@ -206,3 +206,30 @@ def client(tmp_root):
     with TestClient(create_app(tmp_root=tmp_root), base_url=WEB_BASE_URL) as c:
         yield c
     assert list(tmp_root.iterdir()) == [], "a request left its temporary folder behind"
+
+
+@pytest.fixture
+def edited_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Path]]:
+    """`edit(replacements, files="**/*.yaml")`: the shipped editions copied, each replacement made in the
+    matching data files, and `load_standard` pointed at the copy for this test (caches cleared both ways)."""
+    from reportgen.standard import editions as editions_module
+    from reportgen.standard import model as standard_module
+
+    def clear() -> None:
+        standard_module.load_standard.cache_clear()
+        editions_module.shipped_editions.cache_clear()
+
+    def edit(replacements: dict[str, str], files: str = "**/*.yaml") -> Path:
+        root = tmp_path / "standard"
+        shutil.copytree(load_standard("D1").directory.parent, root)
+        for path in root.glob(files):
+            text = path.read_text(encoding="utf-8")
+            for old, new in replacements.items():
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+        monkeypatch.setattr(editions_module, "editions_root", lambda: root)
+        clear()
+        return root
+
+    yield edit
+    clear()

@@ -11,9 +11,7 @@ import pytest
 from reportgen.errors import StandardError
 from reportgen.evaluation.pipeline import evaluate
 from reportgen.inputs import from_mapping
-from reportgen.standard import editions as editions_module
 from reportgen.standard import load_from_directory, load_standard
-from reportgen.standard import model as standard_module
 
 GIVEN = {
     "boundary": {
@@ -28,21 +26,10 @@ RENAMED = {"lifetime_years": "service_life_years", "avg_power_w": "mean_power_w"
 
 
 @pytest.fixture
-def renamed_inputs(tmp_path, monkeypatch):
+def renamed_inputs(edited_editions):
     """The shipped D1 with two inputs of clause 8 renamed in its data files only."""
-    root = tmp_path / "standard"
-    shutil.copytree(load_standard("D1").directory.parent, root)
-    for path in (root / "aild-d1").glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        for old, new in RENAMED.items():
-            text = text.replace(old, new)
-        path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(editions_module, "editions_root", lambda: root)
-    standard_module.load_standard.cache_clear()
-    editions_module.shipped_editions.cache_clear()
-    yield load_standard("D1")
-    standard_module.load_standard.cache_clear()
-    editions_module.shipped_editions.cache_clear()
+    edited_editions(RENAMED, "aild-d1/*.yaml")
+    return load_standard("D1")
 
 
 @pytest.fixture

@@ -63,23 +63,10 @@ def test_an_unknown_role_is_refused(edition_copy):
 
 
 @pytest.fixture
-def renamed_edition(tmp_path, monkeypatch):
+def renamed_edition(edited_editions):
     """The shipped editions, with `system.name` renamed `system.title` in the data only."""
-    from reportgen.standard import editions as editions_module
-    from reportgen.standard import model as standard_module
-
-    root = tmp_path / "standard"
-    shutil.copytree(load_standard("D1").directory.parent, root)
-    for path in root.rglob("*.yaml"):
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("system.name", "system.title"), encoding="utf-8"
-        )
-    monkeypatch.setattr(editions_module, "editions_root", lambda: root)
-    standard_module.load_standard.cache_clear()
-    editions_module.shipped_editions.cache_clear()
-    yield load_standard("D1.1")
-    standard_module.load_standard.cache_clear()
-    editions_module.shipped_editions.cache_clear()
+    edited_editions({"system.name": "system.title"})
+    return load_standard("D1.1")
 
 
 def test_renaming_a_field_needs_no_python(renamed_edition):

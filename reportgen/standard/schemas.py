@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reportgen.standard.base import Localized, _Strict
 
@@ -138,18 +138,18 @@ def _messages(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors()[:10])
 
 
-def checked_rules(data: Any) -> dict[str, Any]:
-    """`data` unchanged when it has the shape of rules.yaml; else a ValueError naming each bad entry."""
+def _checked(schema: type[BaseModel], file: str, data: Any) -> dict[str, Any]:
+    """`data` unchanged when it has the shape `schema` gives `file`; else a ValueError naming each bad entry."""
     try:
-        Rules.model_validate(data)
+        schema.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"rules.yaml: {_messages(exc)}") from None
+        raise ValueError(f"{file}: {_messages(exc)}") from None
     return data
+
+
+def checked_rules(data: Any) -> dict[str, Any]:
+    return _checked(Rules, "rules.yaml", data)
 
 
 def checked_crosswalk(data: Any) -> dict[str, Any]:
-    try:
-        Crosswalk.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(f"crosswalk.yaml: {_messages(exc)}") from None
-    return data
+    return _checked(Crosswalk, "crosswalk.yaml", data)

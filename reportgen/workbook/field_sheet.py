@@ -10,7 +10,7 @@ value in canonical units, or a rejected value as the reporter typed it, so that 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -102,6 +102,16 @@ def _write_rejected(cells: dict[str, Any], raw: Any, guard: TextGuard) -> None:
             guard.put(cells[col], mapping[k])
 
 
+# A count is a whole number ≥ 0 and a date a date after 1900-01-01 (Excel's serial 1): (validation type,
+# operator, bound, the UI string of its warning).
+_BOUNDED: dict[
+    str, tuple[Literal["whole", "date"], Literal["greaterThanOrEqual", "greaterThan"], str, str]
+] = {
+    "count": ("whole", "greaterThanOrEqual", "0", "wb_dv_count"),
+    "date": ("date", "greaterThan", "1", "wb_dv_date"),
+}
+
+
 class FieldSheetWriter:
     """Writes the field sheets of one workbook, sharing its lists, text guard and live formulas."""
 
@@ -134,27 +144,17 @@ class FieldSheetWriter:
             return self._list_dv(self.lists.enum(f.enum or "bool"), **prompt, **self._error("wb_dv_choice"))
         if f.type == "country":
             return self._list_dv(self.lists.countries, **prompt, **self._error("wb_dv_country"))
-        if f.type == "count":
+        if f.type in _BOUNDED:
+            kind, operator, bound, error = _BOUNDED[f.type]
             return DataValidation(
-                type="whole",
-                operator="greaterThanOrEqual",
-                formula1="0",
+                type=kind,
+                operator=operator,
+                formula1=bound,
                 allow_blank=True,
                 showErrorMessage=True,
                 errorStyle="warning",
                 **prompt,
-                **self._error("wb_dv_count"),
-            )
-        if f.type == "date":
-            return DataValidation(
-                type="date",
-                operator="greaterThan",
-                formula1="1",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorStyle="warning",
-                **prompt,
-                **self._error("wb_dv_date"),
+                **self._error(error),
             )
         return DataValidation(allow_blank=True, **prompt)
 
