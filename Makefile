@@ -29,10 +29,11 @@ demo: $(STAMP)
 	  rc=$$?; if [ $$rc -gt 1 ]; then exit $$rc; fi
 	@echo "Reports written to out/ (French edition of the acme report in out/fr/)."
 
-# One worker per core; a test file runs whole on one worker (its module fixtures are built once), and
-# the sample reports are rendered once for all workers (tests/conftest.py). `pytest` alone runs serially.
+# One worker per core; a test file runs whole on one worker (its module fixtures are built once), the
+# longest files first (tests/conftest.py, LONGEST_FIRST), and the sample reports are rendered once for all
+# workers (tests/conftest.py). `pytest` alone runs serially.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # ruff (lint and format check) and mypy over the package; .ci/run calls it before the tests.
 lint: $(STAMP)

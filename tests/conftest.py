@@ -26,6 +26,35 @@ SPEC = EDITION_D1 / "SPEC.md"
 AMENDMENT_1 = EDITION_D11 / "AMENDMENT-1.md"  # D1.1 = D1 + this text (standard/aild-d1.1/amendment.yaml)
 
 
+# The files that take longest, longest first (measured with `--durations`): `make test` runs each file whole
+# on one worker (`--dist loadfile`) in collection order (`--no-loadscope-reorder`), so these start first
+# and the short files fill in around them, instead of a long file starting last and running alone.
+LONGEST_FIRST = (
+    "test_workbook_live.py",
+    "test_pdf_page1.py",
+    "test_web_api.py",
+    "test_verify_hardening.py",
+    "test_web_browser.py",
+    "test_xlsx_calculations.py",
+    "test_verify.py",
+    "test_render_hardening.py",
+    "test_fuzz.py",
+    "test_render_many.py",
+    "test_pdf_archive.py",
+    "test_render_baseline.py",
+    "test_portfolio.py",
+    "test_activity_sample.py",
+    "test_activity_findings.py",
+    "test_pdf_document.py",
+    "test_render_pdf.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def std():
     """The latest edition (D1.1), the one a disclosure without a `standard` key is evaluated under."""

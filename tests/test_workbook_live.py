@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -153,18 +154,28 @@ SCENARIOS: dict[str, tuple[str | None, str, dict[str, dict[str, Any]]]] = {
 }
 
 
+# A French workbook has the English one's formulas (only the Status sheet's words and the sheet names
+# differ); what French adds is its labels, typed in Value and Method and matched by the formulas. So
+# French runs where it brings labels English does not: acme (every phase included, its methods, the
+# facility scope), llama (phases excluded, accelerators only, gate to gate), mistral (published
+# aggregates, location-based only), and the D1 scenario below. A blank French workbook, and the French
+# twins of acme-d1 and acme-metered, hold no label those lack (their numbers are the same in both
+# languages), so LibreOffice is not run on them.
+FRENCH_SAMPLES = ("acme-assistant-7b", "llama-3.1-405b", "mistral-large-2")
+
+
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory) -> dict[str, Path]:
-    """Every workbook the comparison runs on: blank ones per edition and language, one per sample
-    (prefilled with `template --from`, in both languages, and the sample workbooks), and the scenarios."""
+    """Every workbook the comparison runs on: a blank one per edition, one per sample (prefilled with
+    `template --from`, in English, and in French for FRENCH_SAMPLES; and the sample workbooks), and the
+    scenarios."""
     d = tmp_path_factory.mktemp("live")
     out: dict[str, Path] = {}
     for edition in ("D1", "D1.1"):
-        for lang in ("en", "fr"):
-            out[f"blank-{edition}-{lang}"] = d / f"blank-{edition}-{lang}.xlsx"
-            out[f"blank-{edition}-{lang}"].write_bytes(_blank(edition, lang))
+        out[f"blank-{edition}-en"] = d / f"blank-{edition}-en.xlsx"
+        out[f"blank-{edition}-en"].write_bytes(_blank(edition, "en"))
     for sample in sorted(SAMPLES.glob("*.yaml")):
-        for lang in ("en", "fr"):
+        for lang in ("en", "fr") if sample.stem in FRENCH_SAMPLES else ("en",):
             path = d / f"{sample.stem}-{lang}.xlsx"
             assert main(["template", "--from", str(sample), "--lang", lang, "-o", str(path)]) == 0
             out[path.stem] = path
@@ -176,12 +187,22 @@ def workbooks(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
+def contents(path: Path) -> frozenset[tuple[str, bytes]]:
+    """The workbook's parts but its dates (docProps/core.xml): what LibreOffice computes from."""
+    with zipfile.ZipFile(path) as zf:
+        return frozenset((n, zf.read(n)) for n in zf.namelist() if n != "docProps/core.xml")
+
+
 @pytest.fixture(scope="module")
 def recalculated(workbooks, tmp_path_factory) -> dict[str, Path]:
+    """Each workbook recalculated by LibreOffice; workbooks with the same contents (the sample workbook is
+    acme's `template --from`) are recalculated once, as they compute the same."""
     if SOFFICE is None:
         pytest.skip(NO_SOFFICE)
-    done = recalculate(list(workbooks.values()), tmp_path_factory.mktemp("recalculated"))
-    return {name: done[path] for name, path in workbooks.items()}
+    first: dict[frozenset[tuple[str, bytes]], Path] = {}
+    same = {name: first.setdefault(contents(path), path) for name, path in workbooks.items()}
+    done = recalculate(list(first.values()), tmp_path_factory.mktemp("recalculated"))
+    return {name: done[path] for name, path in same.items()}
 
 
 def live(path: Path) -> tuple[int, float, set[str], dict[str, int]]:
@@ -217,7 +238,7 @@ def _without_tables(path: Path) -> Any:
 
 
 def test_the_workbook_counts_what_check_counts_on_every_workbook(workbooks, recalculated):
-    assert len(workbooks) >= 18
+    assert len(workbooks) >= 16
     assert evaluate_file(workbooks["acme-assistant-7b-metered-en"]).status == "complete"  # with its tables
     for name, path in recalculated.items():
         ev = _without_tables(workbooks[name])
