@@ -170,6 +170,36 @@ def sample_reports(tmp_path_factory) -> Callable[..., SampleReports]:
 
 
 @pytest.fixture(scope="session")
+def baseline_reports(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """`render CURRENT --baseline acme` through the CLI, once per run (test_render_baseline and
+    test_pdf_archive read it): CURRENT is acme with the inference grid intensity halved, so the reports carry
+    the change part (its tables and chart) and the comparison. The input and the PDF and workbook written;
+    tests must not edit them."""
+    from reportgen.commands.main import main
+
+    def render(folder: Path) -> None:
+        with (SAMPLES / "acme-assistant-7b.yaml").open(encoding="utf-8") as fh:
+            tree = yaml.safe_load(fh)
+        tree["inference"]["grid_intensity"]["value"] = 28
+        current = folder / "current.yaml"
+        current.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+        code = main(
+            [
+                "render",
+                str(current),
+                "--baseline",
+                str(SAMPLES / "acme-assistant-7b.yaml"),
+                "-o",
+                str(folder / "out"),
+            ]
+        )
+        assert code == 0, f"render --baseline: exit {code}"
+
+    folder = run_once(tmp_path_factory, "baseline", render)
+    return folder / "current.yaml", sorted((folder / "out").iterdir())
+
+
+@pytest.fixture(scope="session")
 def std11():
     """Edition D1.1 (D1 + Amendment 1, with Annex D)."""
     return load_standard("D1.1")

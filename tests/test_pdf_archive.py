@@ -5,7 +5,6 @@ intent), and no glyph it draws is `.notdef` — checked with pypdf and fontTools
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -14,12 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from test_render_hardening import fonts_and_codes, unicode_render
 
-from reportgen.commands.main import main
 from reportgen.presentation.pdf import render_html
 from reportgen.presentation.pdf_engine import PDF_VARIANT
 from reportgen.resources import t
@@ -35,27 +32,10 @@ def acme_pdf(sample_reports) -> tuple[object, bytes]:
 
 
 @pytest.fixture(scope="module")
-def baseline_pdf(tmp_path_factory, acme_tree) -> bytes:
-    """A French report with the change part (its own tables and chart), rendered through the CLI."""
-    folder = tmp_path_factory.mktemp("tagged")
-    tree = copy.deepcopy(acme_tree)
-    tree["inference"]["grid_intensity"]["value"] = 28
-    current = folder / "current.yaml"
-    current.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-    argv = [
-        "render",
-        str(current),
-        "--baseline",
-        str(ACME),
-        "-o",
-        str(folder),
-        "--format",
-        "pdf",
-        "--lang",
-        "fr",
-    ]
-    assert main(argv) == 0
-    return next(folder.glob("*.pdf")).read_bytes()
+def baseline_pdf(baseline_reports) -> bytes:
+    """A report with the change part (its own tables and chart), rendered through the CLI once per run."""
+    _, files = baseline_reports
+    return next(f for f in files if f.suffix == ".pdf").read_bytes()
 
 
 def structure(data: bytes) -> list[dict]:
@@ -106,9 +86,10 @@ def test_readme_names_the_variant_the_code_writes_and_the_xmp_says_it(acme_pdf):
     assert re.findall(r'pdfaid:conformance="([A-Z])"', xmp) == [conformance]
 
 
-def test_tagged_with_language_and_archival_parts(acme_pdf, baseline_pdf):
+def test_tagged_with_language_and_archival_parts(acme_pdf, baseline_pdf, sample_reports):
     ev, data = acme_pdf
-    for pdf, lang in ((data, ev.language), (baseline_pdf, "fr")):
+    french = sample_reports(ACME.name, "fr").pdf_bytes
+    for pdf, lang in ((data, ev.language), (baseline_pdf, "en"), (french, "fr")):
         root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
         assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
         assert root["/Lang"] == lang
@@ -154,7 +135,7 @@ def test_charts_have_alternative_text_with_their_figures(acme_pdf, baseline_pdf)
         assert "GHG emissions (location-based): 90.51 tCO₂e — Hardware manufacturing 75.9%" in alt
     alts = [str(e.get("/Alt", "")) for e in structure(baseline_pdf) if e["/S"] == "/Figure"]
     assert len(alts) == 3 and all(alts)
-    assert any(a.startswith(t("cmp_chart_title", "fr")) for a in alts)
+    assert any(a.startswith(t("cmp_chart_title", "en")) for a in alts)
 
 
 def embedded_fonts(data: bytes) -> dict[str, TTFont]:

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
-import yaml
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -25,15 +23,9 @@ def cli(capsys, *argv) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, acme_tree):
-    folder = tmp_path_factory.mktemp("baseline")
-    tree = copy.deepcopy(acme_tree)
-    tree["inference"]["grid_intensity"]["value"] = 28
-    current = folder / "current.yaml"
-    current.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-    code = main(["render", str(current), "--baseline", str(ACME), "-o", str(folder / "out")])
-    assert code == 0
-    return current, sorted((folder / "out").iterdir())
+def rendered(baseline_reports):
+    """acme with its inference grid intensity halved, rendered with acme as its baseline (conftest)."""
+    return baseline_reports
 
 
 def test_pdf_has_the_headline_on_page_1_and_the_part(rendered):

@@ -87,14 +87,12 @@ def test_baseline_takes_one_input(tmp_path, capsys):
     assert not tmp_path.joinpath("Llama-3.1-AILD-D1.1.pdf").exists()
 
 
-def test_single_render_in_a_fresh_process_equals_the_library(tmp_path):
-    """The CLI lays the PDF out in its worker process; the library in the caller's: same bytes."""
-    from reportgen.evaluation.pipeline import evaluate_file
-    from reportgen.presentation.pdf import render_pdf
-
+def test_single_render_in_a_fresh_process_equals_the_library(tmp_path, sample_reports):
+    """The CLI lays the PDF out in its worker process, started first thing: the same bytes as the run's
+    render of the sample (`sample_reports`, which test_render_pdf compares with the library's write_pdf)."""
     proc = cli("render", LLAMA, "-o", tmp_path, "--format", "pdf")
     assert proc.returncode == 1, proc.stderr
-    assert (tmp_path / "Llama-3.1-AILD-D1.1.pdf").read_bytes() == render_pdf(evaluate_file(LLAMA))
+    assert (tmp_path / "Llama-3.1-AILD-D1.1.pdf").read_bytes() == sample_reports(LLAMA.name).pdf_bytes
 
 
 def test_an_unreadable_input_fails_at_once_without_waiting_for_the_worker(tmp_path):

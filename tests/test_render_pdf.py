@@ -5,12 +5,11 @@ Each PDF is rendered once per module (WeasyPrint is the slow part) and read back
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import json
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from reportgen.commands.main import main
 from reportgen.evaluation.pipeline import evaluate_mapping
 from reportgen.presentation import fmt
 from reportgen.presentation.chart import phase_split_svg
@@ -145,13 +145,10 @@ def test_attachment_equals_check_json(acme):
     assert payload["evaluation"] == without_file_names(ev.model_dump(mode="json"))
     assert payload["evaluation"]["source"] is None and ev.source == "acme-assistant-7b.yaml"
     assert "acme-assistant-7b.yaml" not in attached["disclosure.json"][0].decode()
-    out = subprocess.run(
-        [sys.executable, "-m", "reportgen", "check", str(ACME), "--format", "json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert without_file_names(json.loads(out.stdout)) == payload["evaluation"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["check", str(ACME), "--format", "json"]) == 0
+    assert without_file_names(json.loads(out.getvalue())) == payload["evaluation"]
 
 
 def test_pdfa3_metadata(acme):

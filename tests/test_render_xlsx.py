@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import math
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from reportgen import evaluate_file, evaluate_mapping, load_standard
+from reportgen.commands.main import main
 from reportgen.errors import InputError, OutputError
 from reportgen.presentation import xlsx, xlsx_about
 from reportgen.presentation.xlsx import read_embedded, write_xlsx
@@ -80,14 +81,10 @@ def acme(tmp_path_factory):
 @pytest.fixture(scope="module")
 def checked_json():
     """What `reportgen check --format json` prints for the acme sample."""
-    out = subprocess.run(
-        [sys.executable, "-m", "reportgen", "check", str(ACME), "--format", "json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["check", str(ACME), "--format", "json"]) == 0
+    return json.loads(out.getvalue())
 
 
 @pytest.fixture(scope="module")

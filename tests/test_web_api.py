@@ -40,13 +40,10 @@ def upload(path: Path, name: str | None = None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def acme_pdf(tmp_path_factory) -> bytes:
-    """The acme workbook's PDF as /api/render returns it, rendered once for the tests that verify it."""
-    root = tmp_path_factory.mktemp("uploads")
-    with TestClient(create_app(tmp_root=root), base_url=LOCAL) as c:
-        r = c.post("/api/render?format=pdf", files=upload(ACME_XLSX))
-    assert r.status_code == 200 and r.content.startswith(b"%PDF-") and list(root.iterdir()) == []
-    return r.content
+def acme_pdf(sample_reports) -> bytes:
+    """The acme report, for the tests that verify it: the run's `render` of the sample (rendered once for
+    every module; /api/render's own PDF is checked in test_render_pdf_xlsx_zip_and_they_verify)."""
+    return sample_reports("acme-assistant-7b.yaml").pdf_bytes
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +208,7 @@ def test_render_pdf_xlsx_zip_and_they_verify(client, llama_workbook):
     r = client.post("/api/render?format=xlsx&lang=fr", files=upload(ACME_XLSX))
     assert r.content.startswith(b"PK") and r.headers["x-reportgen-status"] == "complete"
     assert client.post("/api/verify", files={"report": ("acme.xlsx", r.content)}).json()["verified"] is True
-    r = client.post("/api/render?format=zip", files=upload(ACME_XLSX))
+    r = client.post("/api/render?format=zip", files=upload(llama_workbook))  # half acme's pages to lay out
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
     assert sorted(n.rsplit(".", 1)[1] for n in names) == ["pdf", "xlsx"]
 
@@ -397,12 +394,12 @@ def test_form_sample_button_and_broken_file_in_french(client):
         and "Complet" in r.text
         and 'name="sample" value="acme-assistant-7b.xlsx"' in r.text
     )
-    r = client.post(
+    r = client.post(  # the sample downloaded (the form's pdf: test_form_post_shows…; its zip: test_web_browser)
         "/",
-        data={"sample": "acme-assistant-7b.xlsx", "action": "zip", "lang": "en"},
+        data={"sample": "acme-assistant-7b.xlsx", "action": "xlsx", "lang": "en"},
         files={"file": ("", b"")},
     )
-    assert r.headers["content-type"] == "application/zip"
+    assert r.headers["content-type"] == adapter.MEDIA_TYPES["xlsx"] and r.content.startswith(b"PK")
     r = client.post(
         "/", data={"action": "check", "lang": "fr"}, files={"file": ("cassé.xlsx", b"PK\x03\x04 broken")}
     )
