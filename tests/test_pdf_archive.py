@@ -269,3 +269,26 @@ def test_the_garbage_collector_pauses_during_a_render_only(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_streams_flate_compressed_at_the_default_level_and_pydyf_left_as_found():
+    """pdf_engine lowers pydyf's zlib level 9 to 6 while it writes (a third of the compression time):
+    the streams are still Flate-compressed, equal what zlib 6 gives, and pydyf is restored after."""
+    import zlib
+
+    import pydyf
+
+    from reportgen.presentation.pdf_engine import FLATE_LEVEL, html_to_pdf
+
+    html = (
+        '<html lang="en"><head><title>T</title><link rel="stylesheet" href="report.css"></head>'
+        "<body><p>Flate — Zoë</p></body></html>"
+    )
+    data = html_to_pdf(html, dt.datetime(2001, 1, 1, tzinfo=dt.UTC), "{}", "data.json", "data")
+    assert pydyf.zlib is zlib
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    content = page["/Contents"].get_object()
+    assert content["/Filter"] == "/FlateDecode"
+    raw = content.get_data()
+    packed = zlib.compressobj(FLATE_LEVEL)
+    assert content._data == packed.compress(raw) + packed.flush()

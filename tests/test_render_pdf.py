@@ -273,3 +273,37 @@ def test_self_declared_when_verification_absent(std):
     del tree["verification"]
     view = build_view(evaluate_mapping(tree), std)
     assert view["self_declared"] == "Self-declared — not independently verified"
+
+
+def test_report_template_compiled_once_into_a_private_cache(acme, tmp_path, monkeypatch):
+    """A render's template is compiled once and kept in Jinja's per-user cache folder (mode 0700), so a
+    later process starts the layout sooner; the cached code gives the same HTML; and without a usable
+    folder the template is simply compiled each time."""
+    import tempfile
+
+    import jinja2
+
+    from reportgen.presentation import pdf
+
+    ev = acme[0]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pdf._environment.cache_clear()
+    try:
+        first = render_html(ev)
+        [cache] = tmp_path.glob("_jinja2-cache-*/reportgen-*.cache")
+        assert cache.parent.stat().st_mode & 0o777 == 0o700
+        pdf._environment.cache_clear()
+
+        def no_compiling(*args, **kwargs):
+            raise AssertionError("compiled again")
+
+        with monkeypatch.context() as m:
+            m.setattr(jinja2.Environment, "compile", no_compiling)
+            assert render_html(ev) == first  # from the cache
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
+        (tmp_path / "not-a-folder").write_text("")
+        pdf._environment.cache_clear()
+        assert pdf._bytecode_cache() is None
+        assert render_html(ev) == first
+    finally:
+        pdf._environment.cache_clear()

@@ -86,7 +86,6 @@ def _run_one(args: argparse.Namespace, formats: list[str], pool: Executor | None
     from reportgen.evaluation.pipeline import evaluate_file
     from reportgen.output import check_outputs, report_stem, write_bytes
     from reportgen.presentation.pdf import pdf_job
-    from reportgen.presentation.xlsx import xlsx_report
     from reportgen.workbook.xml_text import warn
 
     [source] = args.inputs
@@ -103,7 +102,11 @@ def _run_one(args: argparse.Namespace, formats: list[str], pool: Executor | None
         for note in job.notes:  # said before the layout starts
             warn(note)
         pending = pool.submit(_lay_out, *job.engine_args()) if pool is not None else None
-    workbook = xlsx_report(ev, baseline) if "xlsx" in paths else None  # while the worker lays out
+    workbook = None
+    if "xlsx" in paths:  # built while the worker lays out; openpyxl is imported only for it
+        from reportgen.presentation.xlsx import xlsx_report
+
+        workbook = xlsx_report(ev, baseline)
     for f, path in paths.items():
         if f == "pdf":
             data, said = pending.result() if pending is not None else _lay_out(*job.engine_args())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,9 @@ from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
 
 Notify = Callable[[str], None]
+# The template's own indentation between two tags: WeasyPrint would parse each run into a text node and
+# build a box for it, only to collapse it. Text of the disclosure never matches (its "<" are escaped).
+_BETWEEN_LINES = re.compile(r">[ \t]*\n\s*<")
 TEMPLATE = "report.html.j2"
 FONT_FAMILY = "Report Sans"
 
@@ -135,7 +139,8 @@ def _render_html(ev: Evaluation, baseline: Evaluation | None = None) -> tuple[st
         from reportgen.presentation.change import build_change_view
 
         context["change"] = build_change_view(baseline, ev)
-    return _environment().get_template(TEMPLATE).render(context), list(view["printing"])
+    html = _environment().get_template(TEMPLATE).render(context)
+    return _BETWEEN_LINES.sub("><", html), list(view["printing"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,10 +151,23 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["css_string"] = css_string
     env.filters["wrap_id"] = wrap_id
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiling report.html.j2 costs a render about 0.1 s, on the path before the layout can start: the
+    compiled code is kept in Jinja's per-user cache folder (mode 0700), for the next process. A cache
+    entry is used only for the same template source (Jinja checks its checksum), Jinja version and
+    options; without a usable folder, templates are compiled each time."""
+    tag = f"reportgen-{jinja2.__version__}-trim-lstrip-strict-autoescape"
+    try:
+        return jinja2.FileSystemBytecodeCache(pattern=f"{tag}-%s.cache")
+    except (OSError, RuntimeError):  # no private temporary folder: compile every time
+        return None
 
 
 def wrap_id(field_id: str) -> Markup:

@@ -21,6 +21,7 @@ import mimetypes
 import os
 import threading
 import warnings
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def html_to_pdf(
         "SOURCE_DATE_EPOCH": str(int(stamp.timestamp())),
         "FONTCONFIG_FILE": str(templates_dir() / "fonts" / "fonts.conf"),
     }
-    with _RENDER_LOCK, _environment_set(env), _weasyprint_log() as boxes, _collector_paused():
+    with _RENDER_LOCK, _environment_set(env), _weasyprint_log() as boxes, _collector_paused(), _flate_level():
         try:
             with warnings.catch_warnings():  # "No fonts configured": by design, report.css brings them
                 warnings.simplefilter("ignore")
@@ -114,6 +115,39 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+class _Zlib:
+    """The zlib module as pydyf sees it while a report is written, with one change: content streams are
+    compressed at zlib's default level (6) instead of pydyf's 9. Level 9 cost the acme report 0.13 s of
+    CPU against 0.04 s, for a file 3 % smaller (measured on its 185 streams, 2.1 MB before compression)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(min(level, FLATE_LEVEL), *args, **kwargs)
+
+
+FLATE_LEVEL = 6
+
+
+@contextlib.contextmanager
+def _flate_level() -> Iterator[None]:
+    """pydyf's module-level `zlib` replaced by _Zlib while WeasyPrint writes (one render at a time per
+    process, under _RENDER_LOCK). Should a pydyf release stop using it, this changes nothing."""
+    import pydyf  # type: ignore[import-untyped]
+
+    saved = getattr(pydyf, "zlib", None)
+    if saved is not zlib:
+        yield
+        return
+    pydyf.zlib = _Zlib()
+    try:
+        yield
+    finally:
+        pydyf.zlib = saved
 
 
 def _ignore(note: str) -> None:
