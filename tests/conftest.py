@@ -92,6 +92,26 @@ def run(tree: dict[str, Any], **kw):
     return evaluate_mapping(tree, **kw)
 
 
+def pdf_pages(pdf: bytes | Path) -> list[str]:
+    """The text of each page, as PDFium (Chromium's PDF engine, which `verify` reads with) extracts it: 0.05 s
+    for the 13 pages of the acme report, where pypdf's extractor takes 1.3 s. The same text as pypdf's once
+    whitespace is set aside (reportgen/proof/pdf_text.py); a line-end hyphen comes back as U+FFFE."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf.read_bytes() if isinstance(pdf, Path) else pdf)
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\ufffe", "-"))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        doc.close()
+
+
 @dataclass(frozen=True)
 class SampleReports:
     """What `reportgen render SAMPLE --lang LANG` wrote, and the sample's Evaluation in that language."""

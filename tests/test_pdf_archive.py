@@ -20,7 +20,7 @@ from test_render_hardening import fonts_and_codes, unicode_render
 from reportgen.presentation.pdf import render_html
 from reportgen.presentation.pdf_engine import PDF_VARIANT
 from reportgen.resources import t
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, pdf_pages
 
 ACME = SAMPLES / "acme-assistant-7b.yaml"
 
@@ -178,7 +178,7 @@ def test_no_glyph_drawn_is_notdef_even_for_emoji_and_cjk(tmp_path_factory):
             assert 0 < gid < len(order), f"{name}: glyph {gid} is .notdef or outside the font"
             glyph = glyf[order[gid]]
             assert glyph.numberOfContours != 0 or gid in spaces, f"{name}: glyph {gid} drawn empty"
-    assert "⟨U+6A21⟩" in "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "⟨U+6A21⟩" in "".join(pdf_pages(pdf))
 
 
 @pytest.mark.skipif(

@@ -4,13 +4,12 @@ notation, no hyphen inserted, no orphaned last page, and the input's file name a
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, pdf_pages
 from pypdf import PdfReader
 
 from reportgen.commands.main import main
@@ -23,7 +22,7 @@ def squash(text: str) -> str:
 
 
 def pages(data: bytes) -> list[str]:
-    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    return pdf_pages(data)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +109,7 @@ def test_the_report_never_reveals_the_input_file_name(tmp_path, capsys):
     capsys.readouterr()
     [pdf] = (tmp_path / "out").glob("*.pdf")
     reader = PdfReader(pdf)
-    assert name not in "\n".join(p.extract_text() for p in reader.pages)
+    assert name not in "\n".join(pdf_pages(pdf))
     assert name not in json.dumps({k: str(v) for k, v in (reader.metadata or {}).items()})
     xmp = reader.trailer["/Root"].get("/Metadata")
     assert xmp is None or name.encode() not in xmp.get_object().get_data()

@@ -1,16 +1,14 @@
 """Page 1 of the PDF is the summary a reader needs (issue 13, item 1): status in words with what it covers,
 the headline figures in display units, per-unit figures, and for an incomplete report the missing items
-with what to supply — and no field id. Checked on the text pypdf extracts from page 1 of every sample, in
+with what to supply — and no field id. Checked on the text PDFium extracts from page 1 of every sample, in
 English and French."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from conftest import SAMPLES
-from pypdf import PdfReader
+from conftest import SAMPLES, pdf_pages
 
 from reportgen import evaluate_file, evaluate_mapping
 from reportgen.presentation.summary import present
@@ -22,7 +20,7 @@ CASES = [(p.name, lang) for p in sorted(SAMPLES.glob("*.yaml")) for lang in ("en
 
 
 def squash(text: str) -> str:
-    """Extracted text without white space (pypdf breaks lines and groups digits with U+202F)."""
+    """Extracted text without white space (lines are broken, and digits grouped with U+202F)."""
     return re.sub(r"[\s\u200b]+", "", text)
 
 
@@ -30,8 +28,8 @@ def squash(text: str) -> str:
 def page1(request, sample_reports):
     name, lang = request.param
     r = sample_reports(name, lang)
-    ev, reader = r.ev, PdfReader(io.BytesIO(r.pdf_bytes))
-    return ev, reader.pages[0].extract_text(), "\n".join(p.extract_text() for p in reader.pages[1:])
+    pages = pdf_pages(r.pdf_bytes)
+    return r.ev, pages[0], "\n".join(pages[1:])
 
 
 def test_page1_has_status_and_what_it_covers(page1):

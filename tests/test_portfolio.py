@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from reportgen.commands.main import main
 from reportgen.comparison import consolidate
 from reportgen.evaluation.pipeline import evaluate_file
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, pdf_pages
 
 SAMPLE_FILES = sorted(str(p) for p in SAMPLES.glob("*.yaml"))
 
@@ -80,6 +80,8 @@ def test_cli_writes_pdf_workbook_and_json(capsys, tmp_path):
     out = tmp_path / "pf"
     code, _, err = cli(capsys, "portfolio", *SAMPLE_FILES, "-o", out)
     assert code == 1  # some samples are incomplete
+    complete = [str(SAMPLES / "acme-assistant-7b.yaml"), str(SAMPLES / "acme-assistant-7b-d1.yaml")]
+    assert cli(capsys, "portfolio", *complete, "-o", tmp_path / "complete")[0] == 0
     data = json.loads((out / "portfolio.json").read_text(encoding="utf-8"))
     assert set(data) == {"systems", "consolidated"}
     assert set(data["systems"][0]) == {"name", "version", "fingerprint", "status", "edition", "totals"}
@@ -87,7 +89,7 @@ def test_cli_writes_pdf_workbook_and_json(capsys, tmp_path):
     pdf = PdfReader(out / "portfolio.pdf")
     assert "portfolio.json" in pdf.attachments
     assert json.loads(pdf.attachments["portfolio.json"][0]) == data
-    text = "".join(page.extract_text() for page in pdf.pages)
+    text = "".join(pdf_pages(out / "portfolio.pdf"))
     assert "Consolidated totals" in text and "Acme Assistant" in text
     from openpyxl import load_workbook
 
@@ -97,23 +99,22 @@ def test_cli_writes_pdf_workbook_and_json(capsys, tmp_path):
 
 
 def test_cli_reports_rendered_in_a_pool(capsys, tmp_path, sample_reports):
-    acme, d1 = str(SAMPLES / "acme-assistant-7b.yaml"), str(SAMPLES / "acme-assistant-7b-d1.yaml")
-    code, _, err = cli(capsys, "portfolio", acme, d1, "-o", tmp_path, "--reports", "--lang", "fr")
-    assert code == 0
+    """The two shortest samples (the pool's reports are laid out again here): incomplete, so exit 1."""
+    llama, mistral = str(SAMPLES / "llama-3.1-405b.yaml"), str(SAMPLES / "mistral-large-2.yaml")
+    code, _, err = cli(capsys, "portfolio", llama, mistral, "-o", tmp_path, "--reports", "--lang", "fr")
+    assert code == 1
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
-        "Acme-Assistant-2.1-AILD-D1.1.pdf",
-        "Acme-Assistant-2.1-AILD-D1.1.xlsx",
-        "Acme-Assistant-2.1-AILD-D1.pdf",
-        "Acme-Assistant-2.1-AILD-D1.xlsx",
+        "Le-Chat-2407-AILD-D1.1.pdf",
+        "Le-Chat-2407-AILD-D1.1.xlsx",
+        "Llama-3.1-AILD-D1.1.pdf",
+        "Llama-3.1-AILD-D1.1.xlsx",
         "portfolio.json",
         "portfolio.pdf",
         "portfolio.xlsx",
     ]
-    assert "Totaux consolidés" in "".join(
-        p.extract_text() for p in PdfReader(tmp_path / "portfolio.pdf").pages
-    )
-    for sample in (acme, d1):  # the reports `render SAMPLE --lang fr` writes, byte for byte
+    assert "Totaux consolidés" in "".join(pdf_pages(tmp_path / "portfolio.pdf"))
+    for sample in (llama, mistral):  # the reports `render SAMPLE --lang fr` writes, byte for byte
         alone = sample_reports(Path(sample).name, "fr")
         for path in (alone.pdf, alone.xlsx):
             assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name

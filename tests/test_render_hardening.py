@@ -24,7 +24,7 @@ from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.presentation import printable
 from reportgen.presentation.printable import Printer, showable
 from reportgen.resources import strings
-from tests.conftest import run_once
+from tests.conftest import pdf_pages, run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -81,7 +81,7 @@ def fonts_and_codes(data: bytes) -> dict[str, tuple[object, set[int]]]:
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages).replace("\x00", "")
+    return "\n".join(pdf_pages(data)).replace("\x00", "")
 
 
 # -- defect 2: characters the bundled fonts cannot show ----------------------------------------------------

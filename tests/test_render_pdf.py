@@ -27,6 +27,7 @@ from reportgen.presentation.view import build_view
 from reportgen.proof.payload import without_file_names
 from reportgen.resources import t, templates_dir
 from reportgen.standard import load_standard
+from tests.conftest import pdf_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -50,7 +51,7 @@ HOSTILE = {
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return "\n".join(pdf_pages(data))
 
 
 def flat(text: str) -> str:
