@@ -18,6 +18,7 @@ from reportgen.proof import payload as embed
 from reportgen.standard import editions as editions_module
 from reportgen.standard import load_standard
 from reportgen.standard import model as standard_module
+from tests.conftest import shorter_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"  # edition D1.1, which rests on D1's files too
@@ -189,10 +190,12 @@ def test_a_report_made_with_another_normative_content_fails_naming_the_edition(t
     verify with the shipped one: exit 1, the edition check says so and names both digests."""
     root = Path(shutil.copytree(editions_module.editions_root(), tmp_path / "standard"))
     _edit(root / "aild-d1" / "rules.yaml", "below: 0, above: 1500", "below: 0, above: 1600")
+    source = tmp_path / "acme-d1.yaml"  # complete, under D1, with half acme's pages to lay out
+    source.write_text(shorter_text(ACME_D1), encoding="utf-8")
     monkeypatch.setattr(editions_module, "editions_root", lambda: root)
     _clear()
     try:
-        assert run(capsys, "render", ACME_D1, "-o", tmp_path / "out")[0] == 0
+        assert run(capsys, "render", source, "-o", tmp_path / "out")[0] == 0
         forged = edition.edition_digest(root / "aild-d1")
     finally:
         monkeypatch.undo()
@@ -200,7 +203,7 @@ def test_a_report_made_with_another_normative_content_fails_naming_the_edition(t
     shipped = edition.edition_digest(load_standard("D1").directory)
     assert forged != shipped
     for report in sorted((tmp_path / "out").iterdir()):
-        code, out, _ = run(capsys, "verify", report, ACME_D1)
+        code, out, _ = run(capsys, "verify", report, source)
         assert (
             code == 1 and "FAIL  edition: the report was evaluated with another encoding of AILD D1 " in out
         )

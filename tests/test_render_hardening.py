@@ -24,7 +24,7 @@ from reportgen.evaluation.pipeline import evaluate_file
 from reportgen.presentation import printable
 from reportgen.presentation.printable import Printer, showable
 from reportgen.resources import strings
-from tests.conftest import pdf_pages, run_once
+from tests.conftest import pdf_pages, run_once, shorter
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -38,7 +38,8 @@ def cli(*args: str, **kw) -> subprocess.CompletedProcess:
 
 
 def acme_with(tmp_path: Path, name: str = "in.yaml", **fields: object) -> Path:
-    tree = yaml.safe_load(ACME.read_text(encoding="utf-8"))
+    """acme, `shorter` (its training and inference: complete, 9 pages), with `fields` (group__key) set."""
+    tree = shorter(yaml.safe_load(ACME.read_text(encoding="utf-8")))
     for fid, value in fields.items():
         group, key = fid.split("__")
         tree[group][key] = value

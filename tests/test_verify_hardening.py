@@ -20,6 +20,7 @@ from reportgen.proof import payload as embed
 from reportgen.proof.edition import edition_digest
 from reportgen.standard import load_from_directory, load_standard
 from reportgen.standard.editions import editions_root
+from tests.conftest import shorter_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "samples" / "acme-assistant-7b.yaml"
@@ -130,7 +131,7 @@ def test_a_report_made_before_edition_digests_still_verifies(capsys):
 
 def test_a_report_with_emoji_bullets_private_use_and_control_characters_verifies(tmp_path, capsys, keys):
     odd = "Acme AI SAS \U0001f331 \uf0b7 \ue000 bell\x07"
-    text = ACME.read_text(encoding="utf-8")
+    text = shorter_text(ACME)
     text = text.replace("name: Acme AI SAS", f"name: {json.dumps(odd, ensure_ascii=False)}", 1)
     text = text.replace("cut_off_rule: Items", r'cut_off_rule: "\uF0B7 \U0001F4A1\uE123\x01 Items', 1)
     text = text.replace("none was.", 'none was."', 1)
@@ -149,7 +150,7 @@ def test_a_report_with_emoji_bullets_private_use_and_control_characters_verifies
 
 def test_bidi_override_characters_are_printed_as_code_points(tmp_path, capsys):
     """U+202E would make the page show "SAS IA emcA" while the text read back (and verified) is in order."""
-    text = ACME.read_text(encoding="utf-8").replace("name: Acme AI SAS", 'name: "Acme \u202eAI SAS\u202c"', 1)
+    text = shorter_text(ACME).replace("name: Acme AI SAS", 'name: "Acme \u202eAI SAS\u202c"', 1)
     src = tmp_path / "bidi.yaml"
     src.write_text(text, encoding="utf-8")
     code, _, err = run(capsys, "render", src, "-o", tmp_path / "out", "--format", "pdf")
@@ -164,7 +165,7 @@ def test_bidi_override_characters_are_printed_as_code_points(tmp_path, capsys):
 def test_a_report_of_a_disclosure_with_unknown_and_repeated_keys_verifies(tmp_path, capsys):
     """Keys that are not inputs (a misspelt field, a key given twice) make the disclosure incomplete; the
     report carries them, so that its re-evaluation finds the same errors."""
-    text = ACME.read_text(encoding="utf-8").replace("  cut_off_rule:", "  cut_of_rule:", 1)
+    text = shorter_text(ACME).replace("  cut_off_rule:", "  cut_of_rule:", 1)
     text += "\ntraining.pue: 1.12\nsystem.colour: blue\n"  # given twice (dotted), and an unknown key
     src = tmp_path / "typos.yaml"
     src.write_text(text, encoding="utf-8")
