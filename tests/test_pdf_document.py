@@ -104,7 +104,7 @@ def test_no_hyphen_inserted_and_no_orphaned_last_page(llama, acme_fr):
 def test_the_report_never_reveals_the_input_file_name(tmp_path, capsys):
     name = "zqx-confidential-draft"
     source = tmp_path / f"{name}.yaml"
-    shutil.copy(SAMPLES / "mistral-large-2.yaml", source)  # incomplete: findings with locations
+    shutil.copy(SAMPLES / "llama-3.1-405b.yaml", source)  # incomplete; its values located in the file
     assert main(["render", str(source), "-o", str(tmp_path / "out")]) == 1
     capsys.readouterr()
     [pdf] = (tmp_path / "out").glob("*.pdf")
