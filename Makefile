@@ -33,7 +33,7 @@ demo: $(STAMP)
 # longest files first (tests/conftest.py, LONGEST_FIRST), and the sample reports are rendered once for all
 # workers (tests/conftest.py). `pytest` alone runs serially.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # ruff (lint and format check) and mypy over the package; .ci/run calls it before the tests.
 lint: $(STAMP)

@@ -27,8 +27,8 @@ AMENDMENT_1 = EDITION_D11 / "AMENDMENT-1.md"  # D1.1 = D1 + this text (standard/
 
 
 # The files that take longest, longest first (measured with `--durations`): `make test` runs each file whole
-# on one worker (`--dist loadfile`) in collection order (`--no-loadscope-reorder`), so these start first
-# and the short files fill in around them, instead of a long file starting last and running alone.
+# on one worker (`--dist loadfile`) in collection order (pytest_configure), so these start first and the
+# short files fill in around them, instead of a long file starting last and running alone.
 LONGEST_FIRST = (
     "test_workbook_live.py",
     "test_pdf_page1.py",
@@ -48,6 +48,13 @@ LONGEST_FIRST = (
     "test_pdf_document.py",
     "test_render_pdf.py",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under `--dist loadfile`, pytest-xdist hands the files out in collection order, not sorted by their
+    number of tests (its default), so that LONGEST_FIRST holds however the suite is started."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
