@@ -252,6 +252,11 @@ def test_chart_svg_is_wellformed_and_escaped(std):
     root = ET.fromstring(svg)  # well-formed, so labels were escaped
     texts = "".join(root.itertext())
     assert "<GHG & co>" in texts and "Training" in texts and "60%" in texts
+    # titles and legend are HTML over the drawing (WeasyPrint draws SVG text letter by letter); only
+    # the shares inside the bars stay SVG text
+    words = ["".join(w.itertext()) for w in root.iter("span") if w.get("class", "").startswith("w")]
+    assert words == ["<GHG & co>: 1 t — partial: no value for <x>", "Training", "Inference and operation"]
+    assert [e.text for e in root.iter("{http://www.w3.org/2000/svg}text")] == ["60%", "40%"]
     assert phase_split_svg([], phases, "Report Sans") == ""
 
 

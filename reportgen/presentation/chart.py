@@ -8,6 +8,11 @@ earn a dependency, and the output is byte-stable. All text is XML-escaped.
 
 The chart's first child is a `<title>` holding the same figures in words: WeasyPrint makes it the
 alternative text (`/Alt`) of the chart's Figure in the tagged PDF, so a screen reader reads the chart.
+
+The words of the chart (each bar's title and the legend) are HTML set over the drawing, not SVG text:
+WeasyPrint lays out and draws SVG text one letter at a time, which made the two charts of a report a
+tenth of its render. Each word is placed in percentages of the drawing (`div.chart-box`, report.css),
+at the baseline the SVG text had; only the short shares inside the bars stay SVG text.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ LABEL_H = 15  # indicator title line
 BAR_H = 20
 ROW_GAP = 12
 MIN_LABEL_SHARE = 0.075  # below this a segment is too narrow for "12.3%"
+FONT = 11  # drawing units: the words' size (report.css sets it in points for each chart's printed width)
+BASELINE = 0.846  # em from the top of a line of DejaVu Sans at line-height 1 to its baseline
 
 
 def phase_split_svg(
@@ -60,9 +67,17 @@ def phase_split_svg(
     legend_lines = (len(used) + legend_cols - 1) // legend_cols
     gap = ROW_GAP // 2 if compact else ROW_GAP
     height = len(rows) * (LABEL_H + bar_h + gap) + legend_lines * 16 + 6
+    words: list[str] = []
+
+    def word(x: float, y: float, html: str, bold: bool = False) -> None:
+        """Words whose SVG text would have had its baseline at (x, y)."""
+        left, top = 100 * x / width, 100 * (y - BASELINE * FONT) / height
+        weight = " b" if bold else ""
+        words.append(f'<span class="w{weight}" style="left: {left:.2f}%; top: {top:.2f}%">{html}</span>')
+
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" font-family="{escape(font)}" font-size="11" role="img">',
+        f'<div class="chart-box"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{escape(font)}" font-size="{FONT}" role="img">',
         f"<title>{escape(totals_alt_text(rows, phases, colon, title))}</title>",
         "<defs>",
     ]
@@ -79,10 +94,12 @@ def phase_split_svg(
     y = 0
     for tot in rows:
         note = tot["partial_text"].split(":")[0].strip() if compact else tot["partial_text"]  # "partial"
-        partial = f" — {escape(note)}" if tot["partial"] else ""
-        out.append(
-            f'<text x="0" y="{y + 11}" font-weight="bold">{escape(tot["label"])}{escape(colon)}'
-            f'{escape(tot["value"])} {escape(tot["unit"])}<tspan font-weight="normal">{partial}</tspan></text>'
+        partial = f'<span class="n"> — {escape(note)}</span>' if tot["partial"] else ""
+        word(
+            0,
+            y + 11,
+            f"{escape(tot['label'])}{escape(colon)}{escape(tot['value'])} {escape(tot['unit'])}{partial}",
+            True,
         )
         y += LABEL_H
         x = 0.0
@@ -121,10 +138,11 @@ def phase_split_svg(
         paint = f"url(#h-{pid})" if hatched else fill
         out.append(
             f'<rect x="{lx:.2f}" y="{ly}" width="14" height="11" fill="{paint}" stroke="#333333" '
-            f'stroke-width="0.6"/><text x="{lx + 19:.2f}" y="{ly + 10}">{escape(label)}</text>'
+            f'stroke-width="0.6"/>'
         )
+        word(lx + 19, ly + 10, escape(label))
     out.append("</svg>")
-    return "".join(out)
+    return "".join(out + words) + "</div>"
 
 
 def totals_alt_text(rows: list[dict[str, Any]], phases: list[tuple[str, str]], colon: str, title: str) -> str:
