@@ -306,6 +306,19 @@ def test_report_template_compiled_once_into_a_private_cache(acme, tmp_path, monk
         with monkeypatch.context() as m:
             m.setattr(jinja2.Environment, "compile", no_compiling)
             assert render_html(ev) == first  # from the cache
+        cache.write_bytes(cache.read_bytes()[:20])  # damaged: compiled again, never an error
+        pdf._environment.cache_clear()
+        assert render_html(ev) == first
+        pdf._environment.cache_clear()
+        cache.unlink()
+
+        def disk_full(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        with monkeypatch.context() as m:
+            m.setattr(tempfile, "NamedTemporaryFile", disk_full)
+            assert render_html(ev) == first  # not kept, still rendered
+        assert not cache.exists()
         monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
         (tmp_path / "not-a-folder").write_text("")
         pdf._environment.cache_clear()

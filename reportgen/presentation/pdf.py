@@ -165,9 +165,26 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     options; without a usable folder, templates are compiled each time."""
     tag = f"reportgen-{jinja2.__version__}-trim-lstrip-strict-autoescape"
     try:
-        return jinja2.FileSystemBytecodeCache(pattern=f"{tag}-%s.cache")
+        return _BestEffortCache(pattern=f"{tag}-%s.cache")
     except (OSError, RuntimeError):  # no private temporary folder: compile every time
         return None
+
+
+class _BestEffortCache(jinja2.FileSystemBytecodeCache):
+    """A cache that never fails a render: an unreadable or damaged entry is a miss (the template is
+    compiled), an entry that cannot be written (disk full) is not kept."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # truncated or foreign file: pickle and marshal raise many kinds
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def wrap_id(field_id: str) -> Markup:
