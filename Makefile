@@ -32,8 +32,10 @@ demo: $(STAMP)
 # One worker per core; a test file runs whole on one worker (its module fixtures are built once), the
 # longest files first (tests/conftest.py, LONGEST_FIRST), and the sample reports are rendered once for all
 # workers (tests/conftest.py). `pytest` alone runs serially.
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (as on this machine kind): otherwise every
+# worker rewrites the tests' asserts again, 3.2 s of collection instead of 4.4-5.0 s.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist loadfile
 
 # ruff (lint and format check) and mypy over the package; .ci/run calls it before the tests.
 lint: $(STAMP)
