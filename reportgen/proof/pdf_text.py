@@ -95,8 +95,12 @@ def page_text(reader: Any, path: Path) -> str:
 
 
 def _text(data: bytes) -> str:
-    """Every page's text, by PDFium. It writes a hyphen that ends a line as U+FFFE (a break it could have
-    made); reportgen never hyphenates (report.css), so such a hyphen is the text's own."""
+    return "\n".join(page_texts(data))
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page, by PDFium. It writes a hyphen that ends a line as U+FFFE (a break it could
+    have made); reportgen never hyphenates (report.css), so such a hyphen is the text's own."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
@@ -108,7 +112,7 @@ def _text(data: bytes) -> str:
             pages.append(textpage.get_text_range().replace("\ufffe", "-"))
             textpage.close()
             page.close()
-        return "\n".join(pages)
+        return pages
     finally:
         doc.close()
 
