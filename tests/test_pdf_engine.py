@@ -41,3 +41,21 @@ def test_reports_read_by_expat_into_the_tree_the_html_parser_builds(acme_tree):
     ):
         assert _xml_tree(f"{head}{body}</body></html>") is None, body
     assert _xml_tree(f"{head}<table><tbody><tr><td>1</td></tr></tbody></table></body></html>") is not None
+
+
+def test_a_weasyprint_whose_document_keeps_its_tree_elsewhere_gets_the_html_itself(monkeypatch):
+    """The expat path swaps the tree of a WeasyPrint HTML object (wrapper_element, etree_element, as
+    WeasyPrint 62-70 keep it). A version that keeps it otherwise is given the HTML to parse, never an
+    empty page with a tree it would not read."""
+    import weasyprint
+
+    from reportgen.presentation import pdf_engine
+
+    class OtherHTML:
+        def __init__(self, string: str, base_url: str, url_fetcher: object) -> None:
+            self.string = string
+
+    monkeypatch.setattr(weasyprint, "HTML", OtherHTML)
+    html = "<html><head><title>x</title></head><body><p>1</p></body></html>"
+    assert pdf_engine._xml_tree(html) is not None  # the expat path applies to this page
+    assert pdf_engine._document(html, "file:///", None).string == html  # type: ignore[arg-type]

@@ -139,6 +139,8 @@ def _document(html: str, base_url: str, fetcher: URLFetcher) -> Any:
     if tree is None:
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     doc = weasyprint.HTML(string="<html></html>", base_url=base_url, url_fetcher=fetcher)
+    if not (hasattr(doc, "wrapper_element") and hasattr(doc, "etree_element")):  # another WeasyPrint
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     doc.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
     doc.etree_element = doc.wrapper_element.etree_element
     return doc
