@@ -23,6 +23,14 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _refused(edition_copy, old: str, new: str) -> str:
+    """The message with which the edition, its standard.yaml edited from `old` to `new`, fails to load."""
+    _edit(edition_copy / "standard.yaml", old, new)
+    with pytest.raises(StandardError) as exc:
+        load_from_directory(edition_copy)
+    return str(exc.value)
+
+
 @pytest.mark.parametrize("edition", ["D1", "D1.1"])
 def test_every_role_names_a_field_of_the_edition(edition):
     std = load_standard(edition)
@@ -50,16 +58,14 @@ def test_every_role_names_a_field_of_the_edition(edition):
     ],
 )
 def test_a_missing_or_dangling_role_fails_when_the_edition_loads(edition_copy, old, new, named):
-    _edit(edition_copy / "standard.yaml", old, new)
-    with pytest.raises(StandardError) as exc:
-        load_from_directory(edition_copy)
-    assert named in str(exc.value) and str(edition_copy) in str(exc.value)
+    message = _refused(edition_copy, old, new)
+    assert named in message and str(edition_copy) in message
 
 
 def test_an_unknown_role_is_refused(edition_copy):
-    _edit(edition_copy / "standard.yaml", "roles:\n", "roles:\n  system_colour: system.name\n")
-    with pytest.raises(StandardError, match="roles.system_colour"):
-        load_from_directory(edition_copy)
+    assert "roles.system_colour" in _refused(
+        edition_copy, "roles:\n", "roles:\n  system_colour: system.name\n"
+    )
 
 
 @pytest.fixture
@@ -121,7 +127,5 @@ def test_renaming_a_field_needs_no_python(renamed_edition):
     ],
 )
 def test_a_broken_display_entry_fails_when_the_edition_loads(edition_copy, old, new, named):
-    _edit(edition_copy / "standard.yaml", old, new)
-    with pytest.raises(StandardError) as exc:
-        load_from_directory(edition_copy)
-    assert named in str(exc.value) and "display" in str(exc.value)
+    message = _refused(edition_copy, old, new)
+    assert named in message and "display" in message
